@@ -1,0 +1,464 @@
+"""Subscription-offer stripping: pure logic, no Scrapy.
+
+Two levels:
+
+* :func:`drop_offer_containers` works on the page's DOM before extraction and
+  removes containers that *are* offers (paywall vendor boxes, newsletter
+  sign-up forms), judging each by its text, because the article itself often
+  sits inside a ``.paywall`` element.
+* :func:`strip_offers` works on extracted text and removes offer lines and
+  blocks (meter notices, calls to subscribe, plan tables, log-in prompts,
+  newsletter and donation appeals), keeping syndication disclaimers apart.
+
+No single keyword decides: a line is an offer when the lexicon marks it
+*strongly* (a call to action, a meter notice, a priced plan in a short line), or
+when it is weak or has no sentence structure and sits inside a block anchored by
+strong lines, or in the run of such lines at the tail of the body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipelines import offer_lexicon as lex
+
+__all__ = [
+    "RemovedBlock",
+    "StripResult",
+    "classify_line",
+    "drop_offer_containers",
+    "is_paywall_pointer",
+    "strip_offers",
+]
+
+
+@dataclass(frozen=True)
+class RemovedBlock:
+    text: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class StripResult:
+    body: str
+    removed_blocks: list[RemovedBlock]
+    syndication_note: str | None
+    hit_wall: bool
+
+
+# --------------------------------------------------------------------------
+# Line classification
+# --------------------------------------------------------------------------
+
+STRONG, WEAK, SHORT, TEXT = "S", "W", "H", "T"
+
+_LANGS = tuple(lex.STRONG)
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Any double quotation mark: a line quoting someone is reported speech.
+_QUOTE = re.compile(r"[\"“”«»„]")
+_TERMINAL = re.compile(r"[.!?…:;]['\"’”»)\]]*\s*$")
+
+_CUR = r"(?:US\$|CA\$|C\$|A\$|R\$|[$€£¥₹]|USD|EUR|GBP|CHF|INR|Rs\.?|Fr\.)"
+_NUM = r"(?:\d{1,3}(?:[.,\u00a0 ]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?:[.,]-)?"
+_PRICE = rf"(?:{_CUR}\s?{_NUM}|{_NUM}\s?{_CUR})"
+_PRICE_RE = re.compile(_PRICE, re.I)
+# A price with a billing period: "₹300/Month", "$0.50/week", "3,99 € pro Monat".
+_PRICE_PERIOD_RE = re.compile(
+    rf"{_PRICE}\s*(?:/|per|a|an|pro|par|por|al|each|every|je|im|au|à la|la|le|the|first)?\s*"
+    rf"(?:{lex.PERIOD_WORDS})\b",
+    re.I,
+)
+# A plan-table cell: a bare price ("₹900") or a bare term ("3 Months", "1 Year").
+_PLAN_CELL_RE = re.compile(
+    rf"^\W*(?:{_PRICE}|\d+\s*(?:{lex.PERIOD_WORDS}))\W*$|^\W*(?:{_PRICE}\s*)+\W*$", re.I
+)
+_SYNDICATION_RE = [re.compile(p, re.I) for p in lex.SYNDICATION]
+
+
+@lru_cache(maxsize=16)
+def _patterns(language: str | None) -> tuple[tuple, tuple]:
+    """Compiled (strong, weak) patterns for a language; English always applies."""
+    lang = (language or "").lower().split("-")[0].split("_")[0]
+    langs = _LANGS if lang not in _LANGS else tuple(dict.fromkeys(("en", lang)))
+    strong = tuple(
+        (reason, re.compile(p, re.I)) for code in langs for reason, p in lex.STRONG[code]
+    )
+    weak = tuple(
+        (reason, re.compile(p, re.I)) for code in langs for reason, p in lex.WEAK.get(code, [])
+    )
+    return strong, weak
+
+
+def _words(line: str) -> int:
+    return len(_WORD.findall(line))
+
+
+def _is_sentence(line: str, n_words: int) -> bool:
+    """Running prose: several words ending like a sentence.
+
+    Plan tables, feature lists and buttons have no closing punctuation.
+    """
+    return n_words >= 6 and bool(_TERMINAL.search(line))
+
+
+def classify_line(line: str, language: str | None = None) -> tuple[str, str | None]:
+    """(kind, reason) of one line: kind is STRONG, WEAK, SHORT or TEXT.
+
+    Why the guards: a long sentence, or one quoting someone, is journalism even
+    when it mentions subscribing; only the meter/wall wording survives length.
+    """
+    s = line.strip()
+    n = _words(s)
+    if n == 0:
+        return (SHORT, None) if s else (TEXT, None)
+    strong, weak = _patterns(language)
+    sentence = _is_sentence(s, n)
+    quoted = bool(_QUOTE.search(s)) and n > 12
+    if not quoted and n <= 45:
+        for reason, pat in strong:
+            if pat.search(s):
+                if n > 25 and reason not in lex.WALL_REASONS:
+                    break
+                return STRONG, reason
+        if _PRICE_PERIOD_RE.search(s) and (n <= 8 or not sentence):
+            return STRONG, lex.PRICE
+    if _PLAN_CELL_RE.match(s):
+        return WEAK, lex.PRICE
+    if n <= 25 and not quoted:
+        for reason, pat in weak:
+            if pat.search(s):
+                return WEAK, reason
+    if not sentence and n <= 25:
+        return SHORT, None
+    return TEXT, None
+
+
+def _is_syndication(line: str) -> bool:
+    s = line.strip()
+    return 0 < _words(s) <= 60 and any(p.search(s) for p in _SYNDICATION_RE)
+
+
+# --------------------------------------------------------------------------
+# Text-level stripping
+# --------------------------------------------------------------------------
+
+# Offer lines further apart than this many other lines are separate blocks.
+_MAX_GAP = 3
+
+_UNIT_RE = re.compile(r"[^\n]*\S[^\n]*")
+
+
+def _units(text: str) -> list[tuple[str, str]]:
+    """Non-blank lines with the separator that preceded each in the input."""
+    out, pos = [], 0
+    for m in _UNIT_RE.finditer(text):
+        out.append((text[pos : m.start()], m.group()))
+        pos = m.end()
+    return out
+
+
+def _mark_offers(kinds: list[tuple[str, str | None]]) -> list[bool]:
+    """Which units are offers, from their kinds and positions.
+
+    Runs of non-prose lines (strong, weak, short) are scanned; within a run,
+    offer lines (strong or weak) closer than _MAX_GAP form clusters, and a
+    cluster holding a strong line goes whole, including the short lines it
+    sandwiches (plan names, "3 Months"). A run that reaches the end of the
+    body is the tail: after its last strong cluster everything goes (feature
+    lists of a plan table), since the article has ended.
+    """
+    n = len(kinds)
+    drop = [False] * n
+    i = 0
+    while i < n:
+        if kinds[i][0] == TEXT:
+            i += 1
+            continue
+        j = i
+        while j < n and kinds[j][0] != TEXT:
+            j += 1
+        _mark_run(kinds, i, j, j == n, drop)
+        i = j
+    # A strong line standing alone among prose is still an offer (a CTA line
+    # dropped into the article); it was handled above since it forms a run.
+    return drop
+
+
+def _mark_run(kinds, start: int, end: int, is_tail: bool, drop: list[bool]) -> None:
+    offers = [k for k in range(start, end) if kinds[k][0] in (STRONG, WEAK)]
+    clusters: list[list[int]] = []
+    for k in offers:
+        if clusters and k - clusters[-1][-1] <= _MAX_GAP + 1:
+            clusters[-1].append(k)
+        else:
+            clusters.append([k])
+    last_strong_end = None
+    for cl in clusters:
+        if any(kinds[k][0] == STRONG for k in cl):
+            for k in range(cl[0], cl[-1] + 1):
+                drop[k] = True
+            last_strong_end = cl[-1]
+    if is_tail and last_strong_end is not None:
+        for k in range(last_strong_end + 1, end):
+            drop[k] = True
+    elif is_tail and _weak_tail(kinds, start, end, offers):
+        for k in range(offers[0], end):
+            drop[k] = True
+
+
+def _weak_tail(kinds, start: int, end: int, offers: list[int]) -> bool:
+    """A tail run with no strong line: drop it only when offer vocabulary
+    dominates (e.g. an app/e-paper promo list), never on one word."""
+    if not offers:
+        return False
+    span = end - offers[0]
+    return len(offers) >= 2 and len(offers) * 2 >= span
+
+
+def _reason_blocks(units, kinds, drop) -> list[RemovedBlock]:
+    """Group removed lines: each strong line opens a block with its reason;
+    weak and short lines join the block before them (or the next one)."""
+    blocks: list[tuple[list[str], str | None]] = []
+    prev_dropped = False
+    for (_, line), (kind, reason), d in zip(units, kinds, drop):
+        if not d:
+            prev_dropped = False
+            continue
+        text = line.strip()
+        if kind == STRONG or not prev_dropped or not blocks:
+            if blocks and blocks[-1][1] is None and prev_dropped:
+                blocks[-1][0].append(text)
+                blocks[-1] = (blocks[-1][0], reason if kind == STRONG else None)
+            else:
+                blocks.append(([text], reason if kind == STRONG else None))
+        else:
+            blocks[-1][0].append(text)
+        prev_dropped = True
+    out = []
+    for lines, reason in blocks:
+        out.append(RemovedBlock("\n".join(lines), reason or lex.SUBSCRIBE))
+    return out
+
+
+def _strip_once(text: str, language: str | None):
+    units = _units(text)
+    synd = [_is_syndication(line) for _, line in units]
+    rest = [u for u, s in zip(units, synd) if not s]
+    notes = [line.strip() for (_, line), s in zip(units, synd) if s]
+    kinds = [classify_line(line, language) for _, line in rest]
+    drop = _mark_offers(kinds)
+    blocks = _reason_blocks(rest, kinds, drop)
+    kept = [u for u, d in zip(rest, drop) if not d]
+    # hit_wall: a wall notice removed after the last prose line that stays.
+    last_text = max((k for k, (kind, _) in enumerate(kinds) if kind == TEXT and not drop[k]), default=-1)
+    hit_wall = any(
+        d and kinds[k][1] in lex.WALL_REASONS and k > last_text for k, d in enumerate(drop)
+    )
+    body = "".join(sep + line if idx else line for idx, (sep, line) in enumerate(kept))
+    return body, blocks, notes, hit_wall
+
+
+def strip_offers(text: str, *, language: str | None = None) -> StripResult:
+    """Remove offer lines/blocks from extracted article text.
+
+    Pure and total: never raises, and is idempotent because the single pass is
+    repeated until nothing more goes (each pass removes at least one line or
+    stops, so it ends).
+    """
+    try:
+        body = text if isinstance(text, str) else ""
+        body = body.strip()
+        blocks: list[RemovedBlock] = []
+        notes: list[str] = []
+        hit_wall = False
+        for _ in range(10_000):
+            new_body, b, n, w = _strip_once(body, language)
+            blocks += b
+            notes += n
+            hit_wall = hit_wall or w
+            if new_body == body:
+                break
+            body = new_body
+        note = "\n".join(dict.fromkeys(notes)) or None
+        return StripResult(body, blocks, note, hit_wall)
+    except Exception:  # pragma: no cover - defensive: stripping must never break a crawl
+        return StripResult(text if isinstance(text, str) else "", [], None, False)
+
+
+# --------------------------------------------------------------------------
+# DOM level
+# --------------------------------------------------------------------------
+
+# Attribute values that mark a container as a *candidate* offer; the text then
+# decides. Vendor names first (piano/tinypass, poool, pelcro, laterpay, zephr).
+_MARKER_RE = re.compile(
+    r"piano|tinypass|\btp-|poool|pelcro|laterpay|zephr|paywall|pay-wall|regwall|reg-wall|"
+    r"registration|meter|subscri|\babo\b|abo-|abonn|offer|newsletter|signup|sign-up|optin|"
+    r"opt-in|promo|membership|donat|support-us|premium|upsell|conversion|login-wall|"
+    r"piano-|inline-cta|\bcta\b",
+    re.I,
+)
+# Vendors whose boxes are offers whatever they hold (possibly empty shells).
+_VENDOR_RE = re.compile(r"piano|tinypass|\btp-(modal|container|backdrop)|poool|pelcro|laterpay|zephr", re.I)
+_BLOCK_TAGS = frozenset(
+    "p div li ul ol h1 h2 h3 h4 h5 h6 section aside article header footer form button a "
+    "label br table tr td th dt dd figure figcaption blockquote nav span".split()
+)
+
+
+def _marker_text(el) -> str:
+    """Attribute values that can carry an offer marker."""
+    parts = [el.get("class", ""), el.get("id", ""), el.get("aria-label", "")]
+    for name, value in el.attrib.items():
+        if name.startswith("data-"):
+            parts.append(name)
+            if len(value) < 80:
+                parts.append(value)
+    return " ".join(parts)
+
+
+def _text_lines(el) -> list[str]:
+    """The element's text split at block boundaries (buttons and links too,
+    since offers are made of buttons)."""
+    chunks: list[str] = []
+
+    def walk(node):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("script", "style", "noscript", "template"):
+            if node.tail:
+                chunks.append(node.tail)
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            chunks.append("\n")
+        if node.text:
+            chunks.append(node.text)
+        for child in node:
+            walk(child)
+        if block:
+            chunks.append("\n")
+        if node is not el and node.tail:
+            chunks.append(node.tail)
+
+    walk(el)
+    text = "".join(chunks)
+    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+
+
+def _has_email_input(el) -> bool:
+    return any(
+        (i.get("type") or "").lower() == "email" or "mail" in (i.get("name") or "").lower()
+        for i in el.iter("input")
+    )
+
+
+def _judge_container(el, language: str | None = None) -> tuple[bool, str, str]:
+    """(is_offer, reason, text) for a candidate container, by what it says.
+
+    An offer box is short and made of offer lines; a container holding the
+    article has prose that no offer line explains.
+    """
+    lines = _text_lines(el)
+    text = "\n".join(lines)
+    if not lines:
+        return bool(_VENDOR_RE.search(_marker_text(el))), lex.CONTAINER, ""
+    kinds = [classify_line(line, language) for line in lines]
+    strong = [r for k, r in kinds if k == STRONG]
+    prose = sum(len(line) for line, (k, _) in zip(lines, kinds) if k == TEXT)
+    total = sum(len(line) for line in lines)
+    if _has_email_input(el) and re.search(r"newsletter|e-?mail|inbox|sign ?up|abonn|inscri|suscr", text, re.I):
+        return prose <= 400, lex.NEWSLETTER, text
+    if not strong:
+        return False, "", text
+    is_offer = prose <= max(150, 0.25 * total) and total <= 3000
+    return is_offer, strong[0], text
+
+
+def _safe_select(root, selector: str) -> list:
+    try:
+        return root.cssselect(selector)
+    except Exception:  # an outlet's odd selector must not break extraction
+        return []
+
+
+def drop_offer_containers(root, paywall_selectors: Iterable[str] = ()) -> list[RemovedBlock]:
+    """Remove, in place, containers of `root` that are offers; return them.
+
+    Elements matched by `paywall_selectors` (JSON-LD hasPart cssSelector) are
+    the paywalled article part: neither they nor their ancestors are removed.
+    """
+    removed: list[RemovedBlock] = []
+    try:
+        protected: set = set()
+        for sel in paywall_selectors or ():
+            for el in _safe_select(root, sel):
+                protected.add(el)
+                protected.update(el.iterancestors())
+        candidates = []
+        for el in root.iter():
+            if not isinstance(el.tag, str) or el in protected:
+                continue
+            if el.tag in ("html", "body", "head", "script", "style", "meta", "link"):
+                continue
+            if _MARKER_RE.search(_marker_text(el)) or (el.tag == "form" and _has_email_input(el)):
+                candidates.append(el)
+        gone: set = set()
+        for el in candidates:
+            if any(a in gone for a in el.iterancestors()):
+                continue
+            ok, reason, text = _judge_container(el)
+            if ok and el.getparent() is not None:
+                gone.add(el)
+                el.drop_tree()
+                if text:
+                    removed.append(RemovedBlock(text, reason))
+    except Exception:  # pragma: no cover - DOM cleanup is best effort
+        pass
+    return removed
+
+
+# --------------------------------------------------------------------------
+# JSON-LD paywall pointer
+# --------------------------------------------------------------------------
+
+
+def _is_false(value) -> bool:
+    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
+
+
+def _walk_jsonld(obj):
+    if isinstance(obj, dict):
+        yield obj
+        for v in obj.values():
+            yield from _walk_jsonld(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _walk_jsonld(v)
+
+
+def is_paywall_pointer(jsonld_objects: list[dict]) -> tuple[bool, list[str]]:
+    """(paywalled?, cssSelectors of the paywalled parts) from JSON-LD objects."""
+    paywalled = False
+    selectors: list[str] = []
+    try:
+        for obj in _walk_jsonld(jsonld_objects or []):
+            if _is_false(obj.get("isAccessibleForFree")):
+                paywalled = True
+            parts = obj.get("hasPart")
+            for part in parts if isinstance(parts, list) else [parts]:
+                if not isinstance(part, dict) or not _is_false(part.get("isAccessibleForFree")):
+                    continue
+                paywalled = True
+                sel = part.get("cssSelector")
+                for s in sel if isinstance(sel, list) else [sel]:
+                    if isinstance(s, str) and s.strip() and s.strip() not in selectors:
+                        selectors.append(s.strip())
+    except Exception:  # pragma: no cover - malformed JSON-LD is common
+        pass
+    return paywalled, selectors

@@ -1,0 +1,153 @@
+"""Scrapy extensions: the outlet lease, the crawl_runs record, the progress line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import timedelta
+
+from bson import ObjectId
+from scrapy import signals
+from scrapy.exceptions import CloseSpider
+from twisted.internet import task
+
+from pipelines import leases
+from pipelines.context import crawl_context
+from pipelines.runs import finish_run, run_status, start_run, summarize_stats
+
+logger = logging.getLogger(__name__)
+
+
+class OutletLease:
+    """Holds the per-outlet lease for the whole crawl, renewing it while alive.
+
+    A caller that already took the lease (the CLI, the scheduler) passes its
+    owner token in NEWSDESK_LEASE_OWNER; a bare `scrapy crawl` takes its own.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.ttl = timedelta(seconds=crawler.settings.getfloat("NEWSDESK_LEASE_TTL", 60))
+        self.owner = crawler.settings.get("NEWSDESK_LEASE_OWNER") or leases.new_owner("scrapy")
+        self.release_on_close = not crawler.settings.get("NEWSDESK_LEASE_OWNER")
+        self.renewer: task.LoopingCall | None = None
+        self.held = False
+        crawler.signals.connect(self.spider_opened, signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _locks(self):
+        return crawl_context(self.crawler).db.locks
+
+    def spider_opened(self, spider):
+        name = spider.name
+        if not leases.acquire(self._locks(), name, self.owner, self.ttl):
+            current = leases.holder(self._locks(), name)
+            who = f"{current.owner} until {current.expires_at:%H:%M:%S} UTC" if current else "another crawl"
+            logger.error("outlet %s is being crawled by %s; not starting a second crawl", name, who)
+            self.crawler.stats.set_value("newsdesk/lease_denied", who)
+            raise CloseSpider("lease_held")
+        self.held = True
+        self.renewer = task.LoopingCall(self._renew, name)
+        self.renewer.start(max(self.ttl.total_seconds() / 3, 1), now=False)
+
+    def _renew(self, name):
+        try:
+            if not leases.renew(self._locks(), name, self.owner, self.ttl):
+                logger.error("lost the lease on outlet %s", name)
+        except Exception as exc:  # a database blip must not kill the crawl; the lease may lapse
+            logger.warning("could not renew the lease on %s: %s", name, type(exc).__name__)
+
+    def spider_closed(self, spider, reason):
+        if self.renewer is not None and self.renewer.running:
+            self.renewer.stop()
+        if self.held and self.release_on_close:
+            try:
+                leases.release(self._locks(), spider.name, self.owner)
+            except Exception as exc:
+                logger.warning("could not release the lease on %s (it will expire): %s", spider.name, exc)
+
+
+class RunRecorder:
+    """One `crawl_runs` document per crawl: created at start, summary at close."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        run_id = crawler.settings.get("NEWSDESK_RUN_ID")
+        self.run_id = ObjectId(run_id) if run_id else ObjectId()
+        self.trigger = crawler.settings.get("NEWSDESK_RUN_TRIGGER", "cli")
+        self.summary: dict | None = None
+        crawler.signals.connect(self.spider_opened, signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_opened(self, spider):
+        ctx = crawl_context(self.crawler)
+        self.crawler.stats.set_value("newsdesk/run_id", str(self.run_id))
+        self.crawler.stats.set_value("newsdesk/database", ctx.target.display)
+        try:
+            start_run(ctx.db, outlet=spider.name, trigger=self.trigger, run_id=self.run_id,
+                      extra={"database": ctx.target.display})
+        except Exception as exc:
+            logger.warning("could not record the run start: %s", type(exc).__name__)
+
+    def spider_closed(self, spider, reason):
+        ctx = crawl_context(self.crawler)
+        stats = self.crawler.stats.get_stats()
+        stats.setdefault("finish_reason", reason)
+        self.summary = summarize_stats(stats)
+        self.summary["database"] = ctx.target.display
+        status = run_status(self.summary)
+        self.crawler.stats.set_value("newsdesk/status", status)
+        try:
+            finish_run(ctx.db, self.run_id, status=status, summary=self.summary)
+        except Exception as exc:
+            logger.error("could not record the run summary: %s", type(exc).__name__)
+        self.crawler.newsdesk_summary = {"run_id": str(self.run_id), "status": status, **self.summary}
+        ctx.close()  # the last user of the connection: OutletLease's handler ran before this one
+
+
+class Progress:
+    """A progress line every NEWSDESK_PROGRESS_INTERVAL seconds (replaces LogStats)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.interval = crawler.settings.getfloat("NEWSDESK_PROGRESS_INTERVAL", 10.0)
+        self.to_stderr = crawler.settings.getbool("NEWSDESK_PROGRESS_STDERR")
+        self.loop: task.LoopingCall | None = None
+        crawler.signals.connect(self.spider_opened, signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def line(self) -> str:
+        s = self.crawler.stats.get_stats()
+        stored = sum(v for k, v in s.items() if k.startswith("newsdesk/stored/"))
+        dropped = sum(v for k, v in s.items() if k.startswith("newsdesk/dropped/"))
+        bad = sum(v for k, v in s.items() if k.startswith("newsdesk/bad_page/"))
+        return (f"progress: {s.get('response_received_count', 0)} pages fetched, "
+                f"{s.get('item_scraped_count', 0)} articles passed, {stored} written, "
+                f"{dropped} dropped, {bad} bad pages")
+
+    def log(self):
+        if self.to_stderr:
+            print(self.line(), file=sys.stderr, flush=True)
+        else:
+            logger.info(self.line())
+
+    def spider_opened(self, spider):
+        if self.interval > 0:
+            self.loop = task.LoopingCall(self.log)
+            self.loop.start(self.interval, now=False)
+
+    def spider_closed(self, spider, reason):
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()

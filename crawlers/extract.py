@@ -1,0 +1,298 @@
+"""Extraction, kept apart from crawling: plain functions from HTML to data.
+
+A section page becomes a `SectionPage` (article links, next pages); an
+article page becomes an `ExtractedArticle`. Field precedence: the outlet's
+selectors where given, then the page's JSON-LD `NewsArticle`/`Article`,
+then trafilatura (body and any metadata still missing). Nothing here knows
+about Scrapy, so all of it is tested on saved pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+import trafilatura
+from extruct.jsonld import JsonLdExtractor
+
+from crawlers.outlets import OutletSpec
+from pipelines.offers import drop_offer_containers, is_paywall_pointer
+
+ARTICLE_TYPES = {
+    "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle",
+    "blogposting", "liveblogposting", "report", "scholarlyarticle",
+}
+BLOCK_TAGS = ("p", "h2", "h3", "h4", "li", "blockquote")
+_WS = re.compile(r"[ \t\u00a0\u200b]+")
+
+
+class PageError(ValueError):
+    """The response is not a usable HTML page (binary, empty, unparsable)."""
+
+
+@dataclass
+class SectionPage:
+    article_urls: list[str] = field(default_factory=list)
+    next_pages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ExtractedArticle:
+    url: str
+    title: str | None = None
+    body: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: str | None = None  # raw; the normalize stage parses it to UTC
+    modified_at: str | None = None
+    language: str | None = None
+    declared_canonical: str | None = None  # <link rel=canonical> or og:url
+    paywalled: bool = False
+    removed_blocks: list[dict] = field(default_factory=list)  # DOM-level offer removals
+    extraction: str = "trafilatura"
+
+    def as_item(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+# -- parsing ---------------------------------------------------------------
+
+def parse_html(html: str | bytes, url: str) -> lxml.html.HtmlElement:
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", errors="replace")
+    if not html.strip():
+        raise PageError(f"{url}: empty page")
+    if "\x00" in html[:4096]:
+        raise PageError(f"{url}: binary content served as HTML")
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise PageError(f"{url}: unparsable HTML: {exc}") from None
+    return root
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = _WS.sub(" ", str(text)).strip()
+    return text or None
+
+
+# -- section pages ---------------------------------------------------------
+
+def _links(root: lxml.html.HtmlElement, base_url: str) -> list[tuple[str, lxml.html.HtmlElement]]:
+    out = []
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        out.append((urljoin(base_url, href).split("#", 1)[0], anchor))
+    return out
+
+
+def parse_section_page(html: str | bytes, url: str, outlet: OutletSpec) -> SectionPage:
+    """Article links (on the outlet's domains, matching `article_pattern`) and next pages."""
+    root = parse_html(html, url)
+    page = SectionPage()
+    article_re = outlet.article_regex
+    pagination_re = re.compile(outlet.pagination_pattern) if outlet.pagination_pattern else None
+    seen: set[str] = set()
+    next_candidates = [urljoin(url, el.get("href", "")) for el in root.iter("link", "a")
+                       if "next" in (el.get("rel") or "").lower().split() and el.get("href")]
+    for link, _anchor in _links(root, url):
+        if link in seen or not outlet.owns_url(link):
+            continue
+        seen.add(link)
+        if article_re.search(link):
+            page.article_urls.append(link)
+        elif pagination_re is not None and pagination_re.search(link):
+            next_candidates.append(link)
+    page.next_pages = [u for u in dict.fromkeys(next_candidates) if outlet.owns_url(u) and u != url]
+    return page
+
+
+def parse_feed(xml: str | bytes, url: str, outlet: OutletSpec) -> list[str]:
+    """Article links from an RSS or Atom feed."""
+    data = xml.encode() if isinstance(xml, str) else xml
+    try:
+        root = lxml.etree.fromstring(data, parser=lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True))
+    except lxml.etree.XMLSyntaxError as exc:
+        raise PageError(f"{url}: unparsable feed: {exc}") from None
+    if root is None:
+        raise PageError(f"{url}: empty feed")
+    links = []
+    for el in root.iter():
+        tag = lxml.etree.QName(el).localname if isinstance(el.tag, str) else ""
+        if tag == "link":
+            href = el.get("href") or (el.text or "").strip()
+            if href and el.get("rel") in (None, "alternate"):
+                links.append(urljoin(url, href))
+    article_re = outlet.article_regex
+    return [u for u in dict.fromkeys(links) if outlet.owns_url(u) and article_re.search(u)]
+
+
+# -- article pages ---------------------------------------------------------
+
+def _flatten_jsonld(objs: list[Any]) -> list[dict]:
+    out: list[dict] = []
+    stack = list(objs)
+    while stack:
+        obj = stack.pop(0)
+        if isinstance(obj, list):
+            stack.extend(obj)
+        elif isinstance(obj, dict):
+            out.append(obj)
+            if "@graph" in obj:
+                stack.extend(obj["@graph"] if isinstance(obj["@graph"], list) else [obj["@graph"]])
+            main = obj.get("mainEntity")
+            if isinstance(main, (dict, list)):
+                stack.append(main)
+    return out
+
+
+def _types(obj: dict) -> set[str]:
+    value = obj.get("@type", [])
+    values = value if isinstance(value, list) else [value]
+    return {str(v).lower() for v in values}
+
+
+def jsonld_objects(root: lxml.html.HtmlElement, url: str) -> list[dict]:
+    try:
+        return _flatten_jsonld(JsonLdExtractor().extract_items(root, base_url=url))
+    except (ValueError, TypeError, json.JSONDecodeError):
+        return []  # broken JSON-LD is common; the other sources still apply
+
+
+def _article_object(objects: list[dict]) -> dict | None:
+    candidates = [o for o in objects if _types(o) & ARTICLE_TYPES]
+    # prefer the one with a headline and the most body text
+    candidates.sort(key=lambda o: (bool(o.get("headline")), len(str(o.get("articleBody", "")))), reverse=True)
+    return candidates[0] if candidates else None
+
+
+def _names(value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    names = []
+    for v in values:
+        name = v.get("name") if isinstance(v, dict) else v
+        name = _clean(name if isinstance(name, str) else None)
+        if name and name not in names and not name.startswith("http"):
+            names.append(name)
+    return names
+
+
+def _meta(root: lxml.html.HtmlElement, *keys: str) -> str | None:
+    for key in keys:
+        for el in root.xpath(f'//meta[@property="{key}" or @name="{key}" or @itemprop="{key}"]'):
+            value = _clean(el.get("content"))
+            if value:
+                return value
+    return None
+
+
+def _declared_canonical(root: lxml.html.HtmlElement, url: str) -> str | None:
+    for el in root.xpath('//link[@rel="canonical"][@href]'):
+        return urljoin(url, el.get("href").strip())
+    og = _meta(root, "og:url")
+    return urljoin(url, og) if og else None
+
+
+def _select_text(root: lxml.html.HtmlElement, selector: str) -> list[str]:
+    return [t for el in root.cssselect(selector) if (t := _clean(el.text_content()))]
+
+
+def _selector_body(root: lxml.html.HtmlElement, selector: str) -> str | None:
+    paragraphs: list[str] = []
+    for container in root.cssselect(selector):
+        blocks = [el for el in container.iter(*BLOCK_TAGS)] or [container]
+        for el in blocks:
+            text = _clean(el.text_content())
+            if text and text not in paragraphs:
+                paragraphs.append(text)
+    return "\n".join(paragraphs) or None
+
+
+def _selector_date(root: lxml.html.HtmlElement, selector: str) -> str | None:
+    for el in root.cssselect(selector):
+        value = el.get("datetime") or el.get("content") or el.text_content()
+        if _clean(value):
+            return _clean(value)
+    return None
+
+
+def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = None) -> ExtractedArticle:
+    """Everything the page says about its article, before normalisation and cleaning."""
+    root = parse_html(html, url)
+    art = ExtractedArticle(url=url)
+    objects = jsonld_objects(root, url)
+    jsonld = _article_object(objects) or {}
+    paywalled, paywall_selectors = is_paywall_pointer(objects)
+    art.paywalled = paywalled
+    art.declared_canonical = _declared_canonical(root, url)
+    art.language = _clean(root.get("lang")) or _clean(jsonld.get("inLanguage") if isinstance(jsonld.get("inLanguage"), str) else None)
+    if art.language:
+        art.language = art.language.split("-")[0].split("_")[0].lower()[:3]
+
+    # JSON-LD metadata first
+    art.title = _clean(jsonld.get("headline") if isinstance(jsonld.get("headline"), str) else None)
+    art.published_at = _clean(jsonld.get("datePublished")) if isinstance(jsonld.get("datePublished"), str) else None
+    art.modified_at = _clean(jsonld.get("dateModified")) if isinstance(jsonld.get("dateModified"), str) else None
+    art.authors = _names(jsonld.get("author", []))
+    description = jsonld.get("description")
+    art.description = _clean(description) if isinstance(description, str) else _meta(root, "og:description", "description")
+
+    selectors = outlet.selectors if outlet else None
+    if selectors:
+        if selectors.title and (titles := _select_text(root, selectors.title)):
+            art.title = titles[0]
+        if selectors.authors and (authors := _select_text(root, selectors.authors)):
+            art.authors = list(dict.fromkeys(authors))
+        if selectors.published_at and (date := _selector_date(root, selectors.published_at)):
+            art.published_at = date
+        for sel in selectors.remove:
+            for el in root.cssselect(sel):
+                el.drop_tree()
+
+    # DOM-level offer removal, judged by each container's text (see pipelines/offers.py)
+    art.removed_blocks = [b.as_dict() for b in drop_offer_containers(root, paywall_selectors)]
+
+    if selectors and selectors.body:
+        art.body = _selector_body(root, selectors.body)
+        art.extraction = "selectors"
+    if not art.body:
+        doc = trafilatura.bare_extraction(
+            root, url=url, with_metadata=True, include_comments=False, include_tables=False,
+        )
+        if doc is not None:
+            art.body = doc.text or None
+            art.extraction = "trafilatura"
+            art.title = art.title or _clean(doc.title)
+            art.authors = art.authors or _names([a.strip() for a in (doc.author or "").split(";") if a.strip()])
+            art.published_at = art.published_at or _clean(doc.date)
+            art.language = art.language or _clean(doc.language)
+            art.description = art.description or _clean(doc.description)
+    if not art.body and isinstance(jsonld.get("articleBody"), str) and jsonld["articleBody"].strip():
+        art.body = jsonld["articleBody"].strip()
+        art.extraction = "jsonld"
+
+    art.title = art.title or _meta(root, "og:title") or _clean(root.findtext(".//title"))
+    art.published_at = art.published_at or _meta(root, "article:published_time", "datePublished", "pubdate")
+    return art
+
+
+def looks_like_html(body: bytes) -> bool:
+    """Cheap sniff: refuse PDFs, images and other binaries served as text/html."""
+    head = body[:1024].lstrip()
+    if head.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")):
+        return False
+    return b"\x00" not in head
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()

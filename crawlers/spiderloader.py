@@ -1,0 +1,59 @@
+"""A spider loader that makes every outlet file a spider name.
+
+`scrapy list` lists the outlets; `scrapy crawl NAME` crawls one. The spider
+class is the one generic SectionSpider, bound to the outlet's spec.
+"""
+
+from __future__ import annotations
+
+from scrapy.interfaces import ISpiderLoader
+from scrapy.utils.misc import load_object
+from zope.interface import implementer
+
+from crawlers.outlets import OutletSpec, load_outlets
+from crawlers.spiders.section import SectionSpider
+
+
+def politeness_settings(outlet: OutletSpec) -> dict:
+    p = outlet.politeness
+    settings = {
+        "DOWNLOAD_DELAY": p.download_delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": p.concurrent_requests,
+        "AUTOTHROTTLE_ENABLED": p.autothrottle,
+        "ROBOTSTXT_OBEY": p.obey_robots_txt,
+    }
+    if p.user_agent:
+        settings["USER_AGENT"] = p.user_agent
+    return settings
+
+
+def spider_class_for(outlet: OutletSpec, base: type[SectionSpider] = SectionSpider) -> type[SectionSpider]:
+    return type(
+        f"{base.__name__}_{outlet.name}", (base,),
+        {"name": outlet.name, "outlet": outlet, "allowed_domains": list(outlet.domains),
+         "custom_settings": politeness_settings(outlet), "__module__": base.__module__},
+    )
+
+
+@implementer(ISpiderLoader)
+class OutletSpiderLoader:
+    def __init__(self, settings):
+        self._outlets = load_outlets()
+        base = load_object(settings.get("NEWSDESK_SPIDER_CLASS", "crawlers.spiders.section.SectionSpider"))
+        self._spiders = {name: spider_class_for(o, base) for name, o in self._outlets.items()}
+
+    @classmethod
+    def from_settings(cls, settings):
+        return cls(settings)
+
+    def load(self, spider_name: str):
+        try:
+            return self._spiders[spider_name]
+        except KeyError:
+            raise KeyError(f"Spider not found: {spider_name}") from None
+
+    def find_by_request(self, request):
+        return [name for name, cls in self._spiders.items() if cls.outlet.owns_url(request.url)]
+
+    def list(self):
+        return sorted(self._spiders)

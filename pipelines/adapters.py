@@ -1,0 +1,133 @@
+"""Thin Scrapy item-pipeline adapters around the plain stage modules.
+
+Each class is built by `from_crawler`, reads its settings, and delegates the
+decision to a pure function (pipelines/normalize.py, offers.py, validate.py,
+dedup.py); the database parts go through pipelines/context.py.
+"""
+
+from __future__ import annotations
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+
+from pipelines.context import crawl_context
+from pipelines.dedup import hamming
+from pipelines.dedup_store import dedup_fields, find_duplicate
+from pipelines.normalize import normalize_item
+from pipelines.offers import strip_offers
+from pipelines.validate import validate_item
+
+STATS = "newsdesk/"
+
+
+class _Stage:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    @property
+    def outlet(self):
+        return getattr(self.crawler.spider, "outlet", None)
+
+    def drop(self, reason: str, item: dict) -> None:
+        self.stats.inc_value(f"{STATS}dropped/{reason}")
+        raise DropItem(f"{reason}: {item.get('url')}")
+
+
+class NormalizePipeline(_Stage):
+    def process_item(self, item, spider=None):
+        outlet = self.outlet
+        return normalize_item(
+            ItemAdapter(item).asdict(),
+            domains=tuple(outlet.domains) if outlet else (),
+            timezone_name=outlet.timezone if outlet else None,
+            default_language=outlet.language if outlet else None,
+        )
+
+
+def apply_offer_stripping(item: dict) -> dict:
+    """Strip offers from the body; merge with DOM-level removals; set the paywall flag."""
+    result = strip_offers(item.get("body") or "", language=item.get("language"))
+    item["body"] = result.body or None
+    item["removed_blocks"] = [*(item.get("removed_blocks") or []), *(b.as_dict() for b in result.removed_blocks)]
+    item["syndication_note"] = result.syndication_note
+    item["paywalled"] = bool(item.get("paywalled") or result.hit_wall)
+    return item
+
+
+class OfferStripPipeline(_Stage):
+    def process_item(self, item, spider=None):
+        item = apply_offer_stripping(item)
+        if item["removed_blocks"]:
+            self.stats.inc_value(f"{STATS}offers/articles_with_removals")
+        return item
+
+
+class ValidatePipeline(_Stage):
+    def process_item(self, item, spider=None):
+        article, reason = validate_item(item)
+        if article is None:
+            self.drop(reason, item)
+        return article.model_dump()
+
+
+class DedupPipeline(_Stage):
+    """Exact and near-duplicate detection against the database and this run.
+
+    Items of this run may still sit in the store's write buffer; when one of
+    them looks like a match, the buffer is flushed first so the database
+    lookup sees it and `duplicate_of` gets the stored `_id`.
+    """
+
+    NEAR_DISTANCE = 3
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.policy = crawler.settings.get("NEWSDESK_DUPLICATE_POLICY", "link")
+        self.run_fingerprints: set[str] = set()
+        self.run_simhashes: list[int] = []
+
+    def _maybe_in_buffer(self, fields: dict) -> bool:
+        return fields["fingerprint"] in self.run_fingerprints or any(
+            hamming(fields["simhash"], other) <= self.NEAR_DISTANCE for other in self.run_simhashes)
+
+    def process_item(self, item, spider=None):
+        ctx = crawl_context(self.crawler)
+        fields = dedup_fields(item["body"])
+        item.update(fields)
+        if self._maybe_in_buffer(fields):
+            ctx.writer.flush()
+        self.run_fingerprints.add(fields["fingerprint"])
+        self.run_simhashes.append(fields["simhash"])
+        try:
+            match = find_duplicate(ctx.db.articles, canonical_url=item["canonical_url"],
+                                   fingerprint=fields["fingerprint"], simhash=fields["simhash"])
+        except Exception as exc:  # database away: store (or spool) it undecided, never lose it
+            self.stats.inc_value(f"{STATS}dedup_unavailable")
+            self.crawler.spider.logger.warning("duplicate lookup failed for %s: %s", item["url"], type(exc).__name__)
+            return item
+        if match is None:
+            return item
+        self.stats.inc_value(f"{STATS}duplicates/{match.kind}")
+        if self.policy == "drop":
+            self.drop(f"duplicate_{match.kind}", item)
+        item["duplicate_of"] = match.original_id
+        self.stats.inc_value(f"{STATS}duplicates/linked")
+        return item
+
+
+class StorePipeline(_Stage):
+    def open_spider(self, spider=None):
+        crawl_context(self.crawler).prepare(self.stats)
+
+    def process_item(self, item, spider=None):
+        crawl_context(self.crawler).writer.add(item)
+        return item
+
+    def close_spider(self, spider=None):
+        ctx = crawl_context(self.crawler)
+        ctx.writer.flush()

@@ -1,0 +1,100 @@
+"""Per-crawl database context, shared by the pipeline stages of one crawler.
+
+Built once per crawler (not a process-wide singleton): the resolved target,
+one MongoClient, and the buffered article writer that spools to disk when
+the database is unreachable.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter
+from pathlib import Path
+
+from pymongo.errors import ConnectionFailure, PyMongoError
+
+from pipelines import embedded_db
+from pipelines.mongo import MongoTarget, connect, ensure_schema, redact_text, resolve_target
+from pipelines.store import replay_spool, spool_write, write_batch
+
+logger = logging.getLogger(__name__)
+
+
+def default_spool_dir(env=None) -> Path:
+    return embedded_db.default_data_dir(env).parent / "spool"
+
+
+class ArticleWriter:
+    """Buffers items and writes them in batches; spools a batch the database refuses."""
+
+    def __init__(self, db, stats, *, outlet: str, batch_size: int, spool_dir: Path):
+        self.db = db
+        self.stats = stats
+        self.outlet = outlet
+        self.batch_size = batch_size
+        self.spool_dir = spool_dir
+        self.pending: list[dict] = []
+
+    def add(self, item: dict) -> None:
+        self.pending.append(item)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> Counter:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return Counter()
+        try:
+            outcomes = write_batch(self.db, batch)
+        except (ConnectionFailure, PyMongoError) as exc:
+            path = spool_write(self.spool_dir, self.outlet, batch)
+            self.stats.inc_value("newsdesk/spooled", len(batch))
+            self.stats.inc_value(f"newsdesk/store_error/{type(exc).__name__}")
+            logger.error("database write failed (%s): %d articles spooled to %s",
+                         redact_text(str(exc))[:200], len(batch), path)
+            return Counter()
+        for outcome, count in outcomes.items():
+            self.stats.inc_value(f"newsdesk/stored/{outcome}", count)
+        return outcomes
+
+
+class CrawlContext:
+    def __init__(self, crawler):
+        settings = crawler.settings
+        self.target: MongoTarget = resolve_target(settings.get("NEWSDESK_MONGO_URI"),
+                                                  settings.get("NEWSDESK_MONGO_DB"))
+        self.client = connect(self.target)
+        self.db = self.client[self.target.database]
+        self.spool_dir = Path(settings.get("NEWSDESK_SPOOL_DIR") or default_spool_dir(os.environ))
+        self.writer = ArticleWriter(self.db, crawler.stats, outlet=crawler.spider.name if crawler.spider else "unknown",
+                                    batch_size=settings.getint("NEWSDESK_STORE_BATCH", 100),
+                                    spool_dir=self.spool_dir)
+        self.schema_ready = False
+
+    def prepare(self, stats) -> None:
+        """Indexes and validator, then whatever an earlier outage left in the spool."""
+        if self.schema_ready:
+            return
+        try:
+            ensure_schema(self.db)
+            self.schema_ready = True
+            replayed = replay_spool(self.db, self.spool_dir)
+            if replayed.get("files"):
+                logger.info("replayed spool: %s", dict(replayed))
+                stats.set_value("newsdesk/spool_replayed", sum(v for k, v in replayed.items() if k != "files"))
+        except PyMongoError as exc:
+            logger.error("database %s unreachable at start (%s); articles will be spooled",
+                         self.target.display, redact_text(str(exc))[:200])
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def crawl_context(crawler) -> CrawlContext:
+    """The context of this crawler, created on first use."""
+    ctx = getattr(crawler, "_newsdesk_context", None)
+    if ctx is None:
+        ctx = CrawlContext(crawler)
+        crawler._newsdesk_context = ctx
+    return ctx

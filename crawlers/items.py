@@ -127,3 +127,7 @@ def schema_markdown() -> str:
         bson = " or ".join(bson) if isinstance(bson, list) else bson
         lines.append(f"| `{name}` | {bson} | {'yes' if name in required else 'no'} | {field.description} |")
     return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # python -m crawlers.items > table, pasted into docs/schema.md
+    print(schema_markdown(), end="")

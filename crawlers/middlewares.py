@@ -48,3 +48,57 @@ class PrivateNetworkGuard:
             raise IgnoreRequest(f"{request.url}: refused: {host} resolves to a private, loopback or "
                                 "link-local address (set allow_private_network = true in the outlet file)")
         return None
+
+
+class KnownArticleFilter:
+    """Spider middleware: article requests for URLs already stored are dropped.
+
+    One database query per section page (all its article links at once),
+    keyed on canonical URLs; fresh articles are still re-fetched under the
+    re-check policy so updates are caught. The seen-state is the `articles`
+    collection itself, so it holds across runs, processes and machines.
+    """
+
+    def __init__(self, crawler):
+        from datetime import timedelta
+
+        from pipelines.dedup_store import RecheckPolicy
+
+        self.crawler = crawler
+        self.enabled = crawler.settings.getbool("NEWSDESK_INCREMENTAL", True)
+        self.policy = RecheckPolicy(
+            fresh_for=timedelta(hours=crawler.settings.getfloat("NEWSDESK_RECHECK_FRESH_HOURS", 48)),
+            every=timedelta(hours=crawler.settings.getfloat("NEWSDESK_RECHECK_EVERY_HOURS", 3)))
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_spider_output(self, response, result, spider=None):
+        from datetime import datetime, timezone
+
+        from scrapy import Request
+
+        from pipelines.context import crawl_context
+        from pipelines.dedup import canonicalize_url
+        from pipelines.dedup_store import urls_to_skip
+
+        outputs = list(result)
+        spider = spider or self.crawler.spider
+        articles = [o for o in outputs if isinstance(o, Request) and o.meta.get("article")]
+        if not self.enabled or not articles:
+            yield from outputs
+            return
+        domains = tuple(spider.outlet.domains)
+        canonical = {id(r): canonicalize_url(r.url, domains=domains) for r in articles}
+        try:
+            skip = urls_to_skip(crawl_context(self.crawler).db.articles, set(canonical.values()),
+                                now=datetime.now(timezone.utc), policy=self.policy)
+        except Exception as exc:  # no seen-state: fetch everything, dedup still holds in the store
+            spider.logger.warning("known-URL lookup failed (%s); fetching all", type(exc).__name__)
+            skip = set()
+        for output in outputs:
+            if isinstance(output, Request) and canonical.get(id(output)) in skip:
+                self.crawler.stats.inc_value("newsdesk/skipped_known")
+                continue
+            yield output

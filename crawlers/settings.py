@@ -30,6 +30,9 @@ FEED_EXPORT_ENCODING = "utf-8"
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.PrivateNetworkGuard": 50,
 }
+SPIDER_MIDDLEWARES = {
+    "crawlers.middlewares.KnownArticleFilter": 950,
+}
 EXTENSIONS = {
     "crawlers.extensions.OutletLease": 100,
     "crawlers.extensions.RunRecorder": 110,

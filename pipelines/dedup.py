@@ -1,0 +1,381 @@
+"""Duplicate detection, pure logic: canonical URLs, body fingerprints, SimHash.
+
+No I/O here; `pipelines.dedup_store` holds the MongoDB lookups. Method and
+measured figures: docs/dedup.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url as _w3lib_canonicalize
+from w3lib.url import url_query_cleaner
+
+# --------------------------------------------------------------------------- URLs
+
+# Query keys that only say where a click came from; never part of the article's identity.
+TRACKING_PARAMS: frozenset[str] = frozenset({
+    "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "ttclid", "li_fat_id",
+    "mc_cid", "mc_eid", "ocid", "cmpid", "cmp", "igshid", "igsh", "_ga", "_gl", "_hsenc", "_hsmi",
+    "mkt_tok", "ref_src", "ref_url", "smid", "smtyp", "xtor", "ito", "ncid", "sr_share", "spm",
+    "guccounter", "guce_referrer", "guce_referrer_sig", "soc_src", "soc_trk", "wt.mc_id",
+    "wt_mc", "wtmc", "s_cid", "icid", "int_cmp", "cid_source", "__twitter_impression",
+    "share", "shared", "via", "rss", "feature", "partner", "taid",
+})
+# Key prefixes of analytics suites (Google, AT Internet, comScore, Piwik/Matomo, HubSpot).
+TRACKING_PREFIXES: tuple[str, ...] = ("utm_", "at_", "ns_", "pk_", "mtm_", "hsa_", "wt.", "oly_")
+# Query flags that select the AMP rendering of the same article.
+_AMP_PARAMS = {"amp": {"", "1", "true", "yes"}, "outputtype": {"amp"}, "output": {"amp"}}
+# Host labels of mobile / AMP mirrors, folded into the desktop host.
+_MIRROR_LABELS = ("m", "mobile", "amp", "mobil")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _is_tracking(key: str, value: str) -> bool:
+    k = key.lower()
+    if k in TRACKING_PARAMS or k.startswith(TRACKING_PREFIXES):
+        return True
+    return value.lower() in _AMP_PARAMS.get(k, ())
+
+
+def _host_matches(host: str, domain: str) -> bool:
+    domain = domain.lower().strip().lstrip(".")
+    return bool(domain) and (host == domain or host.endswith("." + domain))
+
+
+def _fold_mirror_host(host: str, domains: tuple[str, ...]) -> str:
+    """m.example.com / amp.example.com -> www.example.com or example.com.
+
+    Why deterministic and not guessed per request: the canonical URL is a key.
+    An outlet domain written with "www." selects www, one written bare selects
+    the bare host when it equals what is left; otherwise a registrable domain
+    gets "www." (the common convention) and a deeper host stays bare."""
+    labels = host.split(".")
+    if len(labels) < 3 or labels[0] not in _MIRROR_LABELS:
+        return host
+    rest = ".".join(labels[1:])
+    wanted = {d.lower().strip().lstrip(".") for d in domains}
+    if "www." + rest in wanted:
+        return "www." + rest
+    if rest in wanted:
+        return rest
+    return "www." + rest if len(labels) == 3 or _is_registrable(rest) else rest
+
+
+# Second-level labels under which a country TLD registers names (bbc.co.uk, abc.net.au).
+_SLD = {"co", "com", "net", "org", "gov", "ac", "edu", "or", "ne", "go", "gob", "nic"}
+
+
+def _is_registrable(host: str) -> bool:
+    labels = host.split(".")
+    return len(labels) == 3 and labels[1] in _SLD and len(labels[2]) == 2
+
+
+def _fold_amp_path(path: str) -> str:
+    # /amp, /amp/ at the end; /amp/ at the start; foo.amp.html -> foo.html; foo.amp -> foo.
+    while True:
+        before = path
+        lowered = path.lower()
+        if lowered.endswith("/amp") or lowered.endswith("/amp/"):
+            path = path[: lowered.rfind("/amp")] or "/"
+        elif lowered.startswith("/amp/"):
+            path = path[4:]
+        elif lowered.endswith(".amp.html"):
+            path = path[: -len(".amp.html")] + ".html"
+        elif lowered.endswith(".amp"):
+            path = path[: -len(".amp")]
+        if path == before:
+            return path
+
+
+def _canonicalize_once(url: str, domains: tuple[str, ...]) -> str:
+    # w3lib: lowercase scheme and host, IDNA, percent-encoding normalised, query sorted,
+    # fragment dropped. We add what it leaves: ports, mirrors, AMP, tracking, slashes.
+    first = urlsplit(url)
+    if first.scheme.lower() not in _DEFAULT_PORTS or not first.hostname:
+        return url  # not a web URL: junk is returned as given
+    url = _w3lib_canonicalize(url, keep_fragments=False)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if scheme not in _DEFAULT_PORTS or not host:
+        return url
+    host = _fold_mirror_host(host, domains)
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port and parts.port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{parts.port}"
+    path = _fold_amp_path(parts.path or "/")
+    path = path.rstrip("/") or "/"  # trailing slash folded, root kept
+    query = parts.query
+    if query:
+        drop = [k for k, v in parse_qsl(query, keep_blank_values=True) if _is_tracking(k, v)]
+        if drop:
+            query = urlsplit(url_query_cleaner(url, drop, remove=True, unique=False)).query
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _declared_target(url: str, declared: str | None, domains: tuple[str, ...]) -> str | None:
+    """The page's own canonical (rel=canonical / og:url), if it is trustworthy.
+
+    Why only on the outlet's domains: syndicated copies often declare the
+    originating outlet's URL; taking it would overwrite that outlet's article."""
+    if not declared or not declared.strip():
+        return None
+    target = urljoin(url, declared.strip())  # relative canonicals exist in the wild
+    host = (urlsplit(target).hostname or "").lower().rstrip(".")
+    if not host or urlsplit(target).scheme.lower() not in _DEFAULT_PORTS:
+        return None
+    allowed = domains or (_site_of((urlsplit(url).hostname or "").lower()),)
+    return target if any(_host_matches(host, d) for d in allowed) else None
+
+
+def _site_of(host: str) -> str:
+    # Without outlet domains, "same site" means the same registrable domain.
+    labels = host.rstrip(".").split(".")
+    keep = 3 if len(labels) >= 3 and _is_registrable(".".join(labels[-3:])) else 2
+    return ".".join(labels[-keep:])
+
+
+def canonicalize_url(url: str, *, declared: str | None = None, domains: Iterable[str] = ()) -> str:
+    """One key per article whatever variant of its URL was followed.
+
+    Never raises: junk comes back stripped. Idempotent by construction (the
+    single pass is applied until it no longer changes the URL)."""
+    raw = url.strip() if isinstance(url, str) else ""
+    try:
+        doms = tuple(d for d in domains if d and d.strip())
+        current = _declared_target(raw, declared, doms) or raw
+        if not current:
+            return raw
+        for _ in range(4):
+            nxt = _canonicalize_once(current, doms)
+            if nxt == current:
+                break
+            current = nxt
+        return current
+    except Exception:  # noqa: BLE001 - URLs from the wild: any parse failure means "keep as is"
+        return raw
+
+
+# --------------------------------------------------------------------------- bodies
+
+_WS = re.compile(r"\s+")
+
+
+def _strip_noise(ch: str) -> str:
+    # Punctuation and symbols (P*, S*) become spaces: quotes, dashes, bullets differ per outlet.
+    return " " if unicodedata.category(ch)[0] in "PS" else ch
+
+
+def normalize_body(text: str) -> str:
+    """Casefold + NFKC, punctuation/symbols to spaces, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    text = "".join(_strip_noise(c) for c in text)
+    return _WS.sub(" ", text).strip()
+
+
+def body_fingerprint(text: str) -> str:
+    """Exact-duplicate key: blake2b-128 of the normalised body."""
+    return hashlib.blake2b(normalize_body(text).encode("utf-8"), digest_size=16).hexdigest()
+
+
+# Offer, consent, sign-in and legal furniture, in the languages of the corpus. A sentence
+# matching any of these is dropped before hashing: different stories carrying the same
+# paywall or cookie text must not look alike, and copies of one story lose the same lines.
+_FURNITURE = re.compile(
+    r"""
+    cookie | datenschutz | privacy | privacidad | confidentialit | prywatno
+    | akzeptier | zustimm | einwillig | consent | accept | acept | j'accepte
+    | personal\ data | persönlichen\ (?:daten|informationen) | datos\ personales
+    | données\ personnelles | dane\ osobowe | kişisel\ veri
+    | newsletter | boletín | boletin | bülten
+    | subscri | abonn | suscri | abbonam | subskryp | prenumer | abone
+    | regist | anmeld | einlogg | log\ ?in | sign\ ?(?:in|up) | zaloguj | inicia\ sesi | giriş\ yap
+    | all\ rights\ reserved | alle\ rechte | derechos\ de\ autor | todos\ los\ derechos
+    | tous\ droits | wszelkie\ prawa | tüm\ hakları | copyright | ©
+    | javascript | adblock | werbeblocker | ad\ blocker | captcha | robot | \bip\b
+    | click | klick | clic\b | haga\ clic | kliknij | tıkla | tap\ here
+    | read\ more | weiterlesen | lesen\ sie\ auch | leer\ más | lire\ aussi | czytaj\ także
+    | te\ puede\ interesar | mehr\ zum\ thema | related\ (?:articles|stories|news) | advertis | werbung | publicidad
+    | follow\ us | folgen\ sie\ uns | síguenos | share\ this | \bteilen\b | compártelo
+    | free\ trial | probeabo | per\ month | pro\ monat | al\ mes | /month | /week
+    | حقوق | اشترك | النشرة
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# Sentence ends, including a glued ".Next" as scraped text often has.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[a-zäöüß][.!?])(?=[A-ZÄÖÜ])|\n+")
+MIN_SEGMENT_WORDS = 6      # shorter lines are labels, captions, buttons, headlines
+MIN_CONTENT_TOKENS = 30    # below this there is too little story left to judge
+_TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|\w+")
+
+
+def content_segments(text: str) -> list[str]:
+    """The story's sentences with furniture and short lines left out."""
+    kept = []
+    for line in (text or "").splitlines():
+        if len(_TOKEN.findall(line)) < MIN_SEGMENT_WORDS:  # CJK: a character is a word
+            continue
+        for seg in _SENTENCE_END.split(line):
+            if seg and not _FURNITURE.search(seg):
+                kept.append(seg)
+    return kept
+
+
+def content_tokens(text: str) -> list[str]:
+    return _TOKEN.findall(normalize_body("\n".join(content_segments(text))))
+
+
+# --------------------------------------------------------------------------- MinHash sketch
+#
+# Why MinHash and not a weighted SimHash: a syndicated copy (new headline, dateline,
+# trimmed last paragraph, other outlet's tail) keeps 0.7-0.9 of the story's shingles,
+# which moves a 64-bit SimHash by 4-20 bits while unrelated stories sit at 17+: no
+# Hamming threshold with a pigeonhole band lookup separates them. MinHash LSH finds
+# copies by Jaccard overlap directly. The API keeps the "simhash" names: the int64
+# stored as `simhash` is a 1-bit-per-permutation MinHash sketch (b-bit minwise hashing),
+# whose Hamming distance d estimates Jaccard as 1 - 2d/64.
+
+SHINGLE = 3            # words per shingle
+PERMUTATIONS = 64      # MinHash functions; one sketch bit each
+LSH_BANDS = 16         # 16 bands x 4 rows: a pair becomes a candidate from Jaccard ~0.5 up
+LSH_ROWS = PERMUTATIONS // LSH_BANDS
+NEAR_DISTANCE = 20     # sketch distance for LSH candidates (Jaccard estimate >= 0.375)
+EXACT_NEAR_DISTANCE = 3  # sketch distance accepted without LSH evidence (pigeonhole bands)
+SKETCH_BANDS = 4
+_INT64 = 1 << 64
+_MERSENNE = (1 << 61) - 1
+
+
+def _permutations(n: int) -> tuple[tuple[int, int], ...]:
+    # Fixed, seedless coefficients so every process and every run agrees.
+    out = []
+    for i in range(n):
+        d = hashlib.blake2b(f"newsdesk-minhash-{i}".encode(), digest_size=16).digest()
+        a = int.from_bytes(d[:8], "big") % (_MERSENNE - 1) + 1
+        b = int.from_bytes(d[8:], "big") % _MERSENNE
+        out.append((a, b))
+    return tuple(out)
+
+
+_PERMS = _permutations(PERMUTATIONS)
+
+
+@lru_cache(maxsize=1 << 16)
+def _h61(shingle: str) -> int:
+    return int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big") % _MERSENNE
+
+
+def _informative(tok: str) -> bool:
+    # Function words carry no story; a shingle of only short words is shared by everything.
+    return len(tok) >= 4 or tok.isdigit() or (len(tok) == 1 and ord(tok) >= 0x3040)
+
+
+def shingles(tokens: list[str]) -> set[int]:
+    """Hashed word 3-grams that contain at least one informative word."""
+    out = set()
+    for i in range(len(tokens) - SHINGLE + 1):
+        gram = tokens[i : i + SHINGLE]
+        if any(_informative(t) for t in gram):
+            out.add(_h61(" ".join(gram)))
+    return out
+
+
+def has_content(text: str) -> bool:
+    """Enough story left after furniture removal to say anything about duplicates."""
+    return len(content_tokens(text)) >= MIN_CONTENT_TOKENS
+
+
+def minhash_signature(text: str) -> tuple[int, ...]:
+    """PERMUTATIONS minimum hashes of the content shingles; () when too little content."""
+    tokens = content_tokens(text)
+    if len(tokens) < MIN_CONTENT_TOKENS:
+        return ()
+    xs = shingles(tokens)
+    if not xs:
+        return ()
+    p = _MERSENNE
+    return tuple(min([(a * x + b) % p for x in xs]) for a, b in _PERMS)
+
+
+def _to_signed(value: int) -> int:
+    value &= _INT64 - 1
+    return value - _INT64 if value >= 1 << 63 else value
+
+
+def sketch(signature: tuple[int, ...]) -> int:
+    """The low bit of each minimum hash, packed into a signed int64 (BSON int64)."""
+    value = 0
+    for i, m in enumerate(signature[:64]):
+        value |= (m & 1) << i
+    return _to_signed(value)
+
+
+def simhash64(text: str) -> int:
+    """64-bit similarity sketch of the body as a signed int64; 0 when too little content.
+
+    Named for the API; it is a 1-bit MinHash sketch (see module notes above)."""
+    return sketch(minhash_signature(text))
+
+
+def simhash_bands(value: int, bands: int = SKETCH_BANDS) -> list[str]:
+    """Keys "s<i>:<hex>" of `bands` slices of a 64-bit sketch: two sketches within
+    bands-1 bits share at least one slice (pigeonhole), so one indexed $in finds them."""
+    if not 1 <= bands <= 64:
+        raise ValueError("bands must be between 1 and 64")
+    unsigned = value & (_INT64 - 1)
+    width, keys, start = 64 // bands, [], 0
+    for i in range(bands):
+        size = width + (1 if i < 64 % bands else 0)
+        keys.append(f"s{i}:{(unsigned >> start) & ((1 << size) - 1):x}")
+        start += size
+    return keys
+
+
+def lsh_bands(signature: tuple[int, ...]) -> list[str]:
+    """MinHash LSH keys "m<i>:<hex>": band i = rows i*R..i*R+R-1 hashed together.
+    P(share a band) = 1 - (1 - J^R)^B: ~0.98 at Jaccard 0.7, ~0.01 at 0.15."""
+    if not signature:
+        return []
+    keys = []
+    for i in range(LSH_BANDS):
+        rows = signature[i * LSH_ROWS : (i + 1) * LSH_ROWS]
+        digest = hashlib.blake2b(repr(rows).encode(), digest_size=8).hexdigest()
+        keys.append(f"m{i}:{digest}")
+    return keys
+
+
+def hamming(a: int, b: int) -> int:
+    return ((a ^ b) & (_INT64 - 1)).bit_count()
+
+
+def similarity_keys(text: str) -> tuple[int, list[str]]:
+    """(sketch, band keys) to store and to look up: sketch slices + MinHash LSH bands."""
+    sig = minhash_signature(text)
+    if not sig:
+        return 0, []
+    value = sketch(sig)
+    return value, simhash_bands(value) + lsh_bands(sig)
+
+
+def is_near(distance: int, shares_lsh_band: bool) -> bool:
+    """The near-duplicate rule, shared by `same_story` and the MongoDB lookup.
+
+    Sharing an LSH band is strong evidence (4 equal minimum hashes), so the sketch
+    only has to confirm the overlap; without it only a near-identical sketch counts."""
+    return distance <= (NEAR_DISTANCE if shares_lsh_band else EXACT_NEAR_DISTANCE)
+
+
+def same_story(a_text: str, b_text: str) -> bool:
+    """Is b a copy of a (syndicated, re-templated, trimmed)? The benchmark's decision."""
+    a_value, a_keys = similarity_keys(a_text)
+    b_value, b_keys = similarity_keys(b_text)
+    if not (a_keys and b_keys):
+        return False
+    shared_lsh = any(k.startswith("m") for k in set(a_keys) & set(b_keys))
+    return is_near(hamming(a_value, b_value), shared_lsh)

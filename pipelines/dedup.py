@@ -371,11 +371,17 @@ def is_near(distance: int, shares_lsh_band: bool) -> bool:
     return distance <= (NEAR_DISTANCE if shares_lsh_band else EXACT_NEAR_DISTANCE)
 
 
-def same_story(a_text: str, b_text: str) -> bool:
-    """Is b a copy of a (syndicated, re-templated, trimmed)? The benchmark's decision."""
-    a_value, a_keys = similarity_keys(a_text)
-    b_value, b_keys = similarity_keys(b_text)
+def keys_match(a: tuple[int, list[str]], b: tuple[int, list[str]]) -> tuple[bool, int]:
+    """(near?, sketch distance) for two `similarity_keys` results: the rule of `is_near`."""
+    (a_value, a_keys), (b_value, b_keys) = a, b
     if not (a_keys and b_keys):
-        return False
+        return False, 64
+    distance = hamming(a_value, b_value)
     shared_lsh = any(k.startswith("m") for k in set(a_keys) & set(b_keys))
-    return is_near(hamming(a_value, b_value), shared_lsh)
+    return is_near(distance, shared_lsh), distance
+
+
+def same_story(a_text: str, b_text: str) -> bool:
+    """Is b a copy of a (syndicated, re-templated, trimmed)? The benchmark's decision,
+    and the same rule `dedup_store.find_duplicate` applies to stored candidates."""
+    return keys_match(similarity_keys(a_text), similarity_keys(b_text))[0]

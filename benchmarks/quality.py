@@ -34,7 +34,13 @@ import trafilatura
 if __package__ in (None, ""):  # run as a script: make the repo importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipelines.offers import STRONG, classify_line, drop_offer_containers, is_paywall_pointer, strip_offers  # noqa: E402
+from pipelines.offers import (  # noqa: E402
+    STRONG,
+    classify_line,
+    drop_offer_containers,
+    is_paywall_pointer,
+    strip_offers,
+)
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -66,12 +72,21 @@ def _jsonld(root) -> list:
     return out
 
 
+def parse_html(html: str):
+    """lxml tree of a page, or None; bytes with a UTF-8 parser so that pages
+    declaring their encoding in the markup parse too."""
+    try:
+        parser = lxml.html.HTMLParser(encoding="utf-8")
+        return lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+
+
 def _newsdesk_body(html: str, url: str) -> str:
     """Stand-in for the pipeline's extraction: DOM offer pruning, trafilatura,
     then text-level stripping."""
-    try:
-        root = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+    root = parse_html(html)
+    if root is None:
         return ""
     _, selectors = is_paywall_pointer(_jsonld(root))
     drop_offer_containers(root, selectors)
@@ -80,7 +95,7 @@ def _newsdesk_body(html: str, url: str) -> str:
         url=url,
         favor_precision=False,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
     )
     return strip_offers(text or "").body
 
@@ -181,8 +196,8 @@ def load_pages(folder: Path, limit: int | None = None, ids: Iterable[str] | None
 
 
 def read_html(page: dict) -> str:
-    raw = gzip.open(Path(page["_folder"]) / page["html_file"]).read()
-    return raw.decode("utf-8", errors="replace")
+    with gzip.open(Path(page["_folder"]) / page["html_file"]) as fh:
+        return fh.read().decode("utf-8", errors="replace")
 
 
 def _run_page(args) -> dict:
@@ -209,7 +224,7 @@ def extract_all(pages: list[dict], jobs: int = 1) -> list[dict]:
 
 def score_fundus(pages: list[dict], outputs: list[dict], key: str) -> Score:
     s = Score()
-    for page, out in zip(pages, outputs):
+    for page, out in zip(pages, outputs, strict=True):
         p, r = shingle_pr(page["body"], out[key])
         s.pages += 1
         s.precision += p
@@ -224,7 +239,7 @@ def score_fundus(pages: list[dict], outputs: list[dict], key: str) -> Score:
 
 def score_snippets(pages: list[dict], outputs: list[dict], key: str) -> Score:
     s = Score()
-    for page, out in zip(pages, outputs):
+    for page, out in zip(pages, outputs, strict=True):
         body = _norm(out[key])
         s.pages += 1
         for snip in page.get("with") or []:
@@ -289,10 +304,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"fundus pages with offer text the ground truth lacks (trafilatura): {len(res['trafilatura'][0].leak_pages)}")
     if args.verbose:
         fundus, f_out, treval, t_out = res["_outputs"]
-        for page, out in zip(fundus, f_out):
+        for page, out in zip(fundus, f_out, strict=True):
             for line in offer_leaks(out["newsdesk"], page["body"]):
                 print(f"  leak {page['id']}: {line[:120]}")
-        for page, out in zip(treval, t_out):
+        for page, out in zip(treval, t_out, strict=True):
             body = _norm(out["newsdesk"])
             for snip in page.get("offer_or_newsletter_snippets_in_without") or []:
                 if _norm(snip) in body:

@@ -126,9 +126,12 @@ def classify_line(line: str, language: str | None = None) -> tuple[str, str | No
                 if n > 25 and reason not in lex.WALL_REASONS:
                     break
                 return STRONG, reason
-        if _PRICE_PERIOD_RE.search(s) and (n <= 8 or not sentence):
-            return STRONG, lex.PRICE
-    if _PLAN_CELL_RE.match(s):
+    # A priced plan ("₹300/Month") is weak on its own: rentals, tariffs and
+    # tickets are priced per period too. It is an offer inside a block that a
+    # call to action or a meter notice anchors.
+    if _PLAN_CELL_RE.match(s) or (
+        not quoted and _PRICE_PERIOD_RE.search(s) and (n <= 8 or not sentence)
+    ):
         return WEAK, lex.PRICE
     if n <= 25 and not quoted:
         for reason, pat in weak:
@@ -226,11 +229,15 @@ def _reason_blocks(units, kinds, drop) -> list[RemovedBlock]:
     weak and short lines join the block before them (or the next one)."""
     blocks: list[tuple[list[str], str | None]] = []
     prev_dropped = False
-    for (_, line), (kind, reason), d in zip(units, kinds, drop):
+    for (_, line), (kind, reason), d in zip(units, kinds, drop, strict=True):
         if not d:
             prev_dropped = False
             continue
         text = line.strip()
+        # A priced plan line opens its own block, so the audit shows plans apart.
+        opener = kind == STRONG or (reason == lex.PRICE and _PRICE_PERIOD_RE.search(text))
+        if opener:
+            kind = STRONG
         if kind == STRONG or not prev_dropped or not blocks:
             if blocks and blocks[-1][1] is None and prev_dropped:
                 blocks[-1][0].append(text)
@@ -249,12 +256,12 @@ def _reason_blocks(units, kinds, drop) -> list[RemovedBlock]:
 def _strip_once(text: str, language: str | None):
     units = _units(text)
     synd = [_is_syndication(line) for _, line in units]
-    rest = [u for u, s in zip(units, synd) if not s]
-    notes = [line.strip() for (_, line), s in zip(units, synd) if s]
+    rest = [u for u, s in zip(units, synd, strict=True) if not s]
+    notes = [line.strip() for (_, line), s in zip(units, synd, strict=True) if s]
     kinds = [classify_line(line, language) for _, line in rest]
     drop = _mark_offers(kinds)
     blocks = _reason_blocks(rest, kinds, drop)
-    kept = [u for u, d in zip(rest, drop) if not d]
+    kept = [u for u, d in zip(rest, drop, strict=True) if not d]
     # hit_wall: a wall notice removed after the last prose line that stays.
     last_text = max((k for k, (kind, _) in enumerate(kinds) if kind == TEXT and not drop[k]), default=-1)
     hit_wall = any(
@@ -306,9 +313,11 @@ _MARKER_RE = re.compile(
 )
 # Vendors whose boxes are offers whatever they hold (possibly empty shells).
 _VENDOR_RE = re.compile(r"piano|tinypass|\btp-(modal|container|backdrop)|poool|pelcro|laterpay|zephr", re.I)
+_NEWSLETTER_WORDS = re.compile(
+    r"newsletter|inbox|sign ?up|subscri|abonn|inscri|suscr|iscriviti|cadastr|anmelden", re.I
+)
 _BLOCK_TAGS = frozenset(
-    "p div li ul ol h1 h2 h3 h4 h5 h6 section aside article header footer form button a "
-    "label br table tr td th dt dd figure figcaption blockquote nav span".split()
+    ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "aside", "article", "header", "footer", "form", "button", "a", "label", "br", "table", "tr", "td", "th", "dt", "dd", "figure", "figcaption", "blockquote", "nav", "span"]
 )
 
 
@@ -370,9 +379,15 @@ def _judge_container(el, language: str | None = None) -> tuple[bool, str, str]:
         return bool(_VENDOR_RE.search(_marker_text(el))), lex.CONTAINER, ""
     kinds = [classify_line(line, language) for line in lines]
     strong = [r for k, r in kinds if k == STRONG]
-    prose = sum(len(line) for line, (k, _) in zip(lines, kinds) if k == TEXT)
+    prose = sum(len(line) for line, (k, _) in zip(lines, kinds, strict=True) if k == TEXT)
     total = sum(len(line) for line in lines)
-    if _has_email_input(el) and re.search(r"newsletter|e-?mail|inbox|sign ?up|abonn|inscri|suscr", text, re.I):
+    # A sign-up form: an e-mail field, newsletter wording, and no message box
+    # (a form with a textarea is a comment or contact form, not an offer).
+    if (
+        _has_email_input(el)
+        and not any(True for _ in el.iter("textarea"))
+        and _NEWSLETTER_WORDS.search(text)
+    ):
         return prose <= 400, lex.NEWSLETTER, text
     if not strong:
         return False, "", text

@@ -244,6 +244,9 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
     art.published_at = _clean(jsonld.get("datePublished")) if isinstance(jsonld.get("datePublished"), str) else None
     art.modified_at = _clean(jsonld.get("dateModified")) if isinstance(jsonld.get("dateModified"), str) else None
     art.authors = _names(jsonld.get("author", []))
+    # Open Graph / meta dates carry the time of day; trafilatura's date is day-only.
+    art.published_at = art.published_at or _meta(root, "article:published_time", "datePublished", "pubdate")
+    art.modified_at = art.modified_at or _meta(root, "article:modified_time", "dateModified")
     description = jsonld.get("description")
     art.description = _clean(description) if isinstance(description, str) else _meta(root, "og:description", "description")
 
@@ -282,7 +285,6 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
         art.extraction = "jsonld"
 
     art.title = art.title or _meta(root, "og:title") or _clean(root.findtext(".//title"))
-    art.published_at = art.published_at or _meta(root, "article:published_time", "datePublished", "pubdate")
     return art
 
 

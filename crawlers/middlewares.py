@@ -74,7 +74,7 @@ class KnownArticleFilter:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_spider_output(self, response, result, spider=None):
+    def filter_outputs(self, outputs: list) -> list:
         from datetime import datetime, timezone
 
         from scrapy import Request
@@ -83,22 +83,27 @@ class KnownArticleFilter:
         from pipelines.dedup import canonicalize_url
         from pipelines.dedup_store import urls_to_skip
 
-        outputs = list(result)
-        spider = spider or self.crawler.spider
+        spider = self.crawler.spider
         articles = [o for o in outputs if isinstance(o, Request) and o.meta.get("article")]
         if not self.enabled or not articles:
-            yield from outputs
-            return
+            return outputs
         domains = tuple(spider.outlet.domains)
         canonical = {id(r): canonicalize_url(r.url, domains=domains) for r in articles}
         try:
             skip = urls_to_skip(crawl_context(self.crawler).db.articles, set(canonical.values()),
                                 now=datetime.now(timezone.utc), policy=self.policy)
-        except Exception as exc:  # no seen-state: fetch everything, dedup still holds in the store
+        except Exception as exc:  # no seen-state: fetch everything, the store still dedups
             spider.logger.warning("known-URL lookup failed (%s); fetching all", type(exc).__name__)
             skip = set()
-        for output in outputs:
-            if isinstance(output, Request) and canonical.get(id(output)) in skip:
-                self.crawler.stats.inc_value("newsdesk/skipped_known")
-                continue
+        kept = [o for o in outputs if canonical.get(id(o)) not in skip]
+        if len(kept) < len(outputs):
+            self.crawler.stats.inc_value("newsdesk/skipped_known", len(outputs) - len(kept))
+        return kept
+
+    # One section page's links are judged together (one query), so the output is gathered first.
+    def process_spider_output(self, response, result, spider=None):
+        yield from self.filter_outputs(list(result))
+
+    async def process_spider_output_async(self, response, result, spider=None):
+        for output in self.filter_outputs([o async for o in result]):
             yield output

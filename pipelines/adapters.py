@@ -11,11 +11,9 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from pipelines.context import crawl_context
-from pipelines.dedup import hamming
+from pipelines.dedup import NEAR_DISTANCE, hamming
 from pipelines.dedup_store import dedup_fields, find_duplicate
-from pipelines.normalize import normalize_item
-from pipelines.offers import strip_offers
-from pipelines.validate import validate_item
+from pipelines.stages import normalize_stage, offers_stage, validate_stage
 
 STATS = "newsdesk/"
 
@@ -40,28 +38,12 @@ class _Stage:
 
 class NormalizePipeline(_Stage):
     def process_item(self, item, spider=None):
-        outlet = self.outlet
-        return normalize_item(
-            ItemAdapter(item).asdict(),
-            domains=tuple(outlet.domains) if outlet else (),
-            timezone_name=outlet.timezone if outlet else None,
-            default_language=outlet.language if outlet else None,
-        )
-
-
-def apply_offer_stripping(item: dict) -> dict:
-    """Strip offers from the body; merge with DOM-level removals; set the paywall flag."""
-    result = strip_offers(item.get("body") or "", language=item.get("language"))
-    item["body"] = result.body or None
-    item["removed_blocks"] = [*(item.get("removed_blocks") or []), *(b.as_dict() for b in result.removed_blocks)]
-    item["syndication_note"] = result.syndication_note
-    item["paywalled"] = bool(item.get("paywalled") or result.hit_wall)
-    return item
+        return normalize_stage(ItemAdapter(item).asdict(), self.outlet)
 
 
 class OfferStripPipeline(_Stage):
     def process_item(self, item, spider=None):
-        item = apply_offer_stripping(item)
+        item = offers_stage(item)
         if item["removed_blocks"]:
             self.stats.inc_value(f"{STATS}offers/articles_with_removals")
         return item
@@ -69,10 +51,10 @@ class OfferStripPipeline(_Stage):
 
 class ValidatePipeline(_Stage):
     def process_item(self, item, spider=None):
-        article, reason = validate_item(item)
-        if article is None:
+        valid, reason = validate_stage(item)
+        if valid is None:
             self.drop(reason, item)
-        return article.model_dump()
+        return valid
 
 
 class DedupPipeline(_Stage):
@@ -83,8 +65,6 @@ class DedupPipeline(_Stage):
     lookup sees it and `duplicate_of` gets the stored `_id`.
     """
 
-    NEAR_DISTANCE = 3
-
     def __init__(self, crawler):
         super().__init__(crawler)
         self.policy = crawler.settings.get("NEWSDESK_DUPLICATE_POLICY", "link")
@@ -93,7 +73,7 @@ class DedupPipeline(_Stage):
 
     def _maybe_in_buffer(self, fields: dict) -> bool:
         return fields["fingerprint"] in self.run_fingerprints or any(
-            hamming(fields["simhash"], other) <= self.NEAR_DISTANCE for other in self.run_simhashes)
+            hamming(fields["simhash"], other) <= NEAR_DISTANCE for other in self.run_simhashes)
 
     def process_item(self, item, spider=None):
         ctx = crawl_context(self.crawler)

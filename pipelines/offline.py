@@ -15,9 +15,7 @@ from pathlib import Path
 
 from crawlers.extract import extract_article
 from crawlers.outlets import OutletSpec
-from pipelines.adapters import apply_offer_stripping
-from pipelines.normalize import normalize_item
-from pipelines.validate import validate_item
+from pipelines.stages import normalize_stage, offers_stage, validate_stage
 
 
 def read_html(path: Path) -> bytes:
@@ -39,13 +37,9 @@ def process_html(html: str | bytes, url: str, outlet: OutletSpec | None = None) 
     if outlet is not None:
         item["outlet"] = outlet.name
     item.setdefault("outlet", "offline")
-    item = normalize_item(item, domains=tuple(outlet.domains) if outlet else (),
-                          timezone_name=outlet.timezone if outlet else None,
-                          default_language=outlet.language if outlet else None)
-    item = apply_offer_stripping(item)
-    _article, reason = validate_item(item)
-    item["dropped"] = reason
-    return item
+    item = offers_stage(normalize_stage(item, outlet))
+    valid, reason = validate_stage(item)
+    return {**(valid or item), "dropped": reason}
 
 
 def iter_manifest(manifest: Path) -> Iterator[tuple[str | None, Path, str]]:

@@ -1,0 +1,38 @@
+"""Item-level stage functions, shared by the Scrapy adapters and the offline path.
+
+Each takes an item dict and returns the new item (or a drop reason); the
+text-level logic lives in normalize.py, offers.py, validate.py.
+"""
+
+from __future__ import annotations
+
+from crawlers.outlets import OutletSpec
+from pipelines.normalize import normalize_item
+from pipelines.offers import strip_offers
+from pipelines.validate import validate_item
+
+
+def normalize_stage(item: dict, outlet: OutletSpec | None) -> dict:
+    return normalize_item(
+        item,
+        domains=tuple(outlet.domains) if outlet else (),
+        timezone_name=outlet.timezone if outlet else None,
+        default_language=outlet.language if outlet else None,
+    )
+
+
+def offers_stage(item: dict) -> dict:
+    """Strip offers from the body; merge with DOM-level removals; set the paywall flag."""
+    result = strip_offers(item.get("body") or "", language=item.get("language"))
+    item = dict(item)
+    item["body"] = result.body or None
+    item["removed_blocks"] = [*(item.get("removed_blocks") or []), *(b.as_dict() for b in result.removed_blocks)]
+    item["syndication_note"] = result.syndication_note
+    item["paywalled"] = bool(item.get("paywalled") or result.hit_wall)
+    return item
+
+
+def validate_stage(item: dict) -> tuple[dict | None, str | None]:
+    """(canonical item with every field, None) or (None, drop reason)."""
+    article, reason = validate_item(item)
+    return (article.model_dump(), None) if article is not None else (None, reason)

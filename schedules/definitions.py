@@ -81,6 +81,23 @@ class Defaults(BaseModel):
     def _tz(cls, value: str) -> str:
         return _check_tz(value)
 
+    @field_validator("settings", mode="before")
+    @classmethod
+    def _settings(cls, value: Any) -> Any:
+        return _scrapy_settings(value)
+
+
+def _scrapy_settings(value: Any) -> Any:
+    # Scrapy settings go to the child as `-s NAME=VALUE`: plain scalars only.
+    if isinstance(value, Mapping):
+        out = {}
+        for key, val in value.items():
+            if isinstance(val, (dict, list)):
+                raise ValueError(f"{key}: must be a string, number or boolean")
+            out[str(key)] = str(val).lower() if isinstance(val, bool) else str(val)
+        return out
+    return value
+
 
 def _check_tz(value: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -115,15 +132,7 @@ class ScheduleEntry(BaseModel):
     @field_validator("settings", mode="before")
     @classmethod
     def _settings(cls, value: Any) -> Any:
-        # Scrapy settings go to the child as `-s NAME=VALUE`: plain scalars only.
-        if isinstance(value, Mapping):
-            out = {}
-            for key, val in value.items():
-                if isinstance(val, (dict, list)):
-                    raise ValueError(f"{key}: must be a string, number or boolean")
-                out[str(key)] = str(val).lower() if isinstance(val, bool) else str(val)
-            return out
-        return value
+        return _scrapy_settings(value)
 
     @field_validator("timezone")
     @classmethod
@@ -309,7 +318,8 @@ def parse_schedule(data: Mapping[str, Any], source: str | Path,
         if not isinstance(raw, Mapping):
             raise ScheduleError(f"{where}: (entry): must be a table")
         merged = {**defaults, **raw}
-        merged["settings"] = {**defaults["settings"], **(raw.get("settings") or {})}
+        own = raw.get("settings") or {}
+        merged["settings"] = {**defaults["settings"], **own} if isinstance(own, Mapping) else own
         try:
             entry = ScheduleEntry.model_validate(merged)
         except ValidationError as exc:

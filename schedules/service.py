@@ -278,6 +278,8 @@ class SchedulerService:
         from apscheduler.jobstores.mongodb import MongoDBJobStore
         from apscheduler.schedulers.background import BackgroundScheduler
 
+        from pipelines.mongo import connect
+
         global _ACTIVE
         self.target = target
         self.client = client
@@ -294,8 +296,10 @@ class SchedulerService:
         self._sweep_abandoned_runs()
         _ACTIVE = self
         self.scheduler = BackgroundScheduler(
+            # A client of its own: the job store closes it on scheduler shutdown,
+            # and the service still needs the database after that.
             jobstores={"default": MongoDBJobStore(database=target.database, collection=JOBS_COLLECTION,
-                                                  client=client)},
+                                                  client=connect(target))},
             executors={"default": ThreadPoolExecutor(self.schedule.service.max_parallel)},
             job_defaults={"coalesce": True, "max_instances": 1},
             timezone=timezone.utc,

@@ -6,9 +6,7 @@ class is the one generic SectionSpider, bound to the outlet's spec.
 
 from __future__ import annotations
 
-from scrapy.interfaces import ISpiderLoader
 from scrapy.utils.misc import load_object
-from zope.interface import implementer
 
 from crawlers.outlets import OutletSpec, load_outlets
 from crawlers.spiders.section import SectionSpider
@@ -35,8 +33,9 @@ def spider_class_for(outlet: OutletSpec, base: type[SectionSpider] = SectionSpid
     )
 
 
-@implementer(ISpiderLoader)
 class OutletSpiderLoader:
+    """Implements scrapy.spiderloader.SpiderLoaderProtocol (structural typing)."""
+
     def __init__(self, settings):
         self._outlets = load_outlets()
         base = load_object(settings.get("NEWSDESK_SPIDER_CLASS", "crawlers.spiders.section.SectionSpider"))

@@ -41,7 +41,7 @@ def crawl_overrides(target: MongoTarget, *, trigger: str, lease_owner: str | Non
 
 def run_crawl_in_process(outlet: str, settings: Settings) -> dict[str, Any]:
     """Crawl one outlet with the real Scrapy engine; returns the run summary."""
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(outlet)
     process.crawl(crawler)
     process.start()

@@ -104,17 +104,21 @@ def _trafilatura_default(html: str, url: str) -> str:
     return trafilatura.extract(html, url=url) or ""
 
 
-def newsdesk_extractor() -> tuple[str, Callable[[str, str], str]]:
-    """The pipeline's own entry point when it exists, else the stand-in."""
+def newsdesk_extractor(kind: str | None = None) -> tuple[str, Callable[[str, str], str]]:
+    """The pipeline's own entry point (`pipelines.offline.process_html`, the
+    very code the crawl runs) when it exists, else the stand-in.
+    `kind` (or env NEWSDESK_EXTRACTOR) = "standin" forces the stand-in."""
+    if (kind or os.environ.get("NEWSDESK_EXTRACTOR")) == "standin":
+        return "newsdesk stand-in", _newsdesk_body
     try:
         from pipelines.offline import process_html  # type: ignore[import-not-found]
     except ImportError:
-        return "newsdesk (stand-in)", _newsdesk_body
+        return "newsdesk stand-in", _newsdesk_body
 
     def run(html: str, url: str) -> str:
         return (process_html(html, url) or {}).get("body") or ""
 
-    return "newsdesk", run
+    return "newsdesk process_html", run
 
 
 # --------------------------------------------------------------------------
@@ -295,7 +299,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="first N pages of each folder")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--verbose", action="store_true", help="list offer-leak pages and missed offer snippets")
+    ap.add_argument(
+        "--extractor",
+        choices=("auto", "standin"),
+        default="auto",
+        help="auto: pipelines.offline.process_html if present; standin: the local stand-in",
+    )
     args = ap.parse_args(argv)
+    # Workers read the choice from the environment (it survives the fork).
+    os.environ["NEWSDESK_EXTRACTOR"] = args.extractor
     name, _ = newsdesk_extractor()
     res = evaluate(corpus_dir(args.corpus), args.limit, args.jobs)
     print(format_table(res, name))

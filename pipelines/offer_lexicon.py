@@ -48,6 +48,7 @@ STRONG: dict[str, list[tuple[str, str]]] = {
         (CONTINUE, r"^(premium|subscriber|members?)[- ](only|exclusive) (content|article|story)\b"),
         (SUBSCRIBE, r"^(subscribe|subscribe now|subscribe today|subscribe here)\b"),
         (SUBSCRIBE, r"^(become|be) a (subscriber|member|supporter|premium member)\b"),
+        (SUBSCRIBE, r"^(join|renew) (now|today)\b"),
         (SUBSCRIBE, r"\bfor unlimited (digital )?access\b"),
         (SUBSCRIBE, r"^(get|unlock|enjoy|gain) (unlimited|full|digital|premium|instant|complete|exclusive) (digital )?access\b"),
         (SUBSCRIBE, r"\b(renews|renewed) automatically\b"),
@@ -71,7 +72,7 @@ STRONG: dict[str, list[tuple[str, str]]] = {
         (NEWSLETTER, r"\b(sign ?up|subscribe|register|join)\b.{0,40}\bnewsletters?\b"),
         (NEWSLETTER, r"\bnewsletters?\b.{0,40}\b(sign ?up|subscribe|inbox)\b"),
         (NEWSLETTER, r"\b(delivered|straight|direct(ly)?) (straight |directly )?to your inbox\b"),
-        (NEWSLETTER, r"^(enter|your) (your )?e-?mail( address)?\b"),
+        (NEWSLETTER, r"^(enter|type) (your )?e-?mail( address)?\b"),
         (NEWSLETTER, r"\bwe (won['’]t|will not|never) (share|sell|spam)\b.*\b(e-?mail|address|you)\b"),
         (NEWSLETTER, r"\bunsubscribe (at any time|anytime)\b"),
         (NEWSLETTER, r"^get (the|our) .{0,40}\b(newsletter|in your inbox)\b"),
@@ -184,7 +185,7 @@ STRONG: dict[str, list[tuple[str, str]]] = {
 # joins an offer block only next to a strong one (or at the tail with others).
 WEAK: dict[str, list[tuple[str, str]]] = {
     "en": [
-        (SUBSCRIBE, r"\b(subscribe|subscription|subscriber|premium|unlimited access|ad-free|epaper|e-paper|digital edition)\b"),
+        (SUBSCRIBE, r"\b(subscribe|subscription|subscriber|premium|unlimited (digital )?access|ad-free|epaper|e-paper|digital edition)\b"),
         (SUBSCRIBE, r"\b(best value|most popular|save \d+ ?%|billed (monthly|annually|yearly))\b"),
         (NEWSLETTER, r"\b(newsletters?|inbox)\b"),
         (LOGIN, r"\b(log ?in|sign ?in|sign ?up|register)\b"),

@@ -56,13 +56,17 @@ class StripResult:
 # Line classification
 # --------------------------------------------------------------------------
 
-STRONG, WEAK, SHORT, TEXT = "S", "W", "H", "T"
+# STRONG: an offer by itself. WEAK: offer vocabulary in a line that is not
+# prose. WEAK_PROSE: offer vocabulary in a sentence (goes only when offer
+# lines stand on both sides of it). SHORT: no sentence structure. TEXT: prose.
+STRONG, WEAK, WEAK_PROSE, SHORT, TEXT = "S", "W", "V", "H", "T"
 
 _LANGS = tuple(lex.STRONG)
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Any double quotation mark: a line quoting someone is reported speech.
 _QUOTE = re.compile(r"[\"“”«»„]")
-_TERMINAL = re.compile(r"[.!?…:;]['\"’”»)\]]*\s*$")
+# A colon ends list intros ("Join now to get:"), not sentences.
+_TERMINAL = re.compile(r"[.!?…]['\"’”»)\]]*\s*$")
 
 _CUR = r"(?:US\$|CA\$|C\$|A\$|R\$|[$€£¥₹]|USD|EUR|GBP|CHF|INR|Rs\.?|Fr\.)"
 _NUM = r"(?:\d{1,3}(?:[.,\u00a0 ]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?:[.,]-)?"
@@ -95,6 +99,19 @@ def _patterns(language: str | None) -> tuple[tuple, tuple]:
     return strong, weak
 
 
+# When a line says several things, the most specific reason names it.
+_REASON_RANK = [
+    lex.METERED,
+    lex.CONTINUE,
+    lex.REGISTER,
+    lex.NEWSLETTER,
+    lex.DONATION,
+    lex.LOGIN,
+    lex.SUBSCRIBE,
+    lex.PRICE,
+]
+
+
 def _words(line: str) -> int:
     return len(_WORD.findall(line))
 
@@ -121,11 +138,11 @@ def classify_line(line: str, language: str | None = None) -> tuple[str, str | No
     sentence = _is_sentence(s, n)
     quoted = bool(_QUOTE.search(s)) and n > 12
     if not quoted and n <= 45:
-        for reason, pat in strong:
-            if pat.search(s):
-                if n > 25 and reason not in lex.WALL_REASONS:
-                    break
-                return STRONG, reason
+        hits = {reason for reason, pat in strong if pat.search(s)}
+        if n > 25:  # in a long line only a wall notice is telling
+            hits &= lex.WALL_REASONS
+        if hits:
+            return STRONG, min(hits, key=_REASON_RANK.index)
     # A priced plan ("₹300/Month") is weak on its own: rentals, tariffs and
     # tickets are priced per period too. It is an offer inside a block that a
     # call to action or a meter notice anchors.
@@ -133,10 +150,10 @@ def classify_line(line: str, language: str | None = None) -> tuple[str, str | No
         not quoted and _PRICE_PERIOD_RE.search(s) and (n <= 8 or not sentence)
     ):
         return WEAK, lex.PRICE
-    if n <= 25 and not quoted:
+    if n <= 80 and not quoted:
         for reason, pat in weak:
             if pat.search(s):
-                return WEAK, reason
+                return (WEAK if n <= 25 and not sentence else WEAK_PROSE), reason
     if not sentence and n <= 25:
         return SHORT, None
     return TEXT, None
@@ -194,7 +211,7 @@ def _mark_offers(kinds: list[tuple[str, str | None]]) -> list[bool]:
 
 
 def _mark_run(kinds, start: int, end: int, is_tail: bool, drop: list[bool]) -> None:
-    offers = [k for k in range(start, end) if kinds[k][0] in (STRONG, WEAK)]
+    offers = [k for k in range(start, end) if kinds[k][0] in (STRONG, WEAK, WEAK_PROSE)]
     clusters: list[list[int]] = []
     for k in offers:
         if clusters and k - clusters[-1][-1] <= _MAX_GAP + 1:
@@ -203,10 +220,14 @@ def _mark_run(kinds, start: int, end: int, is_tail: bool, drop: list[bool]) -> N
             clusters.append([k])
     last_strong_end = None
     for cl in clusters:
-        if any(kinds[k][0] == STRONG for k in cl):
-            for k in range(cl[0], cl[-1] + 1):
-                drop[k] = True
-            last_strong_end = cl[-1]
+        if not any(kinds[k][0] == STRONG for k in cl):
+            continue
+        # Prose that merely mentions subscribing is never the edge of a block:
+        # it goes only when sandwiched between offer lines.
+        edges = [k for k in cl if kinds[k][0] != WEAK_PROSE]
+        for k in range(edges[0], edges[-1] + 1):
+            drop[k] = True
+        last_strong_end = edges[-1]
     if is_tail and last_strong_end is not None:
         for k in range(last_strong_end + 1, end):
             drop[k] = True
@@ -280,7 +301,6 @@ def strip_offers(text: str, *, language: str | None = None) -> StripResult:
     """
     try:
         body = text if isinstance(text, str) else ""
-        body = body.strip()
         blocks: list[RemovedBlock] = []
         notes: list[str] = []
         hit_wall = False
@@ -381,13 +401,11 @@ def _judge_container(el, language: str | None = None) -> tuple[bool, str, str]:
     strong = [r for k, r in kinds if k == STRONG]
     prose = sum(len(line) for line, (k, _) in zip(lines, kinds, strict=True) if k == TEXT)
     total = sum(len(line) for line in lines)
-    # A sign-up form: an e-mail field, newsletter wording, and no message box
-    # (a form with a textarea is a comment or contact form, not an offer).
-    if (
-        _has_email_input(el)
-        and not any(True for _ in el.iter("textarea"))
-        and _NEWSLETTER_WORDS.search(text)
-    ):
+    # A message box makes a comment or contact form, never an offer.
+    if any(True for _ in el.iter("textarea")):
+        return False, "", text
+    # A sign-up form: an e-mail field and newsletter wording.
+    if _has_email_input(el) and _NEWSLETTER_WORDS.search(text):
         return prose <= 400, lex.NEWSLETTER, text
     if not strong:
         return False, "", text

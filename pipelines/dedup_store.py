@@ -71,7 +71,9 @@ def find_duplicate(articles: Collection, *, canonical_url: str, fingerprint: str
                                _PROJECTION).limit(MAX_CANDIDATES))
     if exact:
         return _pick_root(articles, {doc["_id"]: 0 for doc in exact}, exact, canonical_url, "exact")
-    keys = list(bands) if bands is not None else simhash_bands(simhash)
+    # With the MinHash bands, only they are searched: near-identical bodies share them
+    # too, and the 16-bit sketch slices would add ~N/16k random candidates per lookup.
+    keys = simhash_bands(simhash) if bands is None else ([k for k in bands if k.startswith("m")] or list(bands))
     if not keys:
         return None
     near: dict[Any, int] = {}

@@ -185,7 +185,7 @@ STRONG: dict[str, list[tuple[str, str]]] = {
 # joins an offer block only next to a strong one (or at the tail with others).
 WEAK: dict[str, list[tuple[str, str]]] = {
     "en": [
-        (SUBSCRIBE, r"\b(subscribe|subscription|subscriber|premium|unlimited (digital )?access|ad-free|epaper|e-paper|digital edition)\b"),
+        (SUBSCRIBE, r"\b(subscribe[sd]?|subscriptions?|subscribers?|premium|unlimited (digital )?access|ad-free|epaper|e-paper|digital edition)\b"),
         (SUBSCRIBE, r"\b(best value|most popular|save \d+ ?%|billed (monthly|annually|yearly))\b"),
         (NEWSLETTER, r"\b(newsletters?|inbox)\b"),
         (LOGIN, r"\b(log ?in|sign ?in|sign ?up|register)\b"),

@@ -218,16 +218,21 @@ def _mark_run(kinds, start: int, end: int, is_tail: bool, drop: list[bool]) -> N
             clusters[-1].append(k)
         else:
             clusters.append([k])
-    last_strong_end = None
-    for cl in clusters:
-        if not any(kinds[k][0] == STRONG for k in cl):
-            continue
-        # Prose that merely mentions subscribing is never the edge of a block:
-        # it goes only when sandwiched between offer lines.
-        edges = [k for k in cl if kinds[k][0] != WEAK_PROSE]
+    # Prose that merely mentions subscribing is never the edge of a block: it
+    # goes only when sandwiched between offer lines. Between the first and the
+    # last anchored cluster of one run (no prose in between) everything goes:
+    # a feature list between two calls to action is part of the offer.
+    edges = [
+        k
+        for cl in clusters
+        if any(kinds[k][0] == STRONG for k in cl)
+        for k in cl
+        if kinds[k][0] != WEAK_PROSE
+    ]
+    last_strong_end = edges[-1] if edges else None
+    if edges:
         for k in range(edges[0], edges[-1] + 1):
             drop[k] = True
-        last_strong_end = edges[-1]
     if is_tail and last_strong_end is not None:
         for k in range(last_strong_end + 1, end):
             drop[k] = True

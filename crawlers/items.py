@@ -74,6 +74,8 @@ def _bson_types(annotation: Any) -> tuple[list[str], dict[str, Any]]:
                 types.append("null")
             else:
                 sub, extra = _bson_types(arg)
+                if not sub:  # Any: no type constraint at all
+                    return [], {}
                 types.extend(sub)
         return types, extra
     if origin is list:

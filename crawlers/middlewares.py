@@ -107,3 +107,24 @@ class KnownArticleFilter:
     async def process_spider_output_async(self, response, result, spider=None):
         for output in self.filter_outputs([o async for o in result]):
             yield output
+
+
+class RedirectLoopGuard:
+    """Downloader middleware: name a redirect back to a URL already in the chain.
+
+    Without it Scrapy's duplicate filter silently swallows the looping
+    request, and the page is neither stored nor counted.
+    """
+
+    REDIRECTS = (301, 302, 303, 307, 308)
+
+    def process_response(self, request, response, spider=None):
+        from urllib.parse import urljoin
+
+        location = response.headers.get("Location")
+        if response.status in self.REDIRECTS and location:
+            target = urljoin(request.url, location.decode("latin-1")).split("#", 1)[0]
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            if target in chain:
+                raise IgnoreRequest(f"redirect loop: {request.url} -> {target}")
+        return response

@@ -29,6 +29,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.PrivateNetworkGuard": 50,
+    # process_response runs before RedirectMiddleware (600) sees the response
+    "crawlers.middlewares.RedirectLoopGuard": 650,
 }
 SPIDER_MIDDLEWARES = {
     "crawlers.middlewares.KnownArticleFilter": 950,

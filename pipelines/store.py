@@ -11,6 +11,7 @@ documents.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections import Counter
@@ -27,6 +28,8 @@ from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError
 
 from crawlers.items import SCHEMA_VERSION
 
+logger = logging.getLogger(__name__)
+
 CONTENT_FIELDS = (
     "url", "outlet", "section", "title", "body", "description", "authors", "published_at",
     "modified_at", "language", "paywalled", "removed_blocks", "syndication_note", "extraction",
@@ -38,7 +41,41 @@ CONTENT_FIELDS = (
 class WritePlan:
     article_ops: list = field(default_factory=list)
     version_ops: list = field(default_factory=list)
-    outcomes: Counter = field(default_factory=Counter)
+    op_outcomes: list[str] = field(default_factory=list)  # aligned with article_ops
+    items: list[dict] = field(default_factory=list)  # aligned with article_ops
+
+    @property
+    def outcomes(self) -> Counter:
+        return Counter(self.op_outcomes)
+
+    def outcomes_after(self, exc: BulkWriteError, retry) -> Counter:
+        """Outcomes of a partly failed unordered bulk write.
+
+        11000 (a concurrent insert of the same URL) is retried once, now as an
+        update; 121 (refused by the validator) is counted `invalid`; anything
+        else is re-raised.
+        """
+        errors = exc.details.get("writeErrors", [])
+        if any(e.get("code") not in (11000, 121) for e in errors):
+            raise exc
+        outcomes = list(self.op_outcomes)
+        to_retry = []
+        for err in errors:
+            outcomes[err["index"]] = "failed"
+            item = self.items[err["index"]]
+            if err.get("code") == 11000:
+                to_retry.append(item)
+            else:
+                outcomes[err["index"]] = "invalid"
+                logger.error("%s: refused by the database validator: %s", item.get("url"),
+                             str(err.get("errInfo", err.get("errmsg")))[:300])
+        counts = Counter(o for o in outcomes if o != "failed")
+        return counts + retry(to_retry) if to_retry else counts
+
+    def add(self, op, outcome: str, item: dict) -> None:
+        self.article_ops.append(op)
+        self.op_outcomes.append(outcome)
+        self.items.append(item)
 
 
 def content_of(item: dict) -> dict:
@@ -54,18 +91,16 @@ def plan_writes(items: Iterable[dict], existing: dict[str, dict], now: datetime)
         stored = existing.get(url)
         content = content_of(item)
         if stored is None:
-            plan.article_ops.append(UpdateOne(
+            plan.add(UpdateOne(
                 {"canonical_url": url},
                 {"$setOnInsert": {**content, "canonical_url": url, "first_seen": now, "version": 1,
                                   "duplicate_of": item.get("duplicate_of"),
                                   "schema_version": SCHEMA_VERSION},
                  "$set": {"last_seen": now}},
-                upsert=True))
-            plan.outcomes["new"] += 1
+                upsert=True), "new", item)
             existing[url] = {"fingerprint": item.get("fingerprint"), "version": 1, "body": item.get("body")}
         elif stored.get("fingerprint") == item.get("fingerprint"):
-            plan.article_ops.append(UpdateOne({"canonical_url": url}, {"$set": {"last_seen": now}}))
-            plan.outcomes["unchanged"] += 1
+            plan.add(UpdateOne({"canonical_url": url}, {"$set": {"last_seen": now}}), "unchanged", item)
         else:
             version = int(stored.get("version") or 1)
             plan.version_ops.append(InsertOne({
@@ -74,11 +109,10 @@ def plan_writes(items: Iterable[dict], existing: dict[str, dict], now: datetime)
                 "replaced_at": now}))
             # Guarded by the old fingerprint: a replayed or concurrent write of the
             # same change matches nothing instead of bumping the version twice.
-            plan.article_ops.append(UpdateOne(
+            plan.add(UpdateOne(
                 {"canonical_url": url, "fingerprint": stored.get("fingerprint")},
                 {"$set": {**content, "last_seen": now, "schema_version": SCHEMA_VERSION},
-                 "$inc": {"version": 1}}))
-            plan.outcomes["updated"] += 1
+                 "$inc": {"version": 1}}), "updated", item)
             existing[url] = {"fingerprint": item.get("fingerprint"), "version": version + 1,
                              "body": item.get("body"), "title": item.get("title")}
     return plan
@@ -90,8 +124,15 @@ def fetch_existing(articles: Collection, urls: list[str]) -> dict[str, dict]:
     return {d["canonical_url"]: d for d in articles.find({"canonical_url": {"$in": urls}}, projection)}
 
 
-def write_batch(db: Database, items: list[dict], now: datetime | None = None) -> Counter:
-    """Upsert one batch; returns outcomes. Raises ConnectionFailure when the database is away."""
+def write_batch(db: Database, items: list[dict], now: datetime | None = None,
+                _retry: bool = True) -> Counter:
+    """Upsert one batch; returns outcomes (new, updated, unchanged, invalid).
+
+    Raises ConnectionFailure (and other PyMongoErrors) when the database is
+    away, so the caller can spool the batch. A document the server's
+    validator refuses is counted `invalid` and logged, never spooled: a
+    replay would fail the same way.
+    """
     if not items:
         return Counter()
     now = now or datetime.now(timezone.utc).replace(microsecond=0)
@@ -109,11 +150,8 @@ def write_batch(db: Database, items: list[dict], now: datetime | None = None) ->
     try:
         db.articles.bulk_write(plan.article_ops, ordered=False)
     except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors", [])
-        if any(e.get("code") != 11000 for e in errors):
-            raise
-        # A concurrent insert of the same URL: retry once, now as an update.
-        return write_batch(db, [list(by_url.values())[e["index"]] for e in errors], now) + plan.outcomes - Counter(new=len(errors))
+        return plan.outcomes_after(exc, lambda retry: write_batch(db, retry, now, _retry=False)
+                                   if _retry else Counter(invalid=len(retry)))
     return plan.outcomes
 
 

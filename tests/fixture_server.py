@@ -21,7 +21,9 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 class FixtureServer:
     def __init__(self, root: Path = SITE, port: int = 0, handler=QuietHandler):
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(root)))
+        if handler is QuietHandler:
+            handler = functools.partial(handler, directory=str(root))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

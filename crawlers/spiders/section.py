@@ -10,6 +10,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.utils.sitemap import Sitemap
 
+from crawlers.errors import decode_html, failure_kind
 from crawlers.extract import (
     PageError,
     extract_article,
@@ -33,12 +34,14 @@ class SectionSpider(scrapy.Spider):
     # -- entry points --------------------------------------------------
     async def start(self):
         for url in self.outlet.sections:
-            yield scrapy.Request(url, callback=self.parse_section, priority=10,
-                                 meta={"section": url, "page_no": 1})
+            yield scrapy.Request(url, callback=self.parse_section, errback=self.on_error,
+                                 priority=10, meta={"section": url, "page_no": 1})
         for url in self.outlet.feeds:
-            yield scrapy.Request(url, callback=self.parse_feed, priority=10, meta={"section": url})
+            yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, priority=10,
+                                 meta={"section": url})
         for url in self.outlet.sitemaps:
-            yield scrapy.Request(url, callback=self.parse_sitemap, priority=10, meta={"section": url})
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=10,
+                                 meta={"section": url})
 
     # -- helpers -------------------------------------------------------
     def bad_page(self, response: Response, kind: str, reason: str) -> None:
@@ -53,14 +56,25 @@ class SectionSpider(scrapy.Spider):
         if not isinstance(response, TextResponse) or not looks_like_html(response.body):
             self.bad_page(response, "not_html", f"content is not HTML ({response.headers.get('Content-Type', b'').decode(errors='replace')})")
             return None
-        return response.text
+        declared = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        declared_charset = "charset=" in declared or b"charset" in response.body[:2048].lower()
+        return decode_html(response.body, response.encoding if declared_charset else None, response.text)
+
+    def on_error(self, failure):
+        """Errback of every request: name the failure, count it, log one line; the crawl goes on."""
+        kind = failure_kind(failure.value)
+        request = failure.request if hasattr(failure, "request") else None
+        url = request.url if request is not None else "?"
+        self.crawler.stats.inc_value(f"{STATS}bad_page/{kind}")
+        self.logger.warning("bad page %s: %s: %s", url, kind, str(failure.value)[:200])
 
     def article_request(self, url: str, section: str | None) -> scrapy.Request | None:
         limit = self.outlet.max_articles
         if limit is not None and self.article_requests >= limit:
             return None
         self.article_requests += 1
-        return scrapy.Request(url, callback=self.parse_article, meta={"section": section, "article": True})
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
+                              meta={"section": section, "article": True})
 
     # -- callbacks -----------------------------------------------------
     def parse_section(self, response: Response):
@@ -80,7 +94,7 @@ class SectionSpider(scrapy.Spider):
         page_no = response.meta.get("page_no", 1)
         if page_no < self.outlet.max_pages:
             for url in page.next_pages[:1]:
-                yield scrapy.Request(url, callback=self.parse_section, priority=5,
+                yield scrapy.Request(url, callback=self.parse_section, errback=self.on_error, priority=5,
                                      meta={"section": section, "page_no": page_no + 1})
 
     def parse_feed(self, response: Response):
@@ -104,7 +118,7 @@ class SectionSpider(scrapy.Spider):
             if not self.outlet.owns_url(loc):
                 continue
             if sitemap.type == "sitemapindex":
-                yield scrapy.Request(loc, callback=self.parse_sitemap, meta=response.meta)
+                yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error, meta=response.meta)
             elif self.outlet.article_regex.search(loc) and (
                     request := self.article_request(loc, response.meta.get("section"))) is not None:
                 yield request

@@ -1,0 +1,70 @@
+"""Naming what went wrong with a page, so every failure is counted by kind.
+
+Pure functions: an exception (or failure value) in, a short kind out. The
+spider's errback and the run summary use these names.
+"""
+
+from __future__ import annotations
+
+from scrapy.exceptions import IgnoreRequest
+
+KIND_BY_EXCEPTION = {
+    "DownloadTimeoutError": "timeout",
+    "TimeoutError": "timeout",
+    "TCPTimedOutError": "timeout",
+    "DownloadCancelledError": "too_large",
+    "DownloadConnectionRefusedError": "connection_refused",
+    "ConnectionRefusedError": "connection_refused",
+    "CannotResolveHostError": "dns_error",
+    "DNSLookupError": "dns_error",
+    "ResponseDataLossError": "data_loss",
+    "ResponseFailed": "connection_lost",
+    "ConnectionLost": "connection_lost",
+    "ConnectionDone": "connection_lost",
+    "DownloadFailedError": "download_failed",
+}
+
+
+def failure_kind(exc: BaseException) -> str:
+    """`http_404`, `timeout`, `too_large`, `redirect_loop`, `robots_txt`, ... for one failed request."""
+    response = getattr(exc, "response", None)
+    if response is not None and getattr(response, "status", None):
+        return f"http_{response.status}"
+    message = str(exc).lower()
+    if isinstance(exc, IgnoreRequest):
+        if "redirect" in message:
+            return "redirect_loop"
+        if "larger than" in message or "max size" in message or "maxsize" in message or "exceeded" in message:
+            return "too_large"
+        if "robots" in message:
+            return "robots_txt"
+        if "private" in message:
+            return "private_address"
+        return "ignored"
+    return KIND_BY_EXCEPTION.get(type(exc).__name__, type(exc).__name__)
+
+
+def decode_html(body: bytes, declared: str | None, scrapy_text: str) -> str:
+    """The page's text, rescuing pages whose charset is missing or wrong.
+
+    Scrapy decodes by header, <meta>, BOM, then a UTF-8/cp1252 guess. When
+    that produced replacement characters (bytes invalid in the declared
+    charset: latin-1 served as UTF-8) or no charset was declared at all and
+    the bytes are not UTF-8 (cp1251, Shift-JIS), charset-normalizer (already
+    a trafilatura dependency) detects the encoding from the bytes.
+    """
+    broken = scrapy_text.count("\ufffd") > 2
+    if not broken and declared:
+        return scrapy_text
+    try:
+        body.decode("utf-8")
+        if not broken:
+            return scrapy_text
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body[:2_000_000]).best()
+    if best is None:
+        return scrapy_text
+    return str(best) if len(body) <= 2_000_000 else body.decode(best.encoding, errors="replace")

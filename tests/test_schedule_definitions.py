@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
-
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+
 from schedules.definitions import (
     DEFAULT_FILE,
     ScheduleError,

@@ -97,7 +97,7 @@ class Service:
 
     def __init__(self, env, schedules: Path, log: Path):
         self.log_path = log
-        self.log = open(log, "ab")
+        self.log = open(log, "ab")  # noqa: SIM115 - lives as long as the service process
         self.proc = subprocess.Popen([sys.executable, "-m", "schedules.cli", "serve", "--schedules", str(schedules)],
                                      env=env, cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT)
 
@@ -155,7 +155,7 @@ def crawls(db, outlet: str, **query) -> list[dict]:
 
 
 def assert_no_overlap(runs: list[dict]) -> None:
-    for before, after in zip(runs, runs[1:]):
+    for before, after in zip(runs, runs[1:], strict=False):
         assert before.get("finished_at") and before["finished_at"] <= after["started_at"], (before, after)
 
 
@@ -297,7 +297,7 @@ def test_slow_crawl_coalesces_and_never_overlaps(env, tmp_path, mongo_db, servic
     assert skipped and all("previous run is still going" in s["error"] for s in skipped)
     # Fires that came during a run were coalesced into it, not queued behind it:
     # each new run starts at most about one interval after the previous one ended.
-    for before, after in zip(runs, runs[1:]):
+    for before, after in zip(runs, runs[1:], strict=False):
         assert (after["started_at"] - before["finished_at"]).total_seconds() < 2.5
 
 

@@ -1,0 +1,293 @@
+"""Crawl throughput against the limit of fetching plus extraction.
+
+On one fixture site of N real article pages (benchmarks/_site.py: corpus
+pages behind paginated section pages, served by a separate process on
+127.0.0.1), in one run:
+
+* A: fetch only: a plain Scrapy spider fetching every section and article page;
+* B: extract only: `pipelines.offline.process_html` (extraction, normalisation,
+  offer stripping, validation: the pipeline's own functions) over the same
+  HTML, in this process, no network;
+* C: `newsdesk crawl` of an outlet file pointing at the site, into a throwaway
+  SecantusDB server started here (the real CLI, pipeline and store);
+
+A and C use the same Scrapy settings (FAST below). Rates are article pages per
+minute of crawl time (spider open to close: Scrapy's own start-up and imports
+are left out of both; for C it is `crawl_runs.duration_s`). L = 1/(1/A + 1/B)
+is what one core could do if the crawl were nothing but fetching and
+extracting; C/L is how close the crawl gets. The last line is
+`ratio C/L: 0.93`.
+
+Usage::
+
+    .venv/bin/python benchmarks/throughput.py [--pages 100] [--repeat 1]
+    .venv/bin/python benchmarks/throughput.py --memory-curve   # 1k, 5k, 10k pages: peak RSS of C
+    .venv/bin/python benchmarks/throughput.py --profile prof.html  # C under pyinstrument
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the repo importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._site import REPO, DatabaseServer, SiteServer, build_site, write_outlet  # noqa: E402
+
+NEWSDESK = str(Path(sys.executable).with_name("newsdesk"))
+FAST = {
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "ROBOTSTXT_OBEY": False,
+}
+
+
+# -- A: fetch only -----------------------------------------------------------
+
+def fetch_only_child(start_urls: list[str], out: Path) -> None:
+    """Runs in a child process: a plain spider, same settings as the crawl."""
+    import re
+
+    import scrapy
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+
+    from benchmarks._site import ARTICLE_PATTERN
+
+    article_re = re.compile(ARTICLE_PATTERN)
+    times: dict[str, float] = {}
+
+    class FetchOnly(scrapy.Spider):
+        name = "fetch_only"
+        articles = 0
+
+        async def start(self):
+            for url in start_urls:
+                yield scrapy.Request(url, callback=self.parse_section, priority=10)
+
+        def parse_section(self, response):
+            for href in response.xpath("//a/@href").getall():
+                url = response.urljoin(href)
+                if article_re.search(url):
+                    yield scrapy.Request(url, callback=self.parse_article)
+            for href in response.xpath('//link[@rel="next"]/@href').getall():
+                yield scrapy.Request(response.urljoin(href), callback=self.parse_section, priority=5)
+
+        def parse_article(self, response):
+            FetchOnly.articles += 1
+            _ = response.body  # fetched; nothing else
+
+    process = CrawlerProcess({**FAST, "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False,
+                              "USER_AGENT": "newsdesk/0.1 (+https://example.invalid/newsdesk)",
+                              "COOKIES_ENABLED": False})
+    crawler = process.create_crawler(FetchOnly)
+    def opened(spider):
+        times["open"] = time.perf_counter()
+
+    def closed(spider, reason):
+        times["close"] = time.perf_counter()
+
+    # (signal receivers are held weakly: named functions that live until the end)
+    crawler.signals.connect(opened, signals.spider_opened)
+    crawler.signals.connect(closed, signals.spider_closed)
+    process.crawl(crawler)
+    process.start()
+    out.write_text(json.dumps({"articles": FetchOnly.articles, "seconds": times["close"] - times["open"],
+                               "pages": crawler.stats.get_value("response_received_count", 0)}))
+
+
+def run_fetch_only(site, base_url: str, workdir: Path) -> dict:
+    out = workdir / "fetch_only.json"
+    urls = [base_url + p for p in site.section_paths]
+    (workdir / "fetch_only_urls.json").write_text(json.dumps(urls))
+    subprocess.run([sys.executable, __file__, "--_fetch-only", str(workdir / "fetch_only_urls.json"), str(out)],
+                   cwd=REPO, check=True)
+    return json.loads(out.read_text())
+
+
+# -- B: extract only ---------------------------------------------------------
+
+def run_extract_only(site, base_url: str, outlet_file: Path) -> dict:
+    from crawlers.outlets import load_outlet_file
+    from pipelines.offline import process_html
+
+    outlet = load_outlet_file(outlet_file)
+    jobs = [(f.read_bytes(), base_url + p) for f, p in zip(site.article_files(), site.article_paths)]
+    for html, url in jobs[:3]:  # warm-up (lazy imports, caches), as a crawl's first pages do
+        process_html(html, url, outlet)
+    dropped = 0
+    start = time.perf_counter()
+    for html, url in jobs:
+        dropped += process_html(html, url, outlet)["dropped"] is not None
+    return {"articles": len(jobs), "seconds": time.perf_counter() - start, "dropped": dropped}
+
+
+# -- C: the full crawl -------------------------------------------------------
+
+class RssSampler(threading.Thread):
+    """RSS of one process every `interval` seconds (psutil when installed)."""
+
+    def __init__(self, pid: int, interval: float = 0.25):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.samples: list[tuple[float, int]] = []
+        self.stop = threading.Event()
+
+    def run(self):
+        try:
+            import psutil
+        except ImportError:
+            return
+        try:
+            proc = psutil.Process(self.pid)
+            start = time.monotonic()
+            while not self.stop.is_set():
+                self.samples.append((time.monotonic() - start, proc.memory_info().rss))
+                self.stop.wait(self.interval)
+        except psutil.Error:
+            return
+
+
+def run_crawl(base_url: str, outlet_dir: Path, db_uri: str, db_name: str, home: Path,
+              extra: dict | None = None, profile: Path | None = None) -> dict:
+    env = {**os.environ, "NEWSDESK_OUTLETS_PATH": str(outlet_dir), "NEWSDESK_MONGO_URI": db_uri,
+           "NEWSDESK_MONGO_DB": db_name, "NEWSDESK_HOME": str(home)}
+    home.mkdir(parents=True, exist_ok=True)
+    settings = {**FAST, **(extra or {})}
+    cmd = [NEWSDESK, "crawl", "bench", "--summary-json", str(home / "summary.json")]
+    for key, value in settings.items():
+        cmd += ["-s", f"{key}={value}"]
+    if profile is not None:
+        fmt = "html" if profile.suffix == ".html" else "text"
+        cmd = [sys.executable, "-m", "pyinstrument", "-r", fmt, "-o", str(profile), *cmd]
+    wall = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    sampler = RssSampler(proc.pid)
+    sampler.start()
+    out_err: dict[str, bytes] = {}
+    readers = [threading.Thread(target=lambda s=s, n=n: out_err.__setitem__(n, s.read()), daemon=True)
+               for s, n in ((proc.stdout, "out"), (proc.stderr, "err"))]
+    for t in readers:
+        t.start()
+    _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage: peak RSS
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - wall
+    sampler.stop.set()
+    for t in readers:
+        t.join()
+    if proc.returncode != 0:
+        sys.stderr.write(out_err.get("err", b"").decode(errors="replace")[-4000:])
+        raise SystemExit(f"crawl failed with exit code {proc.returncode}")
+    from pymongo import MongoClient
+
+    client = MongoClient(db_uri)
+    run = client[db_name].crawl_runs.find_one(sort=[("started_at", -1)])
+    client.close()
+    peak_kb = usage.ru_maxrss  # Linux: kilobytes
+    return {"articles": run["articles_seen"],  # article pages that reached the pipeline (stored or dropped)
+            "stored": run["stored"], "dropped": run.get("dropped"), "pages": run["pages_fetched"],
+            "seconds": run["duration_s"], "wall": wall, "peak_rss_mb": peak_kb / 1024,
+            "rss_samples": sampler.samples, "errors": run.get("errors")}
+
+
+# -- report ------------------------------------------------------------------
+
+def per_min(result: dict) -> float:
+    return result["articles"] / result["seconds"] * 60
+
+
+def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="nd-bench-") as tmp:
+        tmp = Path(tmp)
+        t = time.perf_counter()
+        site = build_site(tmp / "site", n_pages)
+        print(f"site: {n_pages} article pages, {len(site.section_paths)} sections x {site.max_pages} pages "
+              f"({time.perf_counter() - t:.1f}s to build)", flush=True)
+        with SiteServer(site.root) as server, DatabaseServer(tmp) as db:
+            outlet_file = write_outlet(tmp / "outlets", site, server.base_url)
+            a_runs, b_runs, c_runs = [], [], []
+            for r in range(repeat):
+                a_runs.append(run_fetch_only(site, server.base_url, tmp))
+                b_runs.append(run_extract_only(site, server.base_url, outlet_file))
+                c_runs.append(run_crawl(server.base_url, outlet_file.parent, db.uri, f"bench{r}", tmp / f"home{r}",
+                                        profile=profile if r == 0 else None))
+                print(f"  run {r + 1}: A {per_min(a_runs[-1]):.0f}/min, B {per_min(b_runs[-1]):.0f}/min, "
+                      f"C {per_min(c_runs[-1]):.0f}/min", flush=True)
+            if keep:
+                print(f"kept: {tmp}")
+                input("press Enter to clean up")
+    a = statistics.median(per_min(x) for x in a_runs)
+    b = statistics.median(per_min(x) for x in b_runs)
+    c = statistics.median(per_min(x) for x in c_runs)
+    last = c_runs[-1]
+    limit = 1 / (1 / a + 1 / b)
+    peak = max(x["peak_rss_mb"] for x in c_runs)
+    if last["articles"] != n_pages:
+        print(f"WARNING: crawl processed {last['articles']} of {n_pages} articles "
+              f"(dropped {last['dropped']}, errors {last['errors']})")
+    print(f"pages: {n_pages} articles (+{sum(1 for _ in site.section_paths)} sections); "
+          f"nproc {os.cpu_count()}; median of {repeat} run(s)")
+    print(f"A fetch only:        {a:9.0f} pages/min  ({a_runs[-1]['pages']} responses)")
+    print(f"B extract only:      {b:9.0f} pages/min  (process_html, one process; {b_runs[-1]['dropped']} dropped)")
+    print(f"C newsdesk crawl:    {c:9.0f} pages/min  (stored {last['stored']}; wall {last['wall']:.1f}s "
+          f"incl. start-up)")
+    print(f"L = 1/(1/A + 1/B):   {limit:9.0f} pages/min")
+    print(f"peak RSS of C:       {peak:9.0f} MB")
+    if profile is not None:
+        print(f"profile of C (first run, under pyinstrument): {profile}")
+    print(f"ratio C/L: {c / limit:.2f}")
+
+
+def memory_curve(sizes: list[int]) -> None:
+    """Peak RSS of the crawl process at several sizes (one crawl each, fresh database)."""
+    rows = []
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix="nd-mem-") as tmp:
+            tmp = Path(tmp)
+            site = build_site(tmp / "site", n)
+            with SiteServer(site.root) as server, DatabaseServer(tmp) as db:
+                outlet_file = write_outlet(tmp / "outlets", site, server.base_url)
+                res = run_crawl(server.base_url, outlet_file.parent, db.uri, "mem", tmp / "home")
+        samples = res["rss_samples"]
+        tail = [rss for t, rss in samples if t >= samples[-1][0] / 2] if samples else []
+        rows.append((n, res))
+        print(f"{n:6d} pages: stored {res['articles']}, {per_min(res):.0f}/min, peak RSS {res['peak_rss_mb']:.0f} MB"
+              + (f", RSS at half-way {samples[len(samples) // 2][1] / 2**20:.0f} MB,"
+                 f" max over second half {max(tail) / 2**20:.0f} MB" if tail else ""), flush=True)
+    print("memory curve (peak RSS of the crawl process): "
+          + ", ".join(f"{n}: {r['peak_rss_mb']:.0f} MB" for n, r in rows))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=100, help="article pages on the fixture site (default 100)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of A, B, C; medians reported")
+    parser.add_argument("--profile", type=Path, help="profile C's first run with pyinstrument (.html or .txt)")
+    parser.add_argument("--memory-curve", nargs="?", const="1000,5000,10000", metavar="SIZES",
+                        help="peak RSS of C at these sizes (default 1000,5000,10000)")
+    parser.add_argument("--keep", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--_fetch-only", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args._fetch_only:
+        urls_file, out = args._fetch_only
+        fetch_only_child(json.loads(Path(urls_file).read_text()), Path(out))
+        return
+    if args.memory_curve:
+        memory_curve([int(x) for x in args.memory_curve.split(",")])
+        return
+    throughput(args.pages, args.repeat, args.profile, args.keep)
+
+
+if __name__ == "__main__":
+    main()

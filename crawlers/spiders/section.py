@@ -33,9 +33,13 @@ class SectionSpider(scrapy.Spider):
 
     # -- entry points --------------------------------------------------
     async def start(self):
-        for url in self.outlet.sections:
+        # NEWSDESK_SECTIONS (set by a per-section schedule entry): only those sections, no feeds/sitemaps.
+        only = self.settings.getlist("NEWSDESK_SECTIONS")
+        for url in only or self.outlet.sections:
             yield scrapy.Request(url, callback=self.parse_section, errback=self.on_error,
                                  priority=10, meta={"section": url, "page_no": 1})
+        if only:
+            return
         for url in self.outlet.feeds:
             yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, priority=10,
                                  meta={"section": url})

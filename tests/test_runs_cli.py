@@ -89,8 +89,9 @@ def test_runs_shows_trigger_start_duration_status_stored_dropped_errors(env, mon
 
 
 def test_schedule_run_without_a_service_crawls_here_with_lease_and_log(env, tmp_path, mongo_db):
-    sched = schedule(tmp_path, '[[schedule]]\noutlet = "fixture"\nevery = "1h"\ntime_limit = "60s"\n'
-                               'settings = {DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false}\n')
+    fast = 'settings = {DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false}\n'
+    sched = schedule(tmp_path, '[[schedule]]\noutlet = "fixture"\nevery = "1h"\ntime_limit = "60s"\n' + fast
+                     + '[[schedule]]\noutlet = "fixture"\nsection = "world"\nevery = "1h"\n' + fast)
     result = run(env, "schedule", "run", "fixture", "--schedules", str(sched), timeout=90)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "no scheduler service running: crawling crawl:fixture here" in result.stderr
@@ -99,6 +100,13 @@ def test_schedule_run_without_a_service_crawls_here_with_lease_and_log(env, tmp_
     assert doc["status"] == "ok" and doc["exit_code"] == 0 and doc["time_limit_s"] == 60
     assert Path(doc["log_file"]).is_file() and "crawl of fixture: ok" in Path(doc["log_file"]).read_text()
     assert mongo_db.locks.count_documents({}) == 0
+
+    # A per-section job crawls only its section (job id crawl:OUTLET:SECTION).
+    mongo_db.articles.delete_many({})
+    world = run(env, "schedule", "run", "crawl:fixture:world", "--schedules", str(sched), timeout=90)
+    assert world.returncode == 0, world.stderr[-2000:]
+    assert {a["section"].rsplit("/", 2)[-2] for a in mongo_db.articles.find()} == {"world"}
+    assert mongo_db.crawl_runs.find_one({"job_id": "crawl:fixture:world"})["status"] == "ok"
 
     assert leases.acquire(mongo_db.locks, "fixture", "cli:elsewhere:1:abc")
     busy = run(env, "schedule", "run", "fixture", "--schedules", str(sched))

@@ -295,11 +295,17 @@ class SchedulerService:
                                   instance=self.instance)
         self._sweep_abandoned_runs()
         _ACTIVE = self
+        class _JobStore(MongoDBJobStore):
+            # MongoDBJobStore.shutdown closes the client while the scheduler
+            # thread may still poll it once; the service closes it after the join.
+            def shutdown(self):
+                pass
+
+        # A client of its own, closed after the scheduler thread has exited.
+        self.store_client = connect(target)
         self.scheduler = BackgroundScheduler(
-            # A client of its own: the job store closes it on scheduler shutdown,
-            # and the service still needs the database after that.
-            jobstores={"default": MongoDBJobStore(database=target.database, collection=JOBS_COLLECTION,
-                                                  client=connect(target))},
+            jobstores={"default": _JobStore(database=target.database, collection=JOBS_COLLECTION,
+                                            client=self.store_client)},
             executors={"default": ThreadPoolExecutor(self.schedule.service.max_parallel)},
             job_defaults={"coalesce": True, "max_instances": 1},
             timezone=timezone.utc,
@@ -554,7 +560,8 @@ class SchedulerService:
                 except Exception:
                     pass
             time.sleep(0.1)
-        self.scheduler.shutdown(wait=True)
+        self.scheduler.shutdown(wait=True)  # joins the scheduler thread and the job threads
+        self.store_client.close()
         if self.http_server is not None:
             self.http_server.stop()
         try:

@@ -13,7 +13,14 @@ from twisted.internet import task
 
 from pipelines import leases
 from pipelines.context import crawl_context
-from pipelines.runs import finish_run, run_status, start_run, summarize_stats
+from pipelines.runs import (
+    finish_run,
+    mark_interrupted,
+    run_status,
+    spool_run,
+    start_run,
+    summarize_stats,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +101,9 @@ class RunRecorder:
         try:
             start_run(ctx.db, outlet=spider.name, trigger=self.trigger, run_id=self.run_id,
                       extra={"database": ctx.target.display})
+            if interrupted := mark_interrupted(ctx.db, spider.name, self.run_id):
+                logger.warning("%d earlier run(s) of %s never finished: recorded as interrupted",
+                               interrupted, spider.name)
         except Exception as exc:
             logger.warning("could not record the run start: %s", type(exc).__name__)
 
@@ -106,9 +116,13 @@ class RunRecorder:
         status = run_status(self.summary)
         self.crawler.stats.set_value("newsdesk/status", status)
         try:
+            if not ctx.breaker.available():
+                raise ConnectionError("database unavailable")
             finish_run(ctx.db, self.run_id, status=status, summary=self.summary)
         except Exception as exc:
-            logger.error("could not record the run summary: %s", type(exc).__name__)
+            spool_run(ctx.spool_dir, self.run_id, status, self.summary)
+            logger.error("could not record the run summary (%s): kept in %s for replay",
+                         type(exc).__name__, ctx.spool_dir)
         self.crawler.newsdesk_summary = {"run_id": str(self.run_id), "status": status, **self.summary}
         ctx.close()  # the last user of the connection: OutletLease's handler ran before this one
 

@@ -89,12 +89,15 @@ class KnownArticleFilter:
             return outputs
         domains = tuple(spider.outlet.domains)
         canonical = {id(r): canonicalize_url(r.url, domains=domains) for r in articles}
-        try:
-            skip = urls_to_skip(crawl_context(self.crawler).db.articles, set(canonical.values()),
-                                now=datetime.now(timezone.utc), policy=self.policy)
-        except Exception as exc:  # no seen-state: fetch everything, the store still dedups
-            spider.logger.warning("known-URL lookup failed (%s); fetching all", type(exc).__name__)
-            skip = set()
+        ctx = crawl_context(self.crawler)
+        skip: set[str] = set()
+        if ctx.breaker.available():
+            try:
+                skip = urls_to_skip(ctx.db.articles, set(canonical.values()),
+                                    now=datetime.now(timezone.utc), policy=self.policy)
+            except Exception as exc:  # no seen-state: fetch everything, the store still dedups
+                ctx.breaker.trip()
+                spider.logger.warning("known-URL lookup failed (%s); fetching all", type(exc).__name__)
         kept = [o for o in outputs if canonical.get(id(o)) not in skip]
         if len(kept) < len(outputs):
             self.crawler.stats.inc_value("newsdesk/skipped_known", len(outputs) - len(kept))

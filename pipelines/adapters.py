@@ -83,10 +83,14 @@ class DedupPipeline(_Stage):
             ctx.writer.flush()
         self.run_fingerprints.add(fields["fingerprint"])
         self.run_simhashes.append(fields["simhash"])
+        if not ctx.breaker.available():
+            self.stats.inc_value(f"{STATS}dedup_unavailable")
+            return item  # stored or spooled undecided; never lost
         try:
             match = find_duplicate(ctx.db.articles, canonical_url=item["canonical_url"],
                                    fingerprint=fields["fingerprint"], simhash=fields["simhash"])
         except Exception as exc:  # database away: store (or spool) it undecided, never lose it
+            ctx.breaker.trip()
             self.stats.inc_value(f"{STATS}dedup_unavailable")
             self.crawler.spider.logger.warning("duplicate lookup failed for %s: %s", item["url"], type(exc).__name__)
             return item

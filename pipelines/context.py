@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 
 from pipelines import embedded_db
 from pipelines.mongo import MongoTarget, connect, ensure_schema, redact_text, resolve_target
+from pipelines.runs import replay_runs
 from pipelines.store import replay_spool, spool_write, write_batch
 
 logger = logging.getLogger(__name__)
@@ -25,10 +27,30 @@ def default_spool_dir(env=None) -> Path:
     return embedded_db.default_data_dir(env).parent / "spool"
 
 
+class Breaker:
+    """Once the database has failed, stop asking it for a while.
+
+    Every pymongo call against a dead server waits for server selection;
+    without this, each article would wait that long in dedup and store.
+    """
+
+    def __init__(self, cooldown: float = 30.0):
+        self.cooldown = cooldown
+        self.open_until = 0.0
+
+    def available(self) -> bool:
+        return time.monotonic() >= self.open_until
+
+    def trip(self) -> None:
+        self.open_until = time.monotonic() + self.cooldown
+
+
 class ArticleWriter:
     """Buffers items and writes them in batches; spools a batch the database refuses."""
 
-    def __init__(self, db, stats, *, outlet: str, batch_size: int, spool_dir: Path):
+    def __init__(self, db, stats, *, outlet: str, batch_size: int, spool_dir: Path,
+                 breaker: Breaker | None = None):
+        self.breaker = breaker or Breaker()
         self.db = db
         self.stats = stats
         self.outlet = outlet
@@ -46,8 +68,11 @@ class ArticleWriter:
         if not batch:
             return Counter()
         try:
+            if not self.breaker.available():
+                raise ConnectionFailure("database marked unavailable after an earlier failure")
             outcomes = write_batch(self.db, batch)
         except (ConnectionFailure, PyMongoError) as exc:
+            self.breaker.trip()
             path = spool_write(self.spool_dir, self.outlet, batch)
             self.stats.inc_value("newsdesk/spooled", len(batch))
             self.stats.inc_value(f"newsdesk/store_error/{type(exc).__name__}")
@@ -64,12 +89,13 @@ class CrawlContext:
         settings = crawler.settings
         self.target: MongoTarget = resolve_target(settings.get("NEWSDESK_MONGO_URI"),
                                                   settings.get("NEWSDESK_MONGO_DB"))
-        self.client = connect(self.target)
+        self.client = connect(self.target, timeout_ms=settings.getint("NEWSDESK_MONGO_TIMEOUT_MS", 5000))
+        self.breaker = Breaker(settings.getfloat("NEWSDESK_DB_RETRY_AFTER", 30.0))
         self.db = self.client[self.target.database]
         self.spool_dir = Path(settings.get("NEWSDESK_SPOOL_DIR") or default_spool_dir(os.environ))
         self.writer = ArticleWriter(self.db, crawler.stats, outlet=crawler.spider.name if crawler.spider else "unknown",
                                     batch_size=settings.getint("NEWSDESK_STORE_BATCH", 100),
-                                    spool_dir=self.spool_dir)
+                                    spool_dir=self.spool_dir, breaker=self.breaker)
         self.schema_ready = False
 
     def prepare(self, stats) -> None:
@@ -79,11 +105,13 @@ class CrawlContext:
         try:
             ensure_schema(self.db)
             self.schema_ready = True
+            replay_runs(self.db, self.spool_dir)
             replayed = replay_spool(self.db, self.spool_dir)
             if replayed.get("files"):
                 logger.info("replayed spool: %s", dict(replayed))
                 stats.set_value("newsdesk/spool_replayed", sum(v for k, v in replayed.items() if k != "files"))
         except PyMongoError as exc:
+            self.breaker.trip()
             logger.error("database %s unreachable at start (%s); articles will be spooled",
                          self.target.display, redact_text(str(exc))[:200])
 

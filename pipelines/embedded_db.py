@@ -7,6 +7,7 @@ pymongo; nothing here imports it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -110,12 +111,19 @@ def ensure_local_server(env: dict[str, str] | None = None) -> EmbeddedServer:
     data_dir = default_data_dir(env)
     log_file = data_dir.parent / "secantusd.log"
     uri = f"mongodb://127.0.0.1:{port}/"
+    record = data_dir.parent / "secantusd.json"
     if port_answers("127.0.0.1", port):
         wait_for_ping(uri, timeout=10)
+        try:  # report where the running server keeps its data, which may not be our default
+            info = json.loads(record.read_text())
+            if info.get("port") == port:
+                data_dir = Path(info["data_dir"])
+        except (OSError, ValueError, KeyError):
+            pass
         return EmbeddedServer(uri, data_dir, log_file, started=False)
     data_dir.mkdir(parents=True, exist_ok=True)
     proc = spawn_server(port, str(data_dir), log_file)
-    (data_dir.parent / "secantusd.pid").write_text(f"{proc.pid}\n")
+    record.write_text(json.dumps({"pid": proc.pid, "port": port, "data_dir": str(data_dir)}))
     try:
         wait_for_ping(uri)
     except EmbeddedDBError as exc:

@@ -32,7 +32,8 @@ def redact_uri(uri: str) -> str:
 
 
 def redact_text(text: str) -> str:
-    """Redact every URI found in a free-form message (e.g. a driver exception)."""
+    """Redact every URI in a free-form message (e.g. a driver exception), first sentence only."""
+    text = text.split(" (configured timeouts", 1)[0].split(", Timeout:", 1)[0]
     return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:***@" if m.group(3) else m.group(0), text)
 
 

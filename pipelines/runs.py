@@ -25,6 +25,45 @@ def start_run(db: Database, *, outlet: str, trigger: str, run_id: ObjectId | Non
     return run_id
 
 
+def mark_interrupted(db: Database, outlet: str, current_run: ObjectId) -> int:
+    """Runs of this outlet still marked running belong to dead processes.
+
+    Called by a crawl that holds the outlet's lease: no other crawl of the
+    outlet can be alive, so any other `running` document is a killed run.
+    """
+    result = db.crawl_runs.update_many(
+        {"outlet": outlet, "status": "running", "_id": {"$ne": current_run}},
+        {"$set": {"status": "interrupted", "finished_at": datetime.now(timezone.utc)}})
+    return result.modified_count
+
+
+def spool_run(spool_dir, run_id: ObjectId, status: str, summary: Mapping[str, Any]) -> None:
+    """Keep a run's summary on disk when the database is away at the end of the crawl."""
+    import json
+    from pathlib import Path
+
+    path = Path(spool_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / f"run-{run_id}.json").write_text(json.dumps(
+        {"run_id": str(run_id), "status": status, "summary": summary}, default=str))
+
+
+def replay_runs(db: Database, spool_dir) -> int:
+    import json
+    from pathlib import Path
+
+    replayed = 0
+    for path in sorted(Path(spool_dir).glob("run-*.json")) if Path(spool_dir).is_dir() else []:
+        record = json.loads(path.read_text())
+        run_id = ObjectId(record["run_id"])
+        db.crawl_runs.update_one({"_id": run_id}, {"$setOnInsert": {"started_at": datetime.now(timezone.utc)}},
+                                 upsert=True)
+        finish_run(db, run_id, status=record["status"], summary=record["summary"])
+        path.unlink()
+        replayed += 1
+    return replayed
+
+
 def finish_run(db: Database, run_id: ObjectId, *, status: str, summary: Mapping[str, Any]) -> None:
     now = datetime.now(timezone.utc)
     doc = db.crawl_runs.find_one({"_id": run_id}, {"started_at": 1}) or {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
 import sys
 import time
@@ -95,8 +96,9 @@ def cmd_crawl(args) -> int:
     target = _target()
     locks = _db(target).locks
     owner = args.lease_owner or leases.new_owner("cli")
+    ttl = timedelta(seconds=float(os.environ.get("NEWSDESK_LEASE_TTL", leases.DEFAULT_TTL.total_seconds())))
     deadline = time.monotonic() + args.wait
-    while not leases.acquire(locks, args.outlet, owner):
+    while not leases.acquire(locks, args.outlet, owner, ttl):
         current = leases.holder(locks, args.outlet)
         if time.monotonic() >= deadline:
             who = f"{current.owner}, lease until {current.expires_at:%Y-%m-%d %H:%M:%S} UTC" if current else "another process"
@@ -106,6 +108,7 @@ def cmd_crawl(args) -> int:
     try:
         settings = project_settings(crawl_overrides(
             target, trigger=args.trigger, lease_owner=owner, run_id=args.run_id, verbose=args.verbose))
+        settings.set("NEWSDESK_LEASE_TTL", ttl.total_seconds(), priority="cmdline")
         for pair in args.set or []:
             key, _, value = pair.partition("=")
             settings.set(key, value, priority="cmdline")
@@ -241,6 +244,80 @@ def cmd_clean(args) -> int:
     return EXIT_OK
 
 
+def cmd_spool(args) -> int:
+    from pipelines.context import default_spool_dir
+    from pipelines.mongo import ensure_schema
+    from pipelines.runs import replay_runs
+    from pipelines.store import replay_spool, spool_files
+
+    spool_dir = Path(args.dir) if args.dir else default_spool_dir()
+    files = spool_files(spool_dir)
+    if args.action == "list":
+        for path in files:
+            with open(path, encoding="utf-8") as fh:
+                print(f"{path}\t{sum(1 for line in fh if line.strip())} articles")
+        if not files:
+            print(f"spool {spool_dir} is empty")
+        return EXIT_OK
+    target = _target()
+    db = _db(target)
+    from pymongo.errors import PyMongoError
+
+    try:
+        ensure_schema(db)
+        runs = replay_runs(db, spool_dir)
+        totals = replay_spool(db, spool_dir)
+    except PyMongoError as exc:
+        from pipelines.mongo import redact_text
+
+        raise CLIError(f"database {target.display}: unreachable, spool kept: {redact_text(str(exc))[:200]}",
+                       EXIT_FAILED) from None
+    print(f"replayed {totals.get('files', 0)} spool files from {spool_dir}: "
+          f"{totals.get('new', 0)} new, {totals.get('updated', 0)} updated, {totals.get('unchanged', 0)} unchanged, "
+          f"{totals.get('invalid', 0)} invalid; {runs} run summaries")
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    """Validate every configuration source and reach the database; exit 2 on the first bad one."""
+    outlets = _outlets()
+    print(f"outlets: {len(outlets)} valid ({', '.join(sorted(outlets))})")
+    from schedules.definitions import ScheduleError, default_schedule_path, load_schedule
+
+    path = Path(args.schedules) if args.schedules else default_schedule_path()
+    try:
+        schedule = load_schedule(path, outlets)
+    except ScheduleError as exc:
+        raise CLIError(str(exc)) from None
+    print(f"schedules: {len(schedule.entries)} entries valid in {path}")
+    from schedules.runner import project_settings
+
+    settings = project_settings()
+    for key in ("NEWSDESK_STORE_BATCH", "NEWSDESK_LEASE_TTL"):
+        try:
+            value = settings.getfloat(key)
+        except (TypeError, ValueError):
+            raise CLIError(f"setting {key}: {settings.get(key)!r} is not a number") from None
+        if value <= 0:
+            raise CLIError(f"setting {key}: must be positive, got {value}")
+    if settings.get("NEWSDESK_DUPLICATE_POLICY") not in ("link", "drop"):
+        raise CLIError(f"setting NEWSDESK_DUPLICATE_POLICY: {settings.get('NEWSDESK_DUPLICATE_POLICY')!r} "
+                       "is not 'link' or 'drop'")
+    print("settings: valid")
+    target = _target(announce=False)
+    from pymongo.errors import PyMongoError
+
+    from pipelines.mongo import redact_text
+
+    try:
+        _db(target).command("ping")
+    except PyMongoError as exc:
+        raise CLIError(f"database {target.display}: unreachable: {redact_text(str(exc))[:200]}",
+                       EXIT_FAILED) from None
+    print(f"database: reachable, {target.display}")
+    return EXIT_OK
+
+
 def cmd_db(args) -> int:
     target = _target()
     from pipelines.mongo import ensure_schema
@@ -295,6 +372,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print body, removed_blocks and syndication_note")
     p.add_argument("--jsonl", action="store_true", help='read {"id", "text"} lines on stdin')
     p.set_defaults(func=cmd_clean)
+
+    p = sub.add_parser("spool", help="articles kept on disk while the database was unreachable")
+    p.add_argument("action", choices=["list", "replay"])
+    p.add_argument("--dir", help="spool directory (default: $NEWSDESK_HOME/spool)")
+    p.set_defaults(func=cmd_spool)
+
+    p = sub.add_parser("check", help="validate outlets, schedules, settings and the database connection")
+    p.add_argument("--schedules", help="schedule file (default: schedules/schedules.toml)")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("db", help="database housekeeping")
     p.add_argument("action", choices=["init", "where"])

@@ -25,6 +25,8 @@ class FixtureServer:
             handler = functools.partial(handler, directory=str(root))
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
+        # clients that hang up mid-answer (killed crawls, size caps) are expected here
+        self.httpd.handle_error = lambda request, client_address: None
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

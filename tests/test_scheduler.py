@@ -436,3 +436,26 @@ def test_reload_pause_resume_and_an_invalid_reload_keeps_the_schedule(env, tmp_p
                                                          "status": "ok"}), 20, what="manual run")
     assert run["stored"]["new"] == 6, list(mongo_db.crawl_runs.find())
     assert svc.stop() == 0
+
+
+def test_a_run_later_than_its_misfire_grace_is_recorded_as_missed(env, tmp_path, mongo_db, services):
+    import pickle
+
+    sched = schedule_file(tmp_path, entry("fixture", "1h", 'misfire_grace = "5s"'))
+    svc = start(services, env, sched, tmp_path, mongo_db)
+    assert svc.stop() == 0
+    # As if the service had been down for 100 s across a fire time (the state pickle is what counts).
+    doc = mongo_db.scheduler_jobs.find_one({"_id": "crawl:fixture"})
+    state = pickle.loads(doc["job_state"])
+    late = datetime.now(timezone.utc).timestamp() - 100
+    state["next_run_time"] = datetime.fromtimestamp(late, timezone.utc)
+    mongo_db.scheduler_jobs.update_one({"_id": "crawl:fixture"}, {"$set": {
+        "next_run_time": late, "job_state": pickle.dumps(state, pickle.HIGHEST_PROTOCOL)}})
+    svc2 = start(services, env, sched, tmp_path, mongo_db)
+    missed = wait_for(lambda: mongo_db.crawl_runs.find_one({"status": "missed"}), 10, what="a missed run")
+    assert missed["job_id"] == "crawl:fixture" and "more than 5s ago" in missed["error"]
+    assert abs(missed["scheduled_for"].timestamp() - late) < 1
+    assert svc2.stop() == 0
+    assert crawls(mongo_db, "fixture") == []  # not run late
+    # and the job goes on with its next regular fire time
+    assert mongo_db.scheduler_jobs.find_one({"_id": "crawl:fixture"})["next_run_time"] > time.time() + 3000

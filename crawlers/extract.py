@@ -269,8 +269,11 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
         art.body = _selector_body(root, selectors.body)
         art.extraction = "selectors"
     if not art.body:
+        # trafilatura gets the pruned page as a string: handed the tree itself it
+        # loses the text after some inline elements (measured on AP News pages).
         doc = trafilatura.bare_extraction(
-            root, url=url, with_metadata=True, include_comments=False, include_tables=False,
+            lxml.html.tostring(root, encoding="unicode"), url=url, with_metadata=True,
+            include_comments=False, include_tables=True,
         )
         if doc is not None:
             art.body = doc.text or None

@@ -54,6 +54,20 @@ def tidy_text(text: str | None) -> str | None:
     return text or None
 
 
+def _comparable(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
+def drop_leading_title(body: str | None, title: str | None) -> str | None:
+    """Extractors often repeat the headline as the body's first line: drop it."""
+    if not body or not title:
+        return body
+    first, _, rest = body.partition("\n")
+    if _comparable(first) == _comparable(title) and rest.strip():
+        return rest.lstrip("\n")
+    return body
+
+
 def normalize_item(item: dict, *, domains: tuple[str, ...] = (), timezone_name: str | None = None,
                    default_language: str | None = None) -> dict:
     """The item with canonical URL, UTC dates and tidy text; input left untouched."""
@@ -64,7 +78,7 @@ def normalize_item(item: dict, *, domains: tuple[str, ...] = (), timezone_name: 
     for key in ("published_at", "modified_at"):
         out[key] = parse_date(item.get(key), timezone_name)
     out["title"] = tidy_text(item.get("title"))
-    out["body"] = tidy_text(item.get("body"))
+    out["body"] = drop_leading_title(tidy_text(item.get("body")), out["title"])
     out["description"] = tidy_text(item.get("description"))
     out["authors"] = list(dict.fromkeys(a for a in (tidy_text(a) for a in item.get("authors") or []) if a))
     out["language"] = item.get("language") or default_language

@@ -43,3 +43,11 @@ def test_validate_drops_with_reason():
     assert validate_item({**base, "body": "too short"})[1] == "short_body"
     assert validate_item({**base, "body": None})[1] == "missing_body"
     assert validate_item({**base, "title": "  "})[1] == "missing_title"
+
+
+def test_leading_title_line_is_dropped_only_when_it_repeats_the_headline():
+    from pipelines.normalize import drop_leading_title
+
+    assert drop_leading_title("Big News!\nThe story.", "big news") == "The story."
+    assert drop_leading_title("Big news arrives\nThe story.", "Big news") == "Big news arrives\nThe story."
+    assert drop_leading_title("Big news", "Big news") == "Big news"  # nothing else left: keep

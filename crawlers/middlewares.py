@@ -50,6 +50,14 @@ class PrivateNetworkGuard:
         return None
 
 
+def known_run_length(known_flags: list[bool], carried: int) -> int:
+    """Known links in a row at the end of this page, continuing the previous pages' run."""
+    run = carried
+    for known in known_flags:
+        run = run + 1 if known else 0
+    return run
+
+
 class KnownArticleFilter:
     """Spider middleware: article requests for URLs already stored are dropped.
 
@@ -69,6 +77,8 @@ class KnownArticleFilter:
         self.policy = RecheckPolicy(
             fresh_for=timedelta(hours=crawler.settings.getfloat("NEWSDESK_RECHECK_FRESH_HOURS", 48)),
             every=timedelta(hours=crawler.settings.getfloat("NEWSDESK_RECHECK_EVERY_HOURS", 3)))
+        self.stop_after_known = crawler.settings.getint("NEWSDESK_STOP_AFTER_KNOWN", 20)
+        self.known_run: dict[str | None, int] = {}  # section -> known links in a row so far
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -101,6 +111,15 @@ class KnownArticleFilter:
         kept = [o for o in outputs if canonical.get(id(o)) not in skip]
         if len(kept) < len(outputs):
             self.crawler.stats.inc_value("newsdesk/skipped_known", len(outputs) - len(kept))
+        section = articles[0].meta.get("section")
+        run = known_run_length([canonical[id(r)] in skip for r in articles], self.known_run.get(section, 0))
+        self.known_run[section] = run
+        if run >= self.stop_after_known:
+            # K known links in a row: the rest of this section is older news already stored
+            before = len(kept)
+            kept = [o for o in kept if not (isinstance(o, Request) and o.meta.get("page_no"))]
+            if len(kept) < before:
+                self.crawler.stats.inc_value("newsdesk/pagination_stopped")
         return kept
 
     # One section page's links are judged together (one query), so the output is gathered first.

@@ -133,3 +133,20 @@ def test_bad_outlet_file_exits_2_with_one_line(env, tmp_path):
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "broken.toml: " in lines[0] and "Traceback" not in result.stderr
+
+
+def test_incremental_crawl_skips_known_articles_and_stops_pagination(env, mongo_db):
+    assert run(env, "crawl", "fixture", *FAST).returncode == 0
+    again = run(env, "crawl", "fixture", *FAST, "-s", "NEWSDESK_STOP_AFTER_KNOWN=2")
+    assert again.returncode == 0, again.stderr[-2000:]
+    second = mongo_db.crawl_runs.find_one(sort=[("started_at", -1)])
+    # the fixture articles are weeks old: past the re-check window, none is fetched again
+    assert second["skipped_known"] >= 6
+    assert second["stored"] == {"new": 0, "updated": 0, "unchanged": 0}
+    # robots.txt + /world/ + /business/, but not /world/page/2/: 3 known links in a row
+    assert second["pages_fetched"] == 3
+    # inside the re-check window, known articles are fetched again and seen unchanged
+    recheck = run(env, "crawl", "fixture", *FAST, "-s", "NEWSDESK_RECHECK_FRESH_HOURS=100000",
+                  "-s", "NEWSDESK_RECHECK_EVERY_HOURS=0")
+    assert recheck.returncode == 0
+    assert "0 new, 0 updated, 6 unchanged" in recheck.stdout

@@ -41,7 +41,10 @@ def test_canonicalize_never_raises_and_is_idempotent(url, declared, doms):
     once = canonicalize_url(url, declared=declared, domains=doms)
     assert isinstance(once, str)
     assert canonicalize_url(once, domains=doms) == once
-    assert canonicalize_url(once, declared=declared, domains=doms) == once
+    # an absolute declared canonical gives the same key when applied again; a relative
+    # one is relative to the fetched URL, not to the key, so it is not re-applied
+    if declared and declared.strip().lower().startswith(("http://", "https://")):
+        assert canonicalize_url(once, declared=declared, domains=doms) == once
 
 
 @settings(max_examples=200)

@@ -176,6 +176,7 @@ def _random_doc(rng: random.Random, n: int, when: datetime) -> dict:
 
 def bench_scale(sizes: list[int], queries: int = 300, seed: int = 3) -> None:
     from pymongo import MongoClient
+    from pymongo.errors import PyMongoError
 
     from pipelines import embedded_db
     from pipelines.dedup_store import ensure_dedup_indexes, find_duplicate
@@ -200,21 +201,30 @@ def bench_scale(sizes: list[int], queries: int = 300, seed: int = 3) -> None:
               f"{'server RSS MB':>14} {'data MB':>8} {'index MB':>9}")
         for size in sorted(sizes):
             t0 = time.perf_counter()
-            while stored < size:
+            failed = None
+            while stored < size and failed is None:
                 batch = [_random_doc(rng, n, when + timedelta(seconds=n))
                          for n in range(stored, min(size, stored + 5000))]
-                articles.insert_many(batch, ordered=False)
-                stored += len(batch)
+                try:
+                    articles.insert_many(batch, ordered=False)
+                except PyMongoError as exc:  # report what was reached instead of nothing
+                    failed = f"{type(exc).__name__}: {str(exc)[:120]}"
+                stored = articles.estimated_document_count()
             insert_s = time.perf_counter() - t0
+            if failed:
+                print(f"  insert failed at {stored:,} documents ({failed}); timing what is stored")
+                size = stored
             # Mostly misses (a new article), one in ten a copy of a stored one (a hit).
             probes = []
             for q in range(queries):
                 if q % 10 == 0:
-                    doc = articles.find_one({"canonical_url": f"https://sim{(q * 7919 % size) % 97}.example/article/{q * 7919 % size}"})
-                    probes.append((doc["simhash"] ^ 1, doc["simhash_bands"], True))
-                else:
-                    fresh = _random_doc(rng, -1, when)
-                    probes.append((fresh["simhash"], fresh["simhash_bands"], False))
+                    n = q * 7919 % size
+                    doc = articles.find_one({"canonical_url": f"https://sim{n % 97}.example/article/{n}"})
+                    if doc is not None:
+                        probes.append((doc["simhash"] ^ 1, doc["simhash_bands"], True))
+                        continue
+                fresh = _random_doc(rng, -1, when)
+                probes.append((fresh["simhash"], fresh["simhash_bands"], False))
             times, hits = [], 0
             for value, bands, _ in probes:
                 t = time.perf_counter()
@@ -230,6 +240,8 @@ def bench_scale(sizes: list[int], queries: int = 300, seed: int = 3) -> None:
             print(f"  {size:>9,} {insert_s:>9.1f} {mean_ms:>10.2f} {p95_ms:>7.2f} {mean_ms / baseline:>6.2f} "
                   f"{_rss_kb(proc.pid) / 1024:>14.0f} {stats.get('dataSize', 0) / 2**20:>8.1f} "
                   f"{stats.get('indexSize', 0) / 2**20:>9.1f}   (hits {hits}/{queries // 10} expected)")
+            if failed:
+                break
         print(f"  benchmark process RSS {_rss_kb(os.getpid()) / 1024:.0f} MB")
     finally:
         if client is not None:

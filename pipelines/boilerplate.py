@@ -1,0 +1,70 @@
+"""Learned boilerplate: a line that recurs across many articles of one outlet
+is the outlet's furniture (subscribe prompts, bylines boxes, app plugs, in any
+language), not its journalism.
+
+Pure part: line keys and the decision. The counts live in MongoDB
+(`outlet_lines`: one document per outlet and line key, with the number of
+distinct articles it was seen in), so the knowledge grows across runs,
+processes and machines. The text-only path (`newsdesk clean`) has no outlet
+history and does without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+_NORMALISE = re.compile(r"[\W\d_]+", re.UNICODE)
+MIN_LINE_CHARS = 12  # shorter lines are too generic to key on ("Advertisement" is 13)
+MAX_LINE_CHARS = 400  # long paragraphs are text, not furniture
+
+
+def line_key(line: str) -> str | None:
+    """A stable key for a line, ignoring case, digits and punctuation (dates, counts vary)."""
+    text = line.strip()
+    if not (MIN_LINE_CHARS <= len(text) <= MAX_LINE_CHARS):
+        return None
+    norm = _NORMALISE.sub(" ", text.casefold()).strip()
+    if len(norm) < MIN_LINE_CHARS:
+        return None
+    return hashlib.blake2b(norm.encode(), digest_size=8).hexdigest()
+
+
+def article_line_keys(body: str) -> set[str]:
+    return {k for line in body.split("\n") if (k := line_key(line))}
+
+
+@dataclass
+class OutletLines:
+    """What is known about one outlet's lines: in how many articles each was seen."""
+
+    articles: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    min_articles: int = 5  # never judge before this many articles
+    min_share: float = 0.3  # a line in at least this share of articles is furniture
+
+    def is_furniture(self, key: str) -> bool:
+        if self.articles < self.min_articles:
+            return False
+        return self.counts.get(key, 0) >= max(3, self.min_share * self.articles)
+
+    def learn(self, keys: Iterable[str]) -> None:
+        self.articles += 1
+        for key in keys:
+            self.counts[key] = self.counts.get(key, 0) + 1
+
+
+def strip_furniture(body: str, known: OutletLines) -> tuple[str, list[dict]]:
+    """The body without lines known as the outlet's furniture; removed lines as blocks."""
+    kept, removed = [], []
+    for line in body.split("\n"):
+        key = line_key(line)
+        if key is not None and known.is_furniture(key):
+            removed.append({"text": line.strip(), "reason": "outlet_boilerplate"})
+        else:
+            kept.append(line)
+    if not removed:
+        return body, []
+    return "\n".join(kept).strip("\n"), removed

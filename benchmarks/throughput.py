@@ -153,7 +153,14 @@ class RssSampler(threading.Thread):
             proc = psutil.Process(self.pid)
             start = time.monotonic()
             while not self.stop.is_set():
-                self.samples.append((time.monotonic() - start, proc.memory_info().rss))
+                rss = proc.memory_info().rss
+                workers = 0
+                for child in proc.children(recursive=True):
+                    try:
+                        workers += child.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.samples.append((time.monotonic() - start, rss, rss + workers))
                 self.stop.wait(self.interval)
         except psutil.Error:
             return
@@ -198,6 +205,7 @@ def run_crawl(base_url: str, outlet_dir: Path, db_uri: str, db_name: str, home: 
     return {"articles": run["articles_seen"],  # article pages that reached the pipeline (stored or dropped)
             "stored": run["stored"], "dropped": run.get("dropped"), "pages": run["pages_fetched"],
             "seconds": run["duration_s"], "wall": wall, "peak_rss_mb": peak_kb / 1024,
+            "peak_total_mb": max((t for _, _, t in sampler.samples), default=0) / 2**20,
             "rss_samples": sampler.samples, "errors": run.get("errors")}
 
 
@@ -207,7 +215,7 @@ def per_min(result: dict) -> float:
     return result["articles"] / result["seconds"] * 60
 
 
-def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool) -> None:
+def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_core: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="nd-bench-") as tmp:
         tmp = Path(tmp)
         t = time.perf_counter()
@@ -216,36 +224,43 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool) -> N
               f"({time.perf_counter() - t:.1f}s to build)", flush=True)
         with SiteServer(site.root) as server, DatabaseServer(tmp) as db:
             outlet_file = write_outlet(tmp / "outlets", site, server.base_url)
-            a_runs, b_runs, c_runs = [], [], []
-            for r in range(repeat):
-                a_runs.append(run_fetch_only(site, server.base_url, tmp))
-                b_runs.append(run_extract_only(site, server.base_url, outlet_file))
-                c_runs.append(run_crawl(server.base_url, outlet_file.parent, db.uri, f"bench{r}", tmp / f"home{r}",
-                                        profile=profile if r == 0 else None))
-                print(f"  run {r + 1}: A {per_min(a_runs[-1]):.0f}/min, B {per_min(b_runs[-1]):.0f}/min, "
-                      f"C {per_min(c_runs[-1]):.0f}/min", flush=True)
+            runs: dict[str, list[dict]] = {"A": [], "B": [], "C1": [], "C": []}
+            for r in range(repeat):  # interleaved, so load from elsewhere hits all alike
+                runs["A"].append(run_fetch_only(site, server.base_url, tmp))
+                runs["B"].append(run_extract_only(site, server.base_url, outlet_file))
+                if one_core:
+                    runs["C1"].append(run_crawl(server.base_url, outlet_file.parent, db.uri, f"one{r}",
+                                                tmp / f"one{r}", extra={"NEWSDESK_CPU_WORKERS": 0}))
+                runs["C"].append(run_crawl(server.base_url, outlet_file.parent, db.uri, f"bench{r}", tmp / f"home{r}",
+                                           profile=profile if r == 0 else None))
+                print(f"  run {r + 1}: " + ", ".join(f"{k} {per_min(v[-1]):.0f}/min" for k, v in runs.items() if v),
+                      f"(load average {os.getloadavg()[0]:.1f})", flush=True)
             if keep:
                 print(f"kept: {tmp}")
                 input("press Enter to clean up")
-    a = statistics.median(per_min(x) for x in a_runs)
-    b = statistics.median(per_min(x) for x in b_runs)
-    c = statistics.median(per_min(x) for x in c_runs)
-    last = c_runs[-1]
+    rate = {k: statistics.median(per_min(x) for x in v) for k, v in runs.items() if v}
+    a, b, c = rate["A"], rate["B"], rate["C"]
+    last = runs["C"][-1]
     limit = 1 / (1 / a + 1 / b)
-    peak = max(x["peak_rss_mb"] for x in c_runs)
     if last["articles"] != n_pages:
         print(f"WARNING: crawl processed {last['articles']} of {n_pages} articles "
               f"(dropped {last['dropped']}, errors {last['errors']})")
-    print(f"pages: {n_pages} articles (+{sum(1 for _ in site.section_paths)} sections); "
+    print(f"pages: {n_pages} articles (+{len(site.section_paths) * site.max_pages} section pages); "
           f"nproc {os.cpu_count()}; median of {repeat} run(s)")
-    print(f"A fetch only:        {a:9.0f} pages/min  ({a_runs[-1]['pages']} responses)")
-    print(f"B extract only:      {b:9.0f} pages/min  (process_html, one process; {b_runs[-1]['dropped']} dropped)")
-    print(f"C newsdesk crawl:    {c:9.0f} pages/min  (stored {last['stored']}; wall {last['wall']:.1f}s "
-          f"incl. start-up)")
+    print(f"A fetch only:        {a:9.0f} pages/min  ({runs['A'][-1]['pages']} responses)")
+    print(f"B extract only:      {b:9.0f} pages/min  (process_html, one process; {runs['B'][-1]['dropped']} dropped)")
+    if "C1" in rate:
+        print(f"C1 crawl, one core:  {rate['C1']:9.0f} pages/min  (NEWSDESK_CPU_WORKERS=0; "
+              f"peak RSS {max(x['peak_rss_mb'] for x in runs['C1']):.0f} MB)")
+    print(f"C newsdesk crawl:    {c:9.0f} pages/min  (default settings; stored {last['stored']}; "
+          f"wall {last['wall']:.1f}s incl. start-up)")
     print(f"L = 1/(1/A + 1/B):   {limit:9.0f} pages/min")
-    print(f"peak RSS of C:       {peak:9.0f} MB")
+    print(f"peak RSS of C:       {max(x['peak_rss_mb'] for x in runs['C']):9.0f} MB crawl process, "
+          f"{max(x['peak_total_mb'] for x in runs['C']):.0f} MB with its worker processes")
     if profile is not None:
         print(f"profile of C (first run, under pyinstrument): {profile}")
+    if "C1" in rate:
+        print(f"ratio C1/L (one core): {rate['C1'] / limit:.2f}")
     print(f"ratio C/L: {c / limit:.2f}")
 
 
@@ -260,13 +275,14 @@ def memory_curve(sizes: list[int]) -> None:
                 outlet_file = write_outlet(tmp / "outlets", site, server.base_url)
                 res = run_crawl(server.base_url, outlet_file.parent, db.uri, "mem", tmp / "home")
         samples = res["rss_samples"]
-        tail = [rss for t, rss in samples if t >= samples[-1][0] / 2] if samples else []
         rows.append((n, res))
-        print(f"{n:6d} pages: stored {res['articles']}, {per_min(res):.0f}/min, peak RSS {res['peak_rss_mb']:.0f} MB"
-              + (f", RSS at half-way {samples[len(samples) // 2][1] / 2**20:.0f} MB,"
-                 f" max over second half {max(tail) / 2**20:.0f} MB" if tail else ""), flush=True)
-    print("memory curve (peak RSS of the crawl process): "
-          + ", ".join(f"{n}: {r['peak_rss_mb']:.0f} MB" for n, r in rows))
+        quarters = [max((s[2] for s in samples if q * samples[-1][0] / 4 <= s[0] <= (q + 1) * samples[-1][0] / 4),
+                        default=0) / 2**20 for q in range(4)] if samples else []
+        print(f"{n:6d} pages: {res['articles']} articles, {per_min(res):.0f}/min; peak RSS {res['peak_rss_mb']:.0f} MB "
+              f"crawl process, {res['peak_total_mb']:.0f} MB with workers; by quarter of the crawl: "
+              + " / ".join(f"{q:.0f}" for q in quarters) + " MB", flush=True)
+    print("memory curve (peak RSS, crawl process / with workers): "
+          + ", ".join(f"{n}: {r['peak_rss_mb']:.0f} / {r['peak_total_mb']:.0f} MB" for n, r in rows))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -276,6 +292,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", type=Path, help="profile C's first run with pyinstrument (.html or .txt)")
     parser.add_argument("--memory-curve", nargs="?", const="1000,5000,10000", metavar="SIZES",
                         help="peak RSS of C at these sizes (default 1000,5000,10000)")
+    parser.add_argument("--one-core", action="store_true",
+                        help="also C1: the crawl with NEWSDESK_CPU_WORKERS=0 (everything on one core)")
     parser.add_argument("--keep", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--_fetch-only", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -286,7 +304,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.memory_curve:
         memory_curve([int(x) for x in args.memory_curve.split(",")])
         return
-    throughput(args.pages, args.repeat, args.profile, args.keep)
+    throughput(args.pages, args.repeat, args.profile, args.keep, args.one_core)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from pipelines.context import crawl_context
+from pipelines.context import cpu_pool, crawl_context
 from pipelines.dedup import NEAR_DISTANCE, hamming
 from pipelines.dedup_store import dedup_fields, find_duplicate
 from pipelines.stages import normalize_stage, offers_stage, validate_stage
@@ -76,8 +76,11 @@ class DedupPipeline(_Stage):
             hamming(fields["simhash"], other) <= NEAR_DISTANCE for other in self.run_simhashes)
 
     def process_item(self, item, spider=None):
+        # the keys are CPU work (a worker process when there is a spare core); the decision is not
+        return cpu_pool(self.crawler).run(dedup_fields, item["body"]).addCallback(self._decide, item)
+
+    def _decide(self, fields: dict, item: dict):
         ctx = crawl_context(self.crawler)
-        fields = dedup_fields(item["body"])
         item.update(fields)
         if self._maybe_in_buffer(fields):
             ctx.writer.flush()

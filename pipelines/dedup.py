@@ -172,10 +172,22 @@ def _strip_noise(ch: str) -> str:
     return " " if unicodedata.category(ch)[0] in "PS" else ch
 
 
+class _NoiseTable(dict):
+    """str.translate table computed lazily per code point: `_strip_noise`, cached."""
+
+    def __missing__(self, code: int) -> int | str:
+        value = _strip_noise(chr(code))
+        self[code] = value = " " if value == " " and chr(code) != " " else code
+        return value
+
+
+_NOISE = _NoiseTable()
+
+
 def normalize_body(text: str) -> str:
     """Casefold + NFKC, punctuation/symbols to spaces, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text or "").casefold()
-    text = "".join(_strip_noise(c) for c in text)
+    text = text.translate(_NOISE)  # = "".join(_strip_noise(c) for c in text), per code point cached
     return _WS.sub(" ", text).strip()
 
 
@@ -299,8 +311,43 @@ def minhash_signature(text: str) -> tuple[int, ...]:
     xs = shingles(tokens)
     if not xs:
         return ()
+    if _np is not None and len(xs) >= 16:
+        return _minhash_np(xs)
     p = _MERSENNE
     return tuple(min([(a * x + b) % p for x in xs]) for a, b in _PERMS)
+
+
+try:  # optional: the same minima, vectorised (about 10x faster on an article)
+    import numpy as _np
+except ImportError:  # pragma: no cover - numpy absent: the pure-Python loop above
+    _np = None
+else:
+    _LOW31 = (1 << 31) - 1
+    _A = _np.array([a for a, _ in _PERMS], dtype=_np.uint64)[:, None]
+    _A_HI, _A_LO = _A >> _np.uint64(31), _A & _np.uint64(_LOW31)
+    _B = _np.array([b for _, b in _PERMS], dtype=_np.uint64)[:, None]
+
+
+def _mod61(v):
+    """v mod 2**61-1 for uint64 arrays (v < 2**64): fold the high bits, then one subtraction."""
+    p = _np.uint64(_MERSENNE)
+    v = (v & p) + (v >> _np.uint64(61))
+    v = (v & p) + (v >> _np.uint64(61))
+    return _np.where(v >= p, v - p, v)
+
+
+def _minhash_np(xs: set[int]) -> tuple[int, ...]:
+    """(a*x + b) mod 2**61-1 exactly in uint64: a, x < 2**61 split into 30/31-bit halves,
+    2**61 = 1 and 2**62 = 2 (mod p), so no partial sum exceeds 2**64."""
+    x = _np.fromiter(xs, dtype=_np.uint64, count=len(xs))[None, :]
+    x_hi, x_lo = x >> _np.uint64(31), x & _np.uint64(_LOW31)
+    hi = _A_HI * x_hi                      # < 2**60, weight 2**62 = 2 (mod p)
+    mid = _A_HI * x_lo + _A_LO * x_hi      # < 2**62, weight 2**31
+    lo = _A_LO * x_lo                      # < 2**62
+    # mid * 2**31 = (mid >> 30) * 2**61 + (mid & (2**30-1)) * 2**31 = (mid >> 30) + (...) << 31 (mod p)
+    mid_part = (mid >> _np.uint64(30)) + ((mid & _np.uint64((1 << 30) - 1)) << _np.uint64(31))  # < 2**62
+    acc = _mod61(_mod61(hi * _np.uint64(2) + mid_part) + lo)   # each sum < 2**63
+    return tuple(int(m) for m in _mod61(acc + _B).min(axis=1))
 
 
 def _to_signed(value: int) -> int:

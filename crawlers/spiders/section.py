@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.sitemap import Sitemap
 
 from crawlers.errors import decode_html, failure_kind
@@ -19,6 +20,7 @@ from crawlers.extract import (
     parse_section_page,
 )
 from crawlers.outlets import OutletSpec
+from pipelines.context import cpu_pool
 
 STATS = "newsdesk/"
 
@@ -127,12 +129,14 @@ class SectionSpider(scrapy.Spider):
                     request := self.article_request(loc, response.meta.get("section"))) is not None:
                 yield request
 
-    def parse_article(self, response: Response):
+    async def parse_article(self, response: Response):
         html = self.html_of(response)
         if html is None:
             return
         try:
-            article = extract_article(html, response.url, self.outlet)
+            # in a worker process when there is a spare core (pipelines/context.CpuPool)
+            article = await maybe_deferred_to_future(
+                cpu_pool(self.crawler).run(extract_article, html, response.url, self.outlet))
         except PageError as exc:
             self.bad_page(response, "unparsable", str(exc))
             return

@@ -91,7 +91,8 @@ class DedupPipeline(_Stage):
             return item  # stored or spooled undecided; never lost
         try:
             match = find_duplicate(ctx.db.articles, canonical_url=item["canonical_url"],
-                                   fingerprint=fields["fingerprint"], simhash=fields["simhash"])
+                                   fingerprint=fields["fingerprint"], simhash=fields["simhash"],
+                                   bands=fields["simhash_bands"])
         except Exception as exc:  # database away: store (or spool) it undecided, never lose it
             ctx.breaker.trip()
             self.stats.inc_value(f"{STATS}dedup_unavailable")

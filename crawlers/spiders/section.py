@@ -21,6 +21,7 @@ from crawlers.extract import (
 )
 from crawlers.outlets import OutletSpec
 from pipelines.context import cpu_pool
+from pipelines.dedup import canonicalize_url
 
 STATS = "newsdesk/"
 
@@ -79,6 +80,9 @@ class SectionSpider(scrapy.Spider):
         if limit is not None and self.article_requests >= limit:
             return None
         self.article_requests += 1
+        # Request the canonical form: tracking, AMP and mobile variants of one
+        # article collapse here, so Scrapy's duplicate filter fetches it once.
+        url = canonicalize_url(url, domains=self.outlet.domains)
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
                               meta={"section": section, "article": True})
 

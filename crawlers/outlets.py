@@ -183,12 +183,22 @@ def load_outlets(dirs: Iterable[Path] | None = None) -> dict[str, OutletSpec]:
     """All outlets by name, every file validated; raises on the first bad one."""
     outlets: dict[str, OutletSpec] = {}
     for directory in outlet_dirs() if dirs is None else dirs:
-        if not directory.is_dir():
-            raise OutletConfigError(f"{directory}: NEWSDESK_OUTLETS_PATH: not a directory")
-        for path in sorted(directory.glob("*.toml")):
+        for path in _toml_files(directory):
             spec = load_outlet_file(path)
             outlets[spec.name] = spec
     return outlets
+
+
+def _toml_files(directory: Path) -> list:
+    if directory == BUILTIN_DIR and not directory.is_dir():
+        # Inside a zipped egg (a Scrapyd node): read the packaged files through importlib.resources.
+        from importlib.resources import files
+
+        packaged = files("crawlers") / "outlets"
+        return sorted((p for p in packaged.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name)
+    if not directory.is_dir():
+        raise OutletConfigError(f"{directory}: NEWSDESK_OUTLETS_PATH: not a directory")
+    return sorted(directory.glob("*.toml"))
 
 
 def get_outlet(name: str, dirs: Iterable[Path] | None = None) -> OutletSpec:

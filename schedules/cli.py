@@ -90,6 +90,10 @@ def cmd_crawl(args) -> int:
     from pipelines import leases
     from schedules.runner import crawl_overrides, project_settings, run_crawl_in_process
 
+    if args.remote:  # on a Scrapyd node (schedules/scrapyd.py), waiting for it
+        from schedules.nodes_cli import crawl_remote
+
+        return crawl_remote(args)
     outlets = _outlets()
     if args.outlet not in outlets:
         raise CLIError(f"outlet {args.outlet!r}: not defined (known: {', '.join(sorted(outlets))})")
@@ -351,6 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--summary-json", default=None, help="also write the run summary to this file")
     p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="override a Scrapy setting")
     p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log instead of progress lines")
+    p.add_argument("--remote", action="store_true",
+                   help="run it on the least busy Scrapyd node of $NEWSDESK_SCRAPYD_NODES and wait")
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("articles", help="export stored articles (JSON Lines or CSV)")
@@ -392,6 +398,9 @@ def build_parser() -> argparse.ArgumentParser:
         service_cli = None
     if service_cli is not None:
         service_cli.register(sub)
+        from schedules import nodes_cli
+
+        nodes_cli.register(sub)
     return parser
 
 

@@ -167,11 +167,15 @@ class CrawlRunner:
             return self._run_leased(entry, trigger, run_id, owner, ttl)
         finally:
             try:
-                leases.release(locks, outlet, owner)
+                self.release_lease(outlet, owner, run_id)
             except Exception as exc:  # it expires by itself
                 logger.warning("could not release the lease on %s: %s", outlet, type(exc).__name__)
             with self._lock:
                 self.running.pop(str(run_id), None)
+
+    def release_lease(self, outlet: str, owner: str, run_id: ObjectId) -> None:
+        # A hook: the Scrapyd runner leaves the lease of a run on a lost node to expire.
+        leases.release(self.db.locks, outlet, owner)
 
     def _run_leased(self, entry: ScheduleEntry, trigger: str, run_id: ObjectId, owner: str,
                     ttl: timedelta) -> dict:
@@ -251,8 +255,9 @@ def entry_for(schedule: ScheduleFile, outlet_or_job: str, outlets: Mapping[str, 
 
 class SchedulerService:
     def __init__(self, schedule_path: str | Path | None = None, *, env: Mapping[str, str] | None = None,
-                 http: str | None = None):
+                 http: str | None = None, standby: bool = True):
         self.schedule_path = schedule_path
+        self.standby = standby  # wait for the leader lease instead of refusing (schedules/leader.py)
         self.env = dict(os.environ if env is None else env)
         self.http_override = http
         self.instance = leases.new_owner("service")
@@ -285,14 +290,17 @@ class SchedulerService:
         self.client = client
         self.db = client[target.database]
         self.schedule = self.load()  # an invalid file stops here, before anything is touched
-        self._take_service_lock()
+        if not self._become_leader():
+            return  # asked to stop while waiting as standby: no scheduler was created
         self.db.crawl_runs.create_index([("outlet", ASCENDING), ("started_at", DESCENDING)], name="outlet_started")
         self.db.crawl_runs.create_index([("started_at", DESCENDING)], name="started")
         self.db.service_commands.create_index([("status", ASCENDING), ("created_at", ASCENDING)])
         self.metrics = monitoring.Metrics()
         monitoring.load_last_good(self.db, self.metrics)
-        self.runner = CrawlRunner(self.db, target, self.schedule, env=self.env, metrics=self.metrics,
-                                  instance=self.instance)
+        from schedules.scrapyd import runner_class
+
+        self.runner = runner_class(self.env)(self.db, target, self.schedule, env=self.env,
+                                             metrics=self.metrics, instance=self.instance)
         self._sweep_abandoned_runs()
         _ACTIVE = self
         class _JobStore(MongoDBJobStore):
@@ -322,6 +330,17 @@ class SchedulerService:
         self._start_http()
         self.heartbeat("running")
         self.scheduler.resume()
+
+    def _become_leader(self) -> bool:
+        if not self.standby:
+            self._take_service_lock()
+            return True
+        from schedules import leader
+
+        return leader.wait_for_leadership(
+            self.db, SERVICE_LOCK, self.instance, ttl=SERVICE_LOCK_TTL,
+            should_stop=lambda: self.stop_requests > 0,
+            dead_here=_owner_is_dead_here if leader.pid_check_enabled(self.env) else None)
 
     def _take_service_lock(self) -> None:
         locks = self.db.locks
@@ -572,17 +591,18 @@ class SchedulerService:
         logger.info("stopped")
 
 
-def serve(schedule_path: str | Path | None, target, *, http: str | None = None) -> int:
+def serve(schedule_path: str | Path | None, target, *, http: str | None = None, standby: bool = True) -> int:
     """`newsdesk serve`: blocks until SIGTERM/SIGINT. Raises ScheduleError, ServiceBusy."""
     from pipelines.mongo import connect
 
     global _ACTIVE
-    service = SchedulerService(schedule_path, http=http)
+    service = SchedulerService(schedule_path, http=http, standby=standby)
     client = connect(target)
     service.install_signal_handlers()
     try:
         service.open(target, client)
-        service.serve_forever()
+        if service.scheduler is not None:  # None: stopped while standby
+            service.serve_forever()
     finally:
         _ACTIVE = None
         client.close()

@@ -106,7 +106,7 @@ def cmd_serve(args) -> int:
     _schedule(path, _outlets())  # refuse an invalid file before touching the database
     target = _target(announce=True)
     try:
-        return serve(path, target, http=args.http)
+        return serve(path, target, http=args.http, standby=not args.no_standby)
     except ScheduleError as exc:
         raise _Fail(str(exc), EXIT_CONFIG) from None
     except ServiceBusy as exc:
@@ -219,7 +219,8 @@ def cmd_schedule_check(args) -> int:
 
 @_guarded
 def cmd_schedule_run(args) -> int:
-    from schedules.service import CrawlRunner, entry_for, live_service
+    from schedules.scrapyd import runner_class
+    from schedules.service import entry_for, live_service
 
     target = _target()
     client, db = _connect(target)
@@ -234,7 +235,7 @@ def cmd_schedule_run(args) -> int:
         entry = entry_for(schedule, args.outlet, outlets)
         if entry is None:
             raise _Fail(f"{args.outlet!r} is neither a scheduled job nor a defined outlet", EXIT_CONFIG)
-        runner = CrawlRunner(db, target, schedule)
+        runner = runner_class()(db, target, schedule)
         stop = lambda signum, frame: runner.begin_stop(schedule.service.kill_grace)  # noqa: E731
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
@@ -311,6 +312,8 @@ def register(sub) -> None:
                    "schedules/schedules.toml)")
     p.add_argument("--http", metavar="HOST:PORT", default=None,
                    help="serve /healthz and /metrics here (default: the file's [service] http; '' disables)")
+    p.add_argument("--no-standby", action="store_true",
+                   help="exit 3 when another service leads this database, instead of waiting as its standby")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("schedule", help="inspect and steer the scheduler service")

@@ -45,6 +45,7 @@ EXTENSIONS = {
 ITEM_PIPELINES = {
     "pipelines.adapters.NormalizePipeline": 100,
     "pipelines.adapters.OfferStripPipeline": 200,
+    "pipelines.adapters.BoilerplatePipeline": 250,  # lines the outlet repeats across articles
     "pipelines.adapters.ValidatePipeline": 300,
     "pipelines.adapters.DedupPipeline": 400,
     "pipelines.adapters.StorePipeline": 500,
@@ -61,6 +62,7 @@ NEWSDESK_RUN_ID = None  # set by the scheduler so it can follow its run
 NEWSDESK_LEASE_OWNER = None  # set by a caller that already holds the outlet lease
 NEWSDESK_LEASE_TTL = 60
 NEWSDESK_PROGRESS_INTERVAL = 10.0
+NEWSDESK_LEARN_BOILERPLATE = True  # learn and strip per-outlet repeated lines (outlet_lines)
 NEWSDESK_INCREMENTAL = True  # skip article URLs already stored (re-check policy for fresh ones)
 NEWSDESK_STOP_AFTER_KNOWN = 20  # section pagination stops after this many known links in a row
 NEWSDESK_RECHECK_FRESH_HOURS = 48

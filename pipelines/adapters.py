@@ -7,9 +7,13 @@ dedup.py); the database parts go through pipelines/context.py.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
+from pipelines.boilerplate import OutletLines, article_line_keys, strip_furniture
+from pipelines.boilerplate_store import load_outlet_lines, save_learned
 from pipelines.context import cpu_pool, crawl_context
 from pipelines.dedup import NEAR_DISTANCE, hamming
 from pipelines.dedup_store import dedup_fields, find_duplicate
@@ -47,6 +51,61 @@ class OfferStripPipeline(_Stage):
         if item["removed_blocks"]:
             self.stats.inc_value(f"{STATS}offers/articles_with_removals")
         return item
+
+
+class BoilerplatePipeline(_Stage):
+    """Strips lines this outlet repeats across its articles (pipelines/boilerplate.py).
+
+    Learns only from articles stored for the first time, from their lines
+    before stripping, and saves the counts once at the end of the crawl.
+    """
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.known = OutletLines()
+        self.enabled = crawler.settings.getbool("NEWSDESK_LEARN_BOILERPLATE", True)
+        self.pending_keys: dict[str, set[str]] = {}
+        self.learned: Counter = Counter()
+        self.learned_articles = 0
+
+    def open_spider(self, spider=None):
+        if not self.enabled:
+            return
+        ctx = crawl_context(self.crawler)
+        try:
+            self.known = load_outlet_lines(ctx.db, self.crawler.spider.name)
+        except Exception as exc:  # no history: crawl without it
+            self.crawler.spider.logger.warning("outlet line counts unavailable: %s", type(exc).__name__)
+        ctx.writer.new_item_listeners.append(self._learn)
+
+    def _learn(self, new_items: list[dict]) -> None:
+        for item in new_items:
+            keys = self.pending_keys.pop(item["canonical_url"], None)
+            if keys is not None:
+                self.known.learn(keys)
+                self.learned.update(keys)
+                self.learned_articles += 1
+
+    def process_item(self, item, spider=None):
+        if not self.enabled or not item.get("body"):
+            return item
+        self.pending_keys[item["canonical_url"]] = article_line_keys(item["body"])
+        body, removed = strip_furniture(item["body"], self.known)
+        if removed:
+            item["body"] = body
+            item["removed_blocks"] = [*(item.get("removed_blocks") or []), *removed]
+            self.stats.inc_value(f"{STATS}boilerplate/lines_removed", len(removed))
+        return item
+
+    def close_spider(self, spider=None):
+        # StorePipeline (500) has flushed before this one (250) is closed
+        if self.enabled and self.learned_articles:
+            try:
+                save_learned(crawl_context(self.crawler).db, self.crawler.spider.name, self.learned,
+                             self.learned_articles)
+            except Exception as exc:
+                self.crawler.spider.logger.warning("could not save outlet line counts: %s", type(exc).__name__)
+        self.pending_keys.clear()
 
 
 class ValidatePipeline(_Stage):

@@ -57,6 +57,7 @@ class ArticleWriter:
         self.batch_size = batch_size
         self.spool_dir = spool_dir
         self.pending: list[dict] = []
+        self.new_item_listeners: list = []  # called with the items stored for the first time
 
     def add(self, item: dict) -> None:
         self.pending.append(item)
@@ -70,7 +71,8 @@ class ArticleWriter:
         try:
             if not self.breaker.available():
                 raise ConnectionFailure("database marked unavailable after an earlier failure")
-            outcomes = write_batch(self.db, batch)
+            new_items: list[dict] = []
+            outcomes = write_batch(self.db, batch, new_items=new_items)
         except (ConnectionFailure, PyMongoError) as exc:
             self.breaker.trip()
             path = spool_write(self.spool_dir, self.outlet, batch)
@@ -81,6 +83,8 @@ class ArticleWriter:
             return Counter()
         for outcome, count in outcomes.items():
             self.stats.inc_value(f"newsdesk/stored/{outcome}", count)
+        for listener in self.new_item_listeners:
+            listener(new_items)
         return outcomes
 
 

@@ -103,3 +103,6 @@ def ensure_schema(db: Database) -> None:
                                      unique=True, name="url_version_unique")
     db.crawl_runs.create_index([("outlet", ASCENDING), ("started_at", DESCENDING)], name="outlet_started")
     db.crawl_runs.create_index([("started_at", DESCENDING)], name="started")
+    from pipelines.boilerplate_store import ensure_boilerplate_indexes
+
+    ensure_boilerplate_indexes(db)

@@ -125,13 +125,14 @@ def fetch_existing(articles: Collection, urls: list[str]) -> dict[str, dict]:
 
 
 def write_batch(db: Database, items: list[dict], now: datetime | None = None,
-                _retry: bool = True) -> Counter:
+                _retry: bool = True, new_items: list | None = None) -> Counter:
     """Upsert one batch; returns outcomes (new, updated, unchanged, invalid).
 
     Raises ConnectionFailure (and other PyMongoErrors) when the database is
     away, so the caller can spool the batch. A document the server's
     validator refuses is counted `invalid` and logged, never spooled: a
-    replay would fail the same way.
+    replay would fail the same way. `new_items`, when given, receives the
+    items stored for the first time (for learners that must see each article once).
     """
     if not items:
         return Counter()
@@ -152,6 +153,8 @@ def write_batch(db: Database, items: list[dict], now: datetime | None = None,
     except BulkWriteError as exc:
         return plan.outcomes_after(exc, lambda retry: write_batch(db, retry, now, _retry=False)
                                    if _retry else Counter(invalid=len(retry)))
+    if new_items is not None:
+        new_items.extend(item for item, outcome in zip(plan.items, plan.op_outcomes, strict=True) if outcome == "new")
     return plan.outcomes
 
 

@@ -93,10 +93,10 @@ def fetch_only_child(start_urls: list[str], out: Path) -> None:
                               "COOKIES_ENABLED": False})
     crawler = process.create_crawler(FetchOnly)
     def opened(spider):
-        times["open"] = time.perf_counter()
+        times["open"], times["cpu_open"] = time.perf_counter(), time.process_time()
 
     def closed(spider, reason):
-        times["close"] = time.perf_counter()
+        times["close"], times["cpu_close"] = time.perf_counter(), time.process_time()
 
     # (signal receivers are held weakly: named functions that live until the end)
     crawler.signals.connect(opened, signals.spider_opened)
@@ -104,6 +104,7 @@ def fetch_only_child(start_urls: list[str], out: Path) -> None:
     process.crawl(crawler)
     process.start()
     out.write_text(json.dumps({"articles": FetchOnly.articles, "seconds": times["close"] - times["open"],
+                               "cpu": times["cpu_close"] - times["cpu_open"],
                                "pages": crawler.stats.get_value("response_received_count", 0)}))
 
 
@@ -127,10 +128,11 @@ def run_extract_only(site, base_url: str, outlet_file: Path) -> dict:
     for html, url in jobs[:3]:  # warm-up (lazy imports, caches), as a crawl's first pages do
         process_html(html, url, outlet)
     dropped = 0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for html, url in jobs:
         dropped += process_html(html, url, outlet)["dropped"] is not None
-    return {"articles": len(jobs), "seconds": time.perf_counter() - start, "dropped": dropped}
+    return {"articles": len(jobs), "seconds": time.perf_counter() - start, "dropped": dropped,
+            "cpu": time.process_time() - cpu}
 
 
 # -- C: the full crawl -------------------------------------------------------
@@ -141,8 +143,16 @@ class RssSampler(threading.Thread):
     def __init__(self, pid: int, interval: float = 0.25):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
-        self.samples: list[tuple[float, int]] = []
+        self.samples: list[tuple[float, int, int]] = []  # (seconds, RSS, RSS with children)
+        self.cpu: list[tuple[float, float]] = []  # (epoch, CPU seconds of the process and its children)
         self.stop = threading.Event()
+
+    def cpu_between(self, start: float, end: float) -> float | None:
+        before = [c for t, c in self.cpu if t <= start]
+        after = [c for t, c in self.cpu if t >= end]
+        if not self.cpu:
+            return None
+        return (after[0] if after else self.cpu[-1][1]) - (before[-1] if before else 0.0)
 
     def run(self):
         try:
@@ -154,13 +164,18 @@ class RssSampler(threading.Thread):
             start = time.monotonic()
             while not self.stop.is_set():
                 rss = proc.memory_info().rss
+                c = proc.cpu_times()
+                cpu = c.user + c.system
                 workers = 0
                 for child in proc.children(recursive=True):
                     try:
                         workers += child.memory_info().rss
+                        c = child.cpu_times()
+                        cpu += c.user + c.system
                     except psutil.Error:
                         pass
                 self.samples.append((time.monotonic() - start, rss, rss + workers))
+                self.cpu.append((time.time(), cpu))
                 self.stop.wait(self.interval)
         except psutil.Error:
             return
@@ -202,9 +217,15 @@ def run_crawl(base_url: str, outlet_dir: Path, db_uri: str, db_name: str, home: 
     run = client[db_name].crawl_runs.find_one(sort=[("started_at", -1)])
     client.close()
     peak_kb = usage.ru_maxrss  # Linux: kilobytes
+    from datetime import timezone
+
+    def epoch(dt):
+        return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
+
+    cpu = sampler.cpu_between(epoch(run["started_at"]), epoch(run["finished_at"]))
     return {"articles": run["articles_seen"],  # article pages that reached the pipeline (stored or dropped)
             "stored": run["stored"], "dropped": run.get("dropped"), "pages": run["pages_fetched"],
-            "seconds": run["duration_s"], "wall": wall, "peak_rss_mb": peak_kb / 1024,
+            "seconds": run["duration_s"], "wall": wall, "peak_rss_mb": peak_kb / 1024, "cpu": cpu,
             "peak_total_mb": max((t for _, _, t in sampler.samples), default=0) / 2**20,
             "rss_samples": sampler.samples, "errors": run.get("errors")}
 
@@ -257,6 +278,15 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_
     print(f"L = 1/(1/A + 1/B):   {limit:9.0f} pages/min")
     print(f"peak RSS of C:       {max(x['peak_rss_mb'] for x in runs['C']):9.0f} MB crawl process, "
           f"{max(x['peak_total_mb'] for x in runs['C']):.0f} MB with its worker processes")
+    # CPU view: CPU seconds per article (crawl process + workers for C); robust to load from elsewhere
+    cost = {k: statistics.median(x["cpu"] / x["articles"] * 1000 for x in v) for k, v in runs.items()
+            if v and all(x.get("cpu") for x in v)}
+    if {"A", "B", "C"} <= set(cost):
+        line = (f"CPU ms/article:      A {cost['A']:.1f}, B {cost['B']:.1f}, "
+                + (f"C1 {cost['C1']:.1f}, " if "C1" in cost else "") + f"C {cost['C']:.1f} (all processes of the crawl); "
+                + (f"(A+B)/C1 = {(cost['A'] + cost['B']) / cost['C1']:.2f}, " if "C1" in cost else "")
+                + f"(A+B)/C = {(cost['A'] + cost['B']) / cost['C']:.2f}")
+        print(line)
     if profile is not None:
         print(f"profile of C (first run, under pyinstrument): {profile}")
     if "C1" in rate:

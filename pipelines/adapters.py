@@ -15,7 +15,7 @@ from scrapy.exceptions import DropItem
 from pipelines.boilerplate import OutletLines, article_line_keys, strip_furniture
 from pipelines.boilerplate_store import load_outlet_lines, save_learned
 from pipelines.context import cpu_pool, crawl_context
-from pipelines.dedup import NEAR_DISTANCE, hamming
+from pipelines.dedup import keys_match
 from pipelines.dedup_store import dedup_fields, find_duplicate
 from pipelines.stages import normalize_stage, offers_stage, validate_stage
 
@@ -127,12 +127,14 @@ class DedupPipeline(_Stage):
     def __init__(self, crawler):
         super().__init__(crawler)
         self.policy = crawler.settings.get("NEWSDESK_DUPLICATE_POLICY", "link")
-        self.run_fingerprints: set[str] = set()
-        self.run_simhashes: list[int] = []
 
-    def _maybe_in_buffer(self, fields: dict) -> bool:
-        return fields["fingerprint"] in self.run_fingerprints or any(
-            hamming(fields["simhash"], other) <= NEAR_DISTANCE for other in self.run_simhashes)
+    @staticmethod
+    def _maybe_in_buffer(fields: dict, pending: list[dict]) -> bool:
+        """Could a not-yet-written item be this one's original? (Written ones the database answers for.)"""
+        keys = (fields["simhash"], fields["simhash_bands"])
+        return any(other.get("fingerprint") == fields["fingerprint"]
+                   or keys_match(keys, (other.get("simhash") or 0, other.get("simhash_bands") or []))[0]
+                   for other in pending)
 
     def process_item(self, item, spider=None):
         # the keys are CPU work (a worker process when there is a spare core); the decision is not
@@ -141,10 +143,8 @@ class DedupPipeline(_Stage):
     def _decide(self, fields: dict, item: dict):
         ctx = crawl_context(self.crawler)
         item.update(fields)
-        if self._maybe_in_buffer(fields):
+        if self._maybe_in_buffer(fields, ctx.writer.pending):
             ctx.writer.flush()
-        self.run_fingerprints.add(fields["fingerprint"])
-        self.run_simhashes.append(fields["simhash"])
         if not ctx.breaker.available():
             self.stats.inc_value(f"{STATS}dedup_unavailable")
             return item  # stored or spooled undecided; never lost

@@ -2,8 +2,9 @@
 
 `plan_writes` is pure: given a batch and what the database already holds
 for those URLs, it returns the bulk operations and the outcome per item
-(new / updated / unchanged). Keyed on `canonical_url`, `$setOnInsert` for
-what is set once, `version` bumped only when the body changed, the previous
+(new / updated / unchanged). Keyed on `canonical_url` (unique index): a new
+URL is a plain insert (a concurrent insert of the same URL is refused by the
+index and retried as an update), `version` bumped only when the body changed, the previous
 body kept in `article_versions`. Running a crawl twice leaves the same
 documents.
 """
@@ -91,13 +92,12 @@ def plan_writes(items: Iterable[dict], existing: dict[str, dict], now: datetime)
         stored = existing.get(url)
         content = content_of(item)
         if stored is None:
-            plan.add(UpdateOne(
-                {"canonical_url": url},
-                {"$setOnInsert": {**content, "canonical_url": url, "first_seen": now, "version": 1,
-                                  "duplicate_of": item.get("duplicate_of"),
-                                  "schema_version": SCHEMA_VERSION},
-                 "$set": {"last_seen": now}},
-                upsert=True), "new", item)
+            # A plain insert: cheaper for the server than an upsert's query. If
+            # another writer inserted the URL meanwhile, the unique index refuses
+            # it (11000) and outcomes_after retries it as an update.
+            plan.add(InsertOne({**content, "canonical_url": url, "first_seen": now, "last_seen": now,
+                                "version": 1, "duplicate_of": item.get("duplicate_of"),
+                                "schema_version": SCHEMA_VERSION}), "new", item)
             existing[url] = {"fingerprint": item.get("fingerprint"), "version": 1, "body": item.get("body")}
         elif stored.get("fingerprint") == item.get("fingerprint"):
             plan.add(UpdateOne({"canonical_url": url}, {"$set": {"last_seen": now}}), "unchanged", item)

@@ -109,6 +109,7 @@ def outlets(tmp_path_factory, site):
     write_outlet(directory, site.base_url)  # "fixture": the whole site
     write_outlet(directory, site.base_url, name="fixture2")
     write_plain_outlet(directory, "slowpoke", [f"{site.base_url}/slow/4/world/"])
+    write_plain_outlet(directory, "hung", [f"{site.base_url}/hang/world/"])
     return directory
 
 
@@ -192,7 +193,7 @@ def test_remote_outcome_prefers_what_only_the_service_knows():
 def test_deploy_to_every_node_and_show_them(env, cluster):
     done = cli(env, "nodes", "deploy", "--version", "200")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.count("version 200 deployed, 26 spiders") == 2, done.stdout
+    assert done.stdout.count("version 200 deployed, 27 spiders") == 2, done.stdout
     shown = cli(env, "nodes")
     assert shown.returncode == 0, shown.stderr
     assert PASSWORD not in shown.stdout + shown.stderr + done.stdout + done.stderr
@@ -212,6 +213,26 @@ def test_remote_crawl_lands_articles_in_the_shared_database(env, cluster, mongo_
     assert PASSWORD not in json.dumps(run, default=str) + done.stdout + done.stderr
     log = call(cluster[0].node, "listjobs.json", {"project": "newsdesk"})["finished"][-1]["log_url"]
     assert run["log_url"].endswith(log)
+
+
+def test_a_remote_crawl_past_its_time_limit_is_cancelled(env, cluster, mongo_db, mongo_uri, db_name):
+    from pipelines.mongo import MongoTarget
+    from schedules.definitions import ScheduleEntry, ScheduleFile
+    from schedules.scrapyd import ScrapydRunner
+
+    schedule = ScheduleFile.model_validate({"path": "x.toml", "entries": [], "service": {"kill_grace": 2},
+                                           "monitoring": {}})
+    runner = ScrapydRunner(mongo_db, MongoTarget(mongo_uri, db_name, "setting"), schedule,
+                           env={"NEWSDESK_SCRAPYD_POLL": "0.3"}, nodes=[n.node for n in cluster])
+    hung = ScheduleEntry.model_validate({"outlet": "hung", "every": 3600, "jitter": 0, "time_limit": 5,
+                                         "enabled": True, "timezone": "UTC"})
+    started = time.monotonic()
+    doc = runner.run(hung, trigger="manual")
+    assert doc["status"] == "timed_out" and doc["stopped_with"][0] == "SIGTERM", doc
+    assert "time limit of 5s" in doc["error"] and time.monotonic() - started < 20
+    listing = call(cluster[0].node, "listjobs.json", {"project": "newsdesk"})
+    assert find_job(listing, doc["scrapyd_job"])[0] == "finished"  # really stopped on the node
+    assert mongo_db.locks.find_one({"_id": "hung"}) is None
 
 
 def test_the_service_dispatches_to_both_nodes(env, cluster, mongo_db, tmp_path, services):

@@ -17,9 +17,9 @@ def start_run(db: Database, *, outlet: str, trigger: str, run_id: ObjectId | Non
     run_id = run_id or ObjectId()
     db.crawl_runs.update_one(
         {"_id": run_id},
-        {"$setOnInsert": {"outlet": outlet, "trigger": trigger,
-                          "started_at": datetime.now(timezone.utc), **(extra or {})},
-         "$set": {"status": "running"}},
+        {"$setOnInsert": {"outlet": outlet, "trigger": trigger, "started_at": datetime.now(timezone.utc)},
+         # extra fields are set even when the scheduler created the document first
+         "$set": {"status": "running", **(extra or {})}},
         upsert=True,
     )
     return run_id

@@ -58,3 +58,32 @@ def db_name(mongo_client):
 @pytest.fixture
 def mongo_db(mongo_client, db_name):
     return mongo_client[db_name]
+
+
+@pytest.fixture(scope="module")
+def site():
+    """The fixture site (tests/fixtures/site) on a free port of 127.0.0.1."""
+    from tests.fixture_server import FixtureServer
+
+    with FixtureServer() as server:
+        yield server
+
+
+@pytest.fixture
+def env(tmp_path, site, mongo_uri, db_name):
+    """CLI environment with the outlet "fixture" pointing at `site`, and the test database."""
+    from tests.sitefixtures import newsdesk_env, write_outlet
+
+    write_outlet(tmp_path / "outlets", site.base_url)
+    return newsdesk_env(tmp_path, mongo_uri, db_name)
+
+
+@pytest.fixture
+def services():
+    """Service processes a test starts (objects with .proc); killed at the end whatever happened."""
+    started: list = []
+    yield started
+    for svc in started:
+        if svc.proc.poll() is None:
+            svc.proc.kill()
+            svc.proc.wait(timeout=10)

@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 DEMO_OUTLET = Path(__file__).resolve().parent / "fixtures" / "outlets" / "demo.toml"
+REPO = Path(__file__).resolve().parents[1]
+NEWSDESK = str(Path(sys.executable).with_name("newsdesk"))
+# politeness off: the fixture sites are local
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+
+
+def newsdesk_env(tmp_path: Path, mongo_uri: str, db_name: str, outlets: Path | None = None, **extra: str) -> dict:
+    """Environment for running the real CLI against a test database and outlet directory."""
+    return {**os.environ, "NEWSDESK_OUTLETS_PATH": str(outlets or tmp_path / "outlets"),
+            "NEWSDESK_MONGO_URI": mongo_uri, "NEWSDESK_MONGO_DB": db_name,
+            "NEWSDESK_HOME": str(tmp_path / "home"), **extra}
+
+
+def run_newsdesk(env: dict, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([NEWSDESK, *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout)
 
 
 def write_outlet(directory: Path, base_url: str, name: str = "fixture", extra: str = "") -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.bad_site import EXPECTED_BAD_KINDS, EXPECTED_STORED, bad_site_server
+from tests.sitefixtures import newsdesk_env
 
 REPO = Path(__file__).resolve().parents[1]
 NEWSDESK = str(Path(sys.executable).with_name("newsdesk"))
@@ -29,8 +29,7 @@ def test_bad_pages_are_counted_and_good_ones_stored(tmp_path, bad_site, mongo_ur
     (outlets / "bad.toml").write_text(
         f'name = "bad"\ndomains = ["127.0.0.1"]\nsections = ["{bad_site.base_url}/section/"]\n'
         "article_pattern = '/articles/'\nallow_private_network = true\n")
-    env = {**os.environ, "NEWSDESK_OUTLETS_PATH": str(outlets), "NEWSDESK_MONGO_URI": mongo_uri,
-           "NEWSDESK_MONGO_DB": db_name, "NEWSDESK_HOME": str(tmp_path / "home")}
+    env = newsdesk_env(tmp_path, mongo_uri, db_name, outlets)
     result = subprocess.run([NEWSDESK, "crawl", "bad", *FAST], env=env, cwd=REPO, capture_output=True,
                             text=True, timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]

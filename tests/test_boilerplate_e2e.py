@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import lxml.html
 
 from tests.fixture_server import SITE, FixtureServer
+from tests.sitefixtures import newsdesk_env
 
 REPO = Path(__file__).resolve().parents[1]
 NEWSDESK = str(Path(sys.executable).with_name("newsdesk"))
@@ -40,8 +40,7 @@ def test_repeated_line_is_learned_and_stripped(tmp_path, mongo_uri, db_name, mon
         (tmp_path / "outlets" / "gazette.toml").write_text(
             f'name = "gazette"\ndomains = ["127.0.0.1"]\nsections = ["{site.base_url}/news/"]\n'
             "article_pattern = '/news/2026/'\nallow_private_network = true\n")
-        env = {**os.environ, "NEWSDESK_OUTLETS_PATH": str(tmp_path / "outlets"), "NEWSDESK_MONGO_URI": mongo_uri,
-               "NEWSDESK_MONGO_DB": db_name, "NEWSDESK_HOME": str(tmp_path / "home")}
+        env = newsdesk_env(tmp_path, mongo_uri, db_name, tmp_path / "outlets")
         result = subprocess.run([NEWSDESK, "crawl", "gazette", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS=1",
                                  "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSDESK_STORE_BATCH=1"],
                                 env=env, cwd=REPO, capture_output=True, text=True, timeout=120)

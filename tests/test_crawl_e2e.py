@@ -5,21 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
-
 from pipelines import leases
-from tests.fixture_server import FixtureServer
-from tests.sitefixtures import write_outlet
+from tests.sitefixtures import FAST, REPO, run_newsdesk
 
-REPO = Path(__file__).resolve().parents[1]
-NEWSDESK = str(Path(sys.executable).with_name("newsdesk"))
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 EXPECTED_PATHS = {
     "/world/2026/11/01/harbour-reopens.html", "/world/2026/11/02/rail-strike.html",
     "/world/2026/11/03/budget-vote.html", "/world/2026/11/06/bridge-inquiry.html",
@@ -27,22 +20,8 @@ EXPECTED_PATHS = {
 }
 
 
-@pytest.fixture(scope="module")
-def site():
-    with FixtureServer() as server:
-        yield server
-
-
-@pytest.fixture
-def env(tmp_path, site, mongo_uri, db_name):
-    write_outlet(tmp_path / "outlets", site.base_url)
-    return {**os.environ, "NEWSDESK_OUTLETS_PATH": str(tmp_path / "outlets"),
-            "NEWSDESK_MONGO_URI": mongo_uri, "NEWSDESK_MONGO_DB": db_name,
-            "NEWSDESK_HOME": str(tmp_path / "home")}
-
-
 def run(env, *args, timeout=120):
-    return subprocess.run([NEWSDESK, *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout)
+    return run_newsdesk(env, *args, timeout=timeout)
 
 
 def test_crawl_stores_every_article_once_and_second_crawl_changes_nothing(env, site, mongo_db):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.fixture_server import FixtureServer
-from tests.sitefixtures import write_outlet
+from tests.sitefixtures import newsdesk_env, write_outlet
 
 REPO = Path(__file__).resolve().parents[1]
 NEWSDESK = str(Path(sys.executable).with_name("newsdesk"))
@@ -24,8 +23,7 @@ def test_syndicated_copies_linked_across_outlets_and_variants_folded(tmp_path, m
         (outlets / "carrier.toml").write_text(
             f'name = "carrier"\ndomains = ["127.0.0.1"]\nsections = ["{carrier.base_url}/news/"]\n'
             "article_pattern = '/news/\\d{4}/\\d{2}/\\d{2}/'\nallow_private_network = true\n")
-        env = {**os.environ, "NEWSDESK_OUTLETS_PATH": str(outlets), "NEWSDESK_MONGO_URI": mongo_uri,
-               "NEWSDESK_MONGO_DB": db_name, "NEWSDESK_HOME": str(tmp_path / "home")}
+        env = newsdesk_env(tmp_path, mongo_uri, db_name, outlets)
         for _round in range(2):
             for outlet in ("origin", "carrier"):
                 result = subprocess.run([NEWSDESK, "crawl", outlet, *FAST, "-s", "NEWSDESK_INCREMENTAL=False"],

@@ -2,46 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
 from datetime import timedelta
 
-import pytest
-
 from pipelines import leases
 from schedules import leader
 from schedules.service import SERVICE_LOCK, SERVICE_LOCK_TTL
-from tests.fixture_server import FixtureServer
-from tests.sitefixtures import write_outlet
 from tests.test_scheduler import REPO, Service, entry, schedule_file, wait_for
 
 # Stated in schedules/leader.py and docs/scaling.md: lease TTL + one poll, plus ~1 s start-up.
 TAKEOVER_S = leader.takeover_bound(SERVICE_LOCK_TTL) + 1.5
 
 
-@pytest.fixture(scope="module")
-def site():
-    with FixtureServer() as server:
-        yield server
-
-
-@pytest.fixture
-def env(tmp_path, site, mongo_uri, db_name):
-    write_outlet(tmp_path / "outlets", site.base_url)
-    return {**os.environ, "NEWSDESK_OUTLETS_PATH": str(tmp_path / "outlets"), "NEWSDESK_MONGO_URI": mongo_uri,
-            "NEWSDESK_MONGO_DB": db_name, "NEWSDESK_HOME": str(tmp_path / "home")}
-
-
-@pytest.fixture
-def services():
-    started: list[Service] = []
-    yield started
-    for svc in started:
-        if svc.proc.poll() is None:
-            svc.proc.kill()
-            svc.proc.wait(timeout=10)
 
 
 def leader_pid(db):

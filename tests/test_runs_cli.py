@@ -3,36 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
 from bson import ObjectId
 
 from pipelines import leases
-from tests.fixture_server import FixtureServer
-from tests.sitefixtures import write_outlet
 
 REPO = Path(__file__).resolve().parents[1]
 NEWSDESK = str(Path(sys.executable).with_name("newsdesk"))
 T0 = datetime(2026, 11, 20, 8, 0, 0, tzinfo=timezone.utc)
 
-
-@pytest.fixture(scope="module")
-def site():
-    with FixtureServer() as server:
-        yield server
-
-
-@pytest.fixture
-def env(tmp_path, site, mongo_uri, db_name):
-    write_outlet(tmp_path / "outlets", site.base_url)
-    return {**os.environ, "NEWSDESK_OUTLETS_PATH": str(tmp_path / "outlets"), "NEWSDESK_MONGO_URI": mongo_uri,
-            "NEWSDESK_MONGO_DB": db_name, "NEWSDESK_HOME": str(tmp_path / "home")}
 
 
 def run(env, *args, timeout=60):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import signal
 import subprocess
@@ -26,7 +25,7 @@ from pipelines import leases
 from schedules import monitoring
 from schedules.child import ChildResult, outcome_status
 from tests.fixture_server import SITE, FixtureServer, QuietHandler
-from tests.sitefixtures import write_outlet
+from tests.sitefixtures import newsdesk_env, write_outlet
 
 REPO = Path(__file__).resolve().parents[1]
 NEWSDESK = str(Path(sys.executable).with_name("newsdesk"))
@@ -67,8 +66,7 @@ def env(tmp_path, site, mongo_uri, db_name):
     write_outlet(outlets, site.base_url)  # "fixture": the whole site, fast
     write_plain_outlet(outlets, "slowpoke", [f"{site.base_url}/slow/3/world/"])
     write_plain_outlet(outlets, "hung", [f"{site.base_url}/hang/world/"])
-    return {**os.environ, "NEWSDESK_OUTLETS_PATH": str(outlets), "NEWSDESK_MONGO_URI": mongo_uri,
-            "NEWSDESK_MONGO_DB": db_name, "NEWSDESK_HOME": str(tmp_path / "home")}
+    return newsdesk_env(tmp_path, mongo_uri, db_name, outlets)
 
 
 def schedule_file(tmp_path: Path, body: str, name: str = "schedules.toml", stop_grace: str = "5s") -> Path:
@@ -127,15 +125,6 @@ class Service:
         self.proc.wait(timeout=10)
         self.log.close()
 
-
-@pytest.fixture
-def services():
-    started: list[Service] = []
-    yield started
-    for svc in started:
-        if svc.proc.poll() is None:
-            svc.proc.kill()
-            svc.proc.wait(timeout=10)
 
 
 def start(services, env, schedules, tmp_path, db) -> Service:

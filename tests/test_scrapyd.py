@@ -144,15 +144,6 @@ def env(tmp_path, outlets, mongo_uri, db_name, cluster):
             "NEWSDESK_SCRAPYD_POLL": "0.3"}
 
 
-@pytest.fixture
-def services():
-    started: list[Service] = []
-    yield started
-    for svc in started:
-        if svc.proc.poll() is None:
-            svc.proc.kill()
-            svc.proc.wait(timeout=10)
-
 
 def cli(env, *args, timeout=120):
     return subprocess.run([NEWSDESK, *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from pipelines.mongo import MongoTarget, redact_text, redact_uri
 from tests.fixture_server import FixtureServer
-from tests.sitefixtures import write_outlet
+from tests.sitefixtures import newsdesk_env, write_outlet
 
 REPO = Path(__file__).resolve().parents[1]
 NEWSDESK = str(Path(sys.executable).with_name("newsdesk"))
@@ -33,8 +32,7 @@ def test_private_addresses_refused_without_the_outlet_allowance(tmp_path, mongo_
     with FixtureServer() as site:
         path = write_outlet(tmp_path / "outlets", site.base_url)
         path.write_text(path.read_text().replace("allow_private_network = true", ""))
-        env = {**os.environ, "NEWSDESK_OUTLETS_PATH": str(tmp_path / "outlets"), "NEWSDESK_MONGO_URI": mongo_uri,
-               "NEWSDESK_MONGO_DB": db_name, "NEWSDESK_HOME": str(tmp_path / "home")}
+        env = newsdesk_env(tmp_path, mongo_uri, db_name, tmp_path / "outlets")
         result = run(env, "crawl", "fixture", *FAST)
     assert result.returncode == 0, result.stderr[-2000:]
     assert mongo_db.articles.count_documents({}) == 0
@@ -49,8 +47,7 @@ def test_password_never_printed_or_stored(tmp_path, mongo_uri, db_name, mongo_db
     secret_uri = f"mongodb://reader:TopSecret42@{host}"
     with FixtureServer() as site:
         write_outlet(tmp_path / "outlets", site.base_url)
-        env = {**os.environ, "NEWSDESK_OUTLETS_PATH": str(tmp_path / "outlets"), "NEWSDESK_MONGO_URI": secret_uri,
-               "NEWSDESK_MONGO_DB": db_name, "NEWSDESK_HOME": str(tmp_path / "home")}
+        env = newsdesk_env(tmp_path, secret_uri, db_name, tmp_path / "outlets")
         result = run(env, "crawl", "fixture", *FAST)
     if result.returncode != 0 and "Authentication" in result.stderr:
         # a server with auth enabled refuses unknown users: the message must still be redacted
@@ -70,8 +67,7 @@ def test_robots_txt_disallow_is_obeyed(tmp_path, mongo_uri, db_name, mongo_db):
     (site_root / "robots.txt").write_text("User-agent: *\nDisallow: /business/\n")
     with FixtureServer(root=site_root) as site:
         write_outlet(tmp_path / "outlets", site.base_url)
-        env = {**os.environ, "NEWSDESK_OUTLETS_PATH": str(tmp_path / "outlets"), "NEWSDESK_MONGO_URI": mongo_uri,
-               "NEWSDESK_MONGO_DB": db_name, "NEWSDESK_HOME": str(tmp_path / "home")}
+        env = newsdesk_env(tmp_path, mongo_uri, db_name, tmp_path / "outlets")
         result = run(env, "crawl", "fixture", *FAST)
     assert result.returncode == 0, result.stderr[-2000:]
     urls = [d["canonical_url"] for d in mongo_db.articles.find()]

@@ -7,6 +7,7 @@ text-level logic lives in normalize.py, offers.py, validate.py.
 from __future__ import annotations
 
 from crawlers.outlets import OutletSpec
+from pipelines.furniture import strip_furniture_lines
 from pipelines.normalize import normalize_item
 from pipelines.offers import strip_offers
 from pipelines.validate import validate_item
@@ -22,11 +23,14 @@ def normalize_stage(item: dict, outlet: OutletSpec | None) -> dict:
 
 
 def offers_stage(item: dict) -> dict:
-    """Strip offers from the body; merge with DOM-level removals; set the paywall flag."""
+    """Strip offers, then page furniture, from the body; merge with DOM-level
+    removals; set the paywall flag."""
     result = strip_offers(item.get("body") or "", language=item.get("language"))
+    body, furniture = strip_furniture_lines(result.body)
     item = dict(item)
-    item["body"] = result.body or None
-    item["removed_blocks"] = [*(item.get("removed_blocks") or []), *(b.as_dict() for b in result.removed_blocks)]
+    item["body"] = body or None
+    item["removed_blocks"] = [*(item.get("removed_blocks") or []), *(b.as_dict() for b in result.removed_blocks),
+                              *furniture]
     item["syndication_note"] = result.syndication_note
     item["paywalled"] = bool(item.get("paywalled") or result.hit_wall)
     return item

@@ -1,0 +1,47 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipelines.furniture import furniture_reason, strip_furniture_lines
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("STR/Getty images", "photo_credit"),
+    ("Photo: AFP", "photo_credit"),
+    ("Foto: dpa", "photo_credit"),
+    ("Andrea Verdelli/Getty Images", "photo_credit"),
+    ("Externer Inhalt nicht verfügbar", "embed_placeholder"),
+    ("Deine Privatsphäre-Einstellungen verhindern das Laden und Anzeigen aller externen Inhalte", "embed_placeholder"),
+    ("— RT (@RT_com) July 16, 2026", "social_embed"),
+    ("pic.twitter.com/PbK0B7UjJM", "social_embed"),
+    ("Join our commenting forum", "comments_prompt"),
+    ("Comments", "comments_prompt"),
+    ("Lesen Sie auch:", "comments_prompt"),
+])
+def test_furniture_lines(line, reason):
+    assert furniture_reason(line) == reason
+
+
+@pytest.mark.parametrize("line", [
+    "The photo agency AFP said on Monday that its photographers had been denied access to the site.",
+    "Getty Images reported record revenue in the third quarter, the company said.",
+    "Readers left more than 2,000 comments under the article within an hour.",
+    'The minister said the "privacy settings" of the app were confusing for many users.',
+    "Reuters reported that the minister resigned after the vote",
+    "Comments from the minister were not immediately available, a spokesperson said.",
+])
+def test_sentences_about_these_things_stay(line):
+    assert furniture_reason(line) is None
+
+
+def test_strip_keeps_order_and_records_reasons():
+    text = "First paragraph of the story.\nPhoto: AFP\nSecond paragraph.\nComments"
+    body, removed = strip_furniture_lines(text)
+    assert body == "First paragraph of the story.\nSecond paragraph."
+    assert [r["reason"] for r in removed] == ["photo_credit", "comments_prompt"]
+
+
+@given(st.text())
+def test_never_raises_and_is_idempotent(text):
+    once, _ = strip_furniture_lines(text)
+    assert strip_furniture_lines(once)[0] == once

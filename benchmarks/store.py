@@ -36,8 +36,8 @@ def make_items(n: int) -> list[dict]:
     from crawlers.items import SCHEMA_VERSION  # noqa: F401  (the schema the store writes)
     from pipelines.dedup_store import dedup_fields
 
-    bodies = [json.loads(line)["body"] for line in open(CORPUS / "ground_truth.jsonl", encoding="utf-8")
-              if line.strip()]
+    lines = (CORPUS / "ground_truth.jsonl").read_text(encoding="utf-8").splitlines()
+    bodies = [json.loads(line)["body"] for line in lines if line.strip()]
     keys = [dedup_fields(b) for b in bodies]
     now = datetime.now(timezone.utc).replace(microsecond=0)
     items = []

@@ -124,7 +124,7 @@ def run_extract_only(site, base_url: str, outlet_file: Path) -> dict:
     from pipelines.offline import process_html
 
     outlet = load_outlet_file(outlet_file)
-    jobs = [(f.read_bytes(), base_url + p) for f, p in zip(site.article_files(), site.article_paths)]
+    jobs = [(f.read_bytes(), base_url + p) for f, p in zip(site.article_files(), site.article_paths, strict=True)]
     for html, url in jobs[:3]:  # warm-up (lazy imports, caches), as a crawl's first pages do
         process_html(html, url, outlet)
     dropped = 0

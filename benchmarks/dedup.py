@@ -174,7 +174,7 @@ def _random_doc(rng: random.Random, n: int, when: datetime) -> dict:
             "duplicate_of": None, "first_seen": when}
 
 
-def bench_scale(sizes: list[int], queries: int = 300, seed: int = 3) -> None:
+def bench_scale(sizes: list[int], queries: int = 300, seed: int = 3, storage: str = ":memory:") -> None:
     from pymongo import MongoClient
     from pymongo.errors import PyMongoError
 
@@ -184,7 +184,9 @@ def bench_scale(sizes: list[int], queries: int = 300, seed: int = 3) -> None:
     rng = random.Random(seed)
     port = embedded_db.free_port()
     log_file = Path(tempfile.mkdtemp(prefix="dedup-bench-")) / "secantusd.log"
-    proc = embedded_db.spawn_server(port, ":memory:", log_file, detach=False)
+    # ":memory:" by default; --storage DIR puts WiredTiger on disk (the in-memory
+    # server refused inserts at ~267k documents on SecantusDB 0.7.0b3)
+    proc = embedded_db.spawn_server(port, storage, log_file, detach=False)
     uri = f"mongodb://127.0.0.1:{port}/"
     client = None
     try:
@@ -261,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="stored-sketch counts to time (the first is the baseline); add 1000000 for 1M")
     parser.add_argument("--no-scale", action="store_true", help="quality figures only")
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--storage", default=":memory:", help="server storage: :memory: or a directory")
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -270,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     bench_syndication(fundus)
     print(f"quality figures in {time.perf_counter() - t0:.0f}s")
     if not args.no_scale and args.scale:
-        bench_scale(args.scale, queries=args.queries)
+        bench_scale(args.scale, queries=args.queries, storage=args.storage)
     return 0
 
 

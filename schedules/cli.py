@@ -114,8 +114,11 @@ def cmd_crawl(args) -> int:
             target, trigger=args.trigger, lease_owner=owner, run_id=args.run_id, verbose=args.verbose))
         settings.set("NEWSDESK_LEASE_TTL", ttl.total_seconds(), priority="cmdline")
         for pair in args.set or []:
-            key, _, value = pair.partition("=")
+            key, sep, value = pair.partition("=")
+            if not sep or not key:
+                raise CLIError(f"-s {pair!r}: expected NAME=VALUE")
             settings.set(key, value, priority="cmdline")
+        validate_settings(settings, "-s/crawlers/settings.py")
         summary = run_crawl_in_process(args.outlet, settings)
     finally:
         try:
@@ -282,6 +285,30 @@ def cmd_spool(args) -> int:
     return EXIT_OK
 
 
+POSITIVE_NUMBER_SETTINGS = (
+    "NEWSDESK_STORE_BATCH", "NEWSDESK_LEASE_TTL", "NEWSDESK_MONGO_TIMEOUT_MS", "NEWSDESK_DB_RETRY_AFTER",
+    "NEWSDESK_STOP_AFTER_KNOWN", "NEWSDESK_RECHECK_FRESH_HOURS", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE",
+    "CONCURRENT_REQUESTS",
+)
+NON_NEGATIVE_NUMBER_SETTINGS = ("DOWNLOAD_DELAY", "NEWSDESK_RECHECK_EVERY_HOURS", "RETRY_TIMES",
+                                "NEWSDESK_PROGRESS_INTERVAL")
+
+
+def validate_settings(settings, source: str) -> None:
+    """One line naming the source, the setting and the reason, before a crawl starts."""
+    for key in POSITIVE_NUMBER_SETTINGS + NON_NEGATIVE_NUMBER_SETTINGS:
+        try:
+            value = settings.getfloat(key)
+        except (TypeError, ValueError):
+            raise CLIError(f"{source}: {key}: {settings.get(key)!r} is not a number") from None
+        if value < 0 or (value == 0 and key in POSITIVE_NUMBER_SETTINGS):
+            raise CLIError(f"{source}: {key}: must be {'positive' if key in POSITIVE_NUMBER_SETTINGS else '>= 0'}, "
+                           f"got {settings.get(key)}")
+    if settings.get("NEWSDESK_DUPLICATE_POLICY") not in ("link", "drop"):
+        raise CLIError(f"{source}: NEWSDESK_DUPLICATE_POLICY: {settings.get('NEWSDESK_DUPLICATE_POLICY')!r} "
+                       "is not 'link' or 'drop'")
+
+
 def cmd_check(args) -> int:
     """Validate every configuration source and reach the database; exit 2 on the first bad one."""
     outlets = _outlets()
@@ -296,17 +323,7 @@ def cmd_check(args) -> int:
     print(f"schedules: {len(schedule.entries)} entries valid in {path}")
     from schedules.runner import project_settings
 
-    settings = project_settings()
-    for key in ("NEWSDESK_STORE_BATCH", "NEWSDESK_LEASE_TTL"):
-        try:
-            value = settings.getfloat(key)
-        except (TypeError, ValueError):
-            raise CLIError(f"setting {key}: {settings.get(key)!r} is not a number") from None
-        if value <= 0:
-            raise CLIError(f"setting {key}: must be positive, got {value}")
-    if settings.get("NEWSDESK_DUPLICATE_POLICY") not in ("link", "drop"):
-        raise CLIError(f"setting NEWSDESK_DUPLICATE_POLICY: {settings.get('NEWSDESK_DUPLICATE_POLICY')!r} "
-                       "is not 'link' or 'drop'")
+    validate_settings(project_settings(), "crawlers/settings.py")
     print("settings: valid")
     target = _target(announce=False)
     from pymongo.errors import PyMongoError

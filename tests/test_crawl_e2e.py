@@ -129,3 +129,16 @@ def test_incremental_crawl_skips_known_articles_and_stops_pagination(env, mongo_
                   "-s", "NEWSDESK_RECHECK_EVERY_HOURS=0")
     assert recheck.returncode == 0
     assert "0 new, 0 updated, 6 unchanged" in recheck.stdout
+
+
+def test_bad_settings_and_uri_exit_2_with_one_line(env):
+    bad = run(env, "crawl", "fixture", "-s", "NEWSDESK_STORE_BATCH=lots")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip().splitlines()[-1] == \
+        "newsdesk: -s/crawlers/settings.py: NEWSDESK_STORE_BATCH: 'lots' is not a number"
+    uri = run({**env, "NEWSDESK_MONGO_URI": "http://db.example:27017"}, "articles")
+    assert uri.returncode == 2
+    assert uri.stderr.strip() == ("newsdesk: NEWSDESK_MONGO_URI: 'http://db.example:27017' "
+                                  "is not a mongodb:// or mongodb+srv:// URI")
+    negative = run(env, "check", "--schedules", "/nonexistent/schedules.toml")
+    assert negative.returncode == 2 and "/nonexistent/schedules.toml" in negative.stderr

@@ -54,7 +54,9 @@ ITEM_PIPELINES = {
 # Database: NEWSDESK_MONGO_URI, else a local SecantusDB server started on demand.
 NEWSDESK_MONGO_URI = os.environ.get("NEWSDESK_MONGO_URI")
 NEWSDESK_MONGO_DB = os.environ.get("NEWSDESK_MONGO_DB", "newsdesk")
-NEWSDESK_STORE_BATCH = 100  # items per bulk upsert
+NEWSDESK_STORE_BATCH = 100  # items per bulk write
+NEWSDESK_MONGO_TIMEOUT_MS = 5000  # server selection / connect timeout
+NEWSDESK_DB_RETRY_AFTER = 30.0  # after a database failure, seconds before asking it again
 NEWSDESK_SPOOL_DIR = None  # default: $NEWSDESK_HOME/spool or ~/.local/share/newsdesk/spool
 NEWSDESK_DUPLICATE_POLICY = "link"  # or "drop"
 NEWSDESK_RUN_TRIGGER = "cli"

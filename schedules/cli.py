@@ -297,6 +297,8 @@ NON_NEGATIVE_NUMBER_SETTINGS = ("DOWNLOAD_DELAY", "NEWSDESK_RECHECK_EVERY_HOURS"
 def validate_settings(settings, source: str) -> None:
     """One line naming the source, the setting and the reason, before a crawl starts."""
     for key in POSITIVE_NUMBER_SETTINGS + NON_NEGATIVE_NUMBER_SETTINGS:
+        if settings.get(key) is None:
+            continue  # unset: the component's own default applies
         try:
             value = settings.getfloat(key)
         except (TypeError, ValueError):

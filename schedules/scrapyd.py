@@ -450,13 +450,7 @@ class ScrapydRunner(CrawlRunner):
         doc = self.db.crawl_runs.find_one({"_id": run_id}) or {}
         logger.info("run %s of %s on %s: %s%s", run_id, entry.job_id, job.node if job else "no node",
                     status, f" ({error})" if error else "")
-        try:
-            doc["monitoring"] = self._monitor(entry, doc)
-        except Exception as exc:  # monitoring must never turn a good run into a failure
-            logger.warning("after-run checks failed for %s: %s", run_id, exc)
-        if self.metrics is not None:
-            self.metrics.observe(doc)
-        return doc
+        return self.after_run(entry, doc)
 
 
 def runner_class(env: Mapping[str, str] | None = None) -> type[CrawlRunner]:

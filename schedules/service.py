@@ -212,10 +212,14 @@ class CrawlRunner:
         doc = record_outcome(self.db, run_id, result, outlet=outlet, time_limit=entry.time_limit)
         logger.info("run %s of %s: %s in %.1fs (exit %s)", run_id, entry.job_id, doc.get("status"),
                     result.duration_s, result.returncode)
+        return self.after_run(entry, doc)
+
+    def after_run(self, entry: ScheduleEntry, doc: dict) -> dict:
+        """Monitoring and metrics for a finished run, whichever runner ran it."""
         try:
             doc["monitoring"] = self._monitor(entry, doc)
         except Exception as exc:  # monitoring must never turn a good run into a failure
-            logger.warning("after-run checks failed for %s: %s", run_id, exc)
+            logger.warning("after-run checks failed for %s: %s", doc.get("_id"), exc)
         if self.metrics is not None:
             self.metrics.observe(doc)
         return doc

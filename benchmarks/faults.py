@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/faults.py
 
 Runs the scenarios of tests/fault_scenarios.py (database unreachable
-mid-crawl, crawl killed mid-run) and the bad-input site crawl, each against
+mid-crawl, crawl killed mid-run, a site of bad pages), each against
 a real database server and a fixture site on 127.0.0.1. Target: stored =
 expected, duplicated 0, lost 0, for every fault.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipelines import embedded_db  # noqa: E402
-from tests.fault_scenarios import crawl_killed, database_outage  # noqa: E402
+from tests.fault_scenarios import bad_input, crawl_killed, database_outage  # noqa: E402
 
 
 def main() -> int:
@@ -31,6 +31,7 @@ def main() -> int:
             uri = f"mongodb://127.0.0.1:{port}/"
             embedded_db.wait_for_ping(uri)
             rows.append(crawl_killed(tmp / "killed", uri, "killed"))
+            rows.append(bad_input(tmp / "bad", uri, "bad")[0])
         finally:
             server.terminate()
             server.wait(timeout=10)

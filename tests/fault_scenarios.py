@@ -145,3 +145,30 @@ def crawl_killed(workdir: Path, uri: str, db_name: str) -> FaultResult:
         return _tally(result, db)
     finally:
         client.close()
+
+
+BAD_INPUT_SETTINGS = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=2",
+                      "-s", "RETRY_TIMES=1"]
+
+
+def bad_input(workdir: Path, uri: str, db_name: str) -> tuple[FaultResult, subprocess.CompletedProcess]:
+    """A section of bad pages (tests/bad_site.py) around good ones, crawled once."""
+    from tests.bad_site import EXPECTED_STORED, bad_site_server
+
+    result = FaultResult("bad pages (tests/bad_site.py)", len(EXPECTED_STORED))
+    client = MongoClient(uri, serverSelectionTimeoutMS=2000, tz_aware=True)
+    try:
+        with bad_site_server() as site:
+            outlets = workdir / "outlets"
+            outlets.mkdir(parents=True, exist_ok=True)
+            (outlets / "bad.toml").write_text(
+                f'name = "bad"\ndomains = ["127.0.0.1"]\nsections = ["{site.base_url}/section/"]\n'
+                "article_pattern = '/articles/'\nallow_private_network = true\n")
+            env = {**os.environ, "NEWSDESK_OUTLETS_PATH": str(outlets), "NEWSDESK_MONGO_URI": uri,
+                   "NEWSDESK_MONGO_DB": db_name, "NEWSDESK_HOME": str(workdir / "home")}
+            crawl = subprocess.run([NEWSDESK, "crawl", "bad", *BAD_INPUT_SETTINGS], env=env, cwd=REPO,
+                                   capture_output=True, text=True, timeout=180)
+        result.notes.append(f"crawl exit {crawl.returncode}")
+        return _tally(result, client[db_name]), crawl
+    finally:
+        client.close()

@@ -80,14 +80,18 @@ def _group(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
 
 def summarize_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
     """The run summary from Scrapy stats: pages, stored, dropped, errors by kind."""
+    # One count per failed page (its final outcome, after retries), per spider
+    # exception and per store failure. Scrapy's raw per-attempt counts (retries
+    # included) are kept apart in `attempts`, so an error rate is not inflated.
     errors: dict[str, int] = {}
-    errors.update({f"download:{k.rsplit('.', 1)[-1]}": v
-                   for k, v in _group(stats, "downloader/exception_type_count/").items()})
-    errors.update({f"http:{k}": v for k, v in _group(stats, "downloader/response_status_count/").items()
-                   if int(k) >= 400})
-    errors.update({f"spider:{k}": v for k, v in _group(stats, "spider_exceptions/").items()})
     errors.update({f"page:{k}": v for k, v in _group(stats, f"{STATS_PREFIX}bad_page/").items()})
+    errors.update({f"spider:{k}": v for k, v in _group(stats, "spider_exceptions/").items()})
     errors.update({f"store:{k}": v for k, v in _group(stats, f"{STATS_PREFIX}store_error/").items()})
+    attempts: dict[str, int] = {}
+    attempts.update({f"download:{k.rsplit('_', 1)[-1]}": v
+                     for k, v in _group(stats, "downloader/exception_type_count/").items()})
+    attempts.update({f"http:{k}": v for k, v in _group(stats, "downloader/response_status_count/").items()
+                     if int(k) >= 400})
     stored = _group(stats, f"{STATS_PREFIX}stored/")
     return {
         "pages_fetched": int(stats.get("response_received_count", 0)),
@@ -98,6 +102,7 @@ def summarize_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
         "skipped_known": int(stats.get(f"{STATS_PREFIX}skipped_known", 0)),
         "spooled": int(stats.get(f"{STATS_PREFIX}spooled", 0)),
         "errors": errors,
+        "attempts": attempts,
         "finish_reason": stats.get("finish_reason"),
     }
 

@@ -78,13 +78,24 @@ class BoilerplatePipeline(_Stage):
             self.crawler.spider.logger.warning("outlet line counts unavailable: %s", type(exc).__name__)
         ctx.writer.new_item_listeners.append(self._learn)
 
-    def _learn(self, new_items: list[dict]) -> None:
-        for item in new_items:
+    def _learn(self, new_items: list[dict], batch: list[dict]) -> None:
+        new_urls = {item["canonical_url"] for item in new_items}
+        for item in batch:  # every written item leaves pending_keys; only new ones teach
             keys = self.pending_keys.pop(item["canonical_url"], None)
-            if keys is not None:
+            if keys is not None and item["canonical_url"] in new_urls:
                 self.known.learn(keys)
                 self.learned.update(keys)
                 self.learned_articles += 1
+                if self.learned_articles % 1000 == 0:
+                    self._forget_singletons()
+
+    def _forget_singletons(self) -> None:
+        """Bound memory on long crawls: lines seen once so far are (almost all) journalism.
+        Furniture recurs in every article, so it is back above 1 long before the next pass."""
+        for key in [k for k, n in self.learned.items() if n == 1]:
+            del self.learned[key]
+            if self.known.counts.get(key) == 1:
+                del self.known.counts[key]
 
     def process_item(self, item, spider=None):
         if not self.enabled or not item.get("body"):

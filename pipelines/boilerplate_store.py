@@ -9,6 +9,7 @@ makes its own lines look like furniture.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timezone
 
 from pymongo import ASCENDING, UpdateOne
 from pymongo.database import Database
@@ -18,8 +19,15 @@ from pipelines.boilerplate import OutletLines
 STATS_ID = "__articles__"  # the per-outlet document holding the article count
 
 
+KEEP_UNSEEN = 30 * 24 * 3600  # a line not seen for 30 days is forgotten (TTL index)
+
+
 def ensure_boilerplate_indexes(db: Database) -> None:
     db.outlet_lines.create_index([("outlet", ASCENDING), ("count", ASCENDING)], name="outlet_count")
+    # Most keys are lines seen once; without expiry the collection would grow
+    # with every article. Furniture is seen on every crawl and never expires.
+    db.outlet_lines.create_index([("last_seen", ASCENDING)], name="last_seen_ttl",
+                                 expireAfterSeconds=KEEP_UNSEEN)
 
 
 def load_outlet_lines(db: Database, outlet: str, min_count: int = 3) -> OutletLines:
@@ -35,9 +43,12 @@ def load_outlet_lines(db: Database, outlet: str, min_count: int = 3) -> OutletLi
 def save_learned(db: Database, outlet: str, learned: Counter, articles: int) -> None:
     if not articles:
         return
-    ops = [UpdateOne({"_id": f"{outlet}:{key}"}, {"$inc": {"count": n}, "$setOnInsert": {"outlet": outlet, "key": key}},
+    now = datetime.now(timezone.utc)
+    ops = [UpdateOne({"_id": f"{outlet}:{key}"},
+                     {"$inc": {"count": n}, "$set": {"last_seen": now}, "$setOnInsert": {"outlet": outlet, "key": key}},
                      upsert=True) for key, n in learned.items()]
     ops.append(UpdateOne({"_id": f"{outlet}:{STATS_ID}"},
-                         {"$inc": {"count": articles}, "$setOnInsert": {"outlet": outlet, "key": STATS_ID}},
+                         {"$inc": {"count": articles}, "$set": {"last_seen": now},
+                          "$setOnInsert": {"outlet": outlet, "key": STATS_ID}},
                          upsert=True))
     db.outlet_lines.bulk_write(ops, ordered=False)

@@ -57,7 +57,8 @@ class ArticleWriter:
         self.batch_size = batch_size
         self.spool_dir = spool_dir
         self.pending: list[dict] = []
-        self.new_item_listeners: list = []  # called with the items stored for the first time
+        # called with (items stored for the first time, the whole written batch)
+        self.new_item_listeners: list = []
 
     def add(self, item: dict) -> None:
         self.pending.append(item)
@@ -84,7 +85,7 @@ class ArticleWriter:
         for outcome, count in outcomes.items():
             self.stats.inc_value(f"newsdesk/stored/{outcome}", count)
         for listener in self.new_item_listeners:
-            listener(new_items)
+            listener(new_items, batch)
         return outcomes
 
 

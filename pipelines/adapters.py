@@ -12,11 +12,10 @@ from collections import Counter
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from pipelines.boilerplate import OutletLines, article_line_keys, strip_furniture
+from pipelines.boilerplate import OutletLines, article_line_keys, forget_singletons, strip_furniture
 from pipelines.boilerplate_store import load_outlet_lines, save_learned
 from pipelines.context import cpu_pool, crawl_context
-from pipelines.dedup import keys_match
-from pipelines.dedup_store import dedup_fields, find_duplicate
+from pipelines.dedup_store import any_matches, dedup_fields, find_duplicate
 from pipelines.stages import normalize_stage, offers_stage, validate_stage
 
 STATS = "newsdesk/"
@@ -87,15 +86,7 @@ class BoilerplatePipeline(_Stage):
                 self.learned.update(keys)
                 self.learned_articles += 1
                 if self.learned_articles % 1000 == 0:
-                    self._forget_singletons()
-
-    def _forget_singletons(self) -> None:
-        """Bound memory on long crawls: lines seen once so far are (almost all) journalism.
-        Furniture recurs in every article, so it is back above 1 long before the next pass."""
-        for key in [k for k, n in self.learned.items() if n == 1]:
-            del self.learned[key]
-            if self.known.counts.get(key) == 1:
-                del self.known.counts[key]
+                    forget_singletons(self.learned, self.known)
 
     def process_item(self, item, spider=None):
         if not self.enabled or not item.get("body"):
@@ -139,14 +130,6 @@ class DedupPipeline(_Stage):
         super().__init__(crawler)
         self.policy = crawler.settings.get("NEWSDESK_DUPLICATE_POLICY", "link")
 
-    @staticmethod
-    def _maybe_in_buffer(fields: dict, pending: list[dict]) -> bool:
-        """Could a not-yet-written item be this one's original? (Written ones the database answers for.)"""
-        keys = (fields["simhash"], fields["simhash_bands"])
-        return any(other.get("fingerprint") == fields["fingerprint"]
-                   or keys_match(keys, (other.get("simhash") or 0, other.get("simhash_bands") or []))[0]
-                   for other in pending)
-
     def process_item(self, item, spider=None):
         # the keys are CPU work (a worker process when there is a spare core); the decision is not
         return cpu_pool(self.crawler).run(dedup_fields, item["body"]).addCallback(self._decide, item)
@@ -154,7 +137,8 @@ class DedupPipeline(_Stage):
     def _decide(self, fields: dict, item: dict):
         ctx = crawl_context(self.crawler)
         item.update(fields)
-        if self._maybe_in_buffer(fields, ctx.writer.pending):
+        # an unwritten item may be this one's original: write it so the lookup sees it
+        if any_matches(fields, ctx.writer.pending):
             ctx.writer.flush()
         if not ctx.breaker.available():
             self.stats.inc_value(f"{STATS}dedup_unavailable")

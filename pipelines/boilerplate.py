@@ -68,3 +68,14 @@ def strip_furniture(body: str, known: OutletLines) -> tuple[str, list[dict]]:
     if not removed:
         return body, []
     return "\n".join(kept).strip("\n"), removed
+
+
+def forget_singletons(learned: dict[str, int], known: OutletLines) -> None:
+    """Bound memory on long crawls: lines seen once so far are (almost all) journalism.
+
+    Furniture recurs in every article, so it is back above 1 long before the
+    next pass (every 1000 articles)."""
+    for key in [k for k, n in learned.items() if n == 1]:
+        del learned[key]
+        if known.counts.get(key) == 1:
+            del known.counts[key]

@@ -19,6 +19,7 @@ from pipelines.dedup import (
     body_fingerprint,
     hamming,
     is_near,
+    keys_match,
     simhash_bands,
     similarity_keys,
 )
@@ -55,6 +56,14 @@ def dedup_fields(body: str) -> dict:
     never linked to anything, not even by an equal fingerprint."""
     value, keys = similarity_keys(body)
     return {"fingerprint": body_fingerprint(body), "simhash": value, "simhash_bands": keys}
+
+
+def any_matches(fields: dict, others: Iterable[dict]) -> bool:
+    """Is any of `others` (documents or items carrying dedup_fields) an exact or near copy?"""
+    keys = (fields["simhash"], fields["simhash_bands"])
+    return any(other.get("fingerprint") == fields["fingerprint"]
+               or keys_match(keys, (other.get("simhash") or 0, other.get("simhash_bands") or []))[0]
+               for other in others)
 
 
 def find_duplicate(articles: Collection, *, canonical_url: str, fingerprint: str, simhash: int,

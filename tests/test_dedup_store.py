@@ -174,3 +174,17 @@ def test_urls_to_skip_many(articles):
                            "last_seen": NOW - timedelta(days=9)} for i in range(2500)])
     asked = [f"https://a.example/{i}" for i in range(0, 3000, 2)]
     assert len(urls_to_skip(articles, asked, now=NOW, policy=POLICY)) == 1250
+
+
+def test_any_matches_exact_and_near_but_not_unrelated():
+    from pipelines.dedup_store import any_matches, dedup_fields
+
+    story = ("The city council approved a plan on Tuesday to rebuild the harbour wall damaged in last "
+             "winter's storms, with work starting in spring and lasting two years, officials said. ") * 3
+    other = ("A local choir won the national competition on Saturday with a programme of folk songs, "
+             "beating twenty other groups after months of rehearsals in the town hall. ") * 3
+    mine = dedup_fields(story)
+    assert any_matches(mine, [dedup_fields(other), dedup_fields(story)])
+    assert any_matches(mine, [dedup_fields("LONDON (Wire) - " + story)])
+    assert not any_matches(mine, [dedup_fields(other)])
+    assert not any_matches(mine, [])

@@ -99,6 +99,8 @@ def summarize_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
         "stored": {k: stored.get(k, 0) for k in ("new", "updated", "unchanged")} | stored,
         "dropped": _group(stats, f"{STATS_PREFIX}dropped/"),
         "linked_duplicates": int(stats.get(f"{STATS_PREFIX}duplicates/linked", 0)),
+        # by kind of match (exact, near), whether linked or dropped by the duplicate policy
+        "duplicates": {k: v for k, v in _group(stats, f"{STATS_PREFIX}duplicates/").items() if k != "linked"},
         "skipped_known": int(stats.get(f"{STATS_PREFIX}skipped_known", 0)),
         "spooled": int(stats.get(f"{STATS_PREFIX}spooled", 0)),
         "errors": errors,

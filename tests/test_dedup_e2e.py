@@ -43,4 +43,5 @@ def test_syndicated_copies_linked_across_outlets_and_variants_folded(tmp_path, m
     assert {d["version"] for d in mongo_db.articles.find()} == {1}  # the second round changed nothing
     runs = list(mongo_db.crawl_runs.find({"outlet": "carrier"}).sort("started_at", 1))
     assert runs[0]["linked_duplicates"] == 3 and runs[0]["stored"]["new"] == 4
+    assert sum(runs[0]["duplicates"].values()) == 3
     assert runs[1]["stored"]["unchanged"] == 4 and runs[1]["stored"]["new"] == 0

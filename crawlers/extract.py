@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import lxml.etree
 import lxml.html
@@ -298,6 +298,3 @@ def looks_like_html(body: bytes) -> bool:
         return False
     return b"\x00" not in head
 
-
-def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()

@@ -59,10 +59,6 @@ class Article(BaseModel):
         return value
 
 
-# Fields the crawl fills in; the rest are set by the store stage.
-STORE_MANAGED = ("first_seen", "last_seen", "version", "duplicate_of")
-
-
 def _bson_types(annotation: Any) -> tuple[list[str], dict[str, Any]]:
     """Map a Python annotation to ($jsonSchema bsonType list, extra keywords)."""
     origin = get_origin(annotation)

@@ -25,7 +25,7 @@ from bson import json_util
 from pymongo import InsertOne, UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from crawlers.items import SCHEMA_VERSION
 
@@ -196,6 +196,3 @@ def replay_spool(db: Database, spool_dir: Path, batch_size: int = 500) -> Counte
         path.unlink()
     return totals
 
-
-__all__ = ["DuplicateKeyError", "ConnectionFailure", "plan_writes", "write_batch", "spool_write",
-           "replay_spool", "spool_files", "fetch_existing"]

@@ -38,6 +38,17 @@ def _check_http_url(value: str) -> str:
     return value
 
 
+def check_timezone(value: str) -> str:
+    """An IANA time zone name, or ValueError (shared by outlet and schedule files)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone") from None
+    return value
+
+
 class Selectors(BaseModel):
     """Optional CSS selectors that override generic extraction for one outlet."""
 
@@ -117,14 +128,7 @@ class OutletSpec(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _tz(cls, value: str | None) -> str | None:
-        if value is not None:
-            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"{value!r} is not an IANA time zone") from None
-        return value
+        return check_timezone(value) if value is not None else None
 
     @model_validator(mode="after")
     def _sections_on_domains(self) -> OutletSpec:

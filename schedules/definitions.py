@@ -21,6 +21,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from crawlers.outlets import check_timezone
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -79,7 +81,7 @@ class Defaults(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _tz(cls, value: str) -> str:
-        return _check_tz(value)
+        return check_timezone(value)
 
     @field_validator("settings", mode="before")
     @classmethod
@@ -96,16 +98,6 @@ def _scrapy_settings(value: Any) -> Any:
                 raise ValueError(f"{key}: must be a string, number or boolean")
             out[str(key)] = str(val).lower() if isinstance(val, bool) else str(val)
         return out
-    return value
-
-
-def _check_tz(value: str) -> str:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{value!r} is not an IANA time zone") from None
     return value
 
 
@@ -137,7 +129,7 @@ class ScheduleEntry(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _tz(cls, value: str) -> str:
-        return _check_tz(value)
+        return check_timezone(value)
 
     @field_validator("every")
     @classmethod

@@ -249,11 +249,13 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_
             for r in range(repeat):  # interleaved, so load from elsewhere hits all alike
                 runs["A"].append(run_fetch_only(site, server.base_url, tmp))
                 runs["B"].append(run_extract_only(site, server.base_url, outlet_file))
+                # --profile profiles C1's first run with --one-core (the overhead to find), else C's
                 if one_core:
                     runs["C1"].append(run_crawl(server.base_url, outlet_file.parent, db.uri, f"one{r}",
-                                                tmp / f"one{r}", extra={"NEWSDESK_CPU_WORKERS": 0}))
+                                                tmp / f"one{r}", extra={"NEWSDESK_CPU_WORKERS": 0},
+                                                profile=profile if r == 0 else None))
                 runs["C"].append(run_crawl(server.base_url, outlet_file.parent, db.uri, f"bench{r}", tmp / f"home{r}",
-                                           profile=profile if r == 0 else None))
+                                           profile=profile if r == 0 and not one_core else None))
                 print(f"  run {r + 1}: " + ", ".join(f"{k} {per_min(v[-1]):.0f}/min" for k, v in runs.items() if v),
                       f"(load average {os.getloadavg()[0]:.1f})", flush=True)
             if keep:
@@ -288,7 +290,7 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_
                 + f"(A+B)/C = {(cost['A'] + cost['B']) / cost['C']:.2f}")
         print(line)
     if profile is not None:
-        print(f"profile of C (first run, under pyinstrument): {profile}")
+        print(f"profile of {'C1' if one_core else 'C'} (first run, under pyinstrument): {profile}")
     if "C1" in rate:
         print(f"ratio C1/L (one core): {rate['C1'] / limit:.2f}")
     print(f"ratio C/L: {c / limit:.2f}")
@@ -319,7 +321,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=100, help="article pages on the fixture site (default 100)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of A, B, C; medians reported")
-    parser.add_argument("--profile", type=Path, help="profile C's first run with pyinstrument (.html or .txt)")
+    parser.add_argument("--profile", type=Path, help="profile the first run of C (of C1 with --one-core) with pyinstrument (.html or .txt)")
     parser.add_argument("--memory-curve", nargs="?", const="1000,5000,10000", metavar="SIZES",
                         help="peak RSS of C at these sizes (default 1000,5000,10000)")
     parser.add_argument("--one-core", action="store_true",

@@ -11,6 +11,7 @@ from collections import Counter
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from pipelines.boilerplate import OutletLines, article_line_keys, forget_singletons, strip_furniture
 from pipelines.boilerplate_store import load_outlet_lines, save_learned
@@ -99,9 +100,12 @@ class BoilerplatePipeline(_Stage):
             self.stats.inc_value(f"{STATS}boilerplate/lines_removed", len(removed))
         return item
 
-    def close_spider(self, spider=None):
-        # StorePipeline (500) has flushed before this one (250) is closed
-        if self.enabled and self.learned_articles:
+    async def close_spider(self, spider=None):
+        if not self.enabled:
+            return
+        # the last batch's listeners run when its write is done: wait for the lane
+        await maybe_deferred_to_future(crawl_context(self.crawler).lane.run(lambda: None))
+        if self.learned_articles:
             try:
                 save_learned(crawl_context(self.crawler).db, self.crawler.spider.name, self.learned,
                              self.learned_articles)
@@ -121,37 +125,53 @@ class ValidatePipeline(_Stage):
 class DedupPipeline(_Stage):
     """Exact and near-duplicate detection against the database and this run.
 
-    Items of this run may still sit in the store's write buffer; when one of
-    them looks like a match, the buffer is flushed first so the database
-    lookup sees it and `duplicate_of` gets the stored `_id`.
+    The lookup runs on the crawl's database lane (pipelines/context.py), after
+    every write submitted before it. Items of this run may still sit in the
+    store's buffer, or still be deciding: when one of them looks like a match,
+    this item waits until it is buffered, the buffer is written, and only then
+    looks up, so `duplicate_of` gets the stored `_id`.
     """
 
     def __init__(self, crawler):
         super().__init__(crawler)
         self.policy = crawler.settings.get("NEWSDESK_DUPLICATE_POLICY", "link")
 
-    def process_item(self, item, spider=None):
-        # the keys are CPU work (a worker process when there is a spare core); the decision is not
-        return cpu_pool(self.crawler).run(dedup_fields, item["body"]).addCallback(self._decide, item)
+    async def process_item(self, item, spider=None):
+        from twisted.internet import defer
 
-    def _decide(self, fields: dict, item: dict):
         ctx = crawl_context(self.crawler)
+        # the keys are CPU work (a worker process when there is a spare core); the decision is not
+        fields = await maybe_deferred_to_future(cpu_pool(self.crawler).run(dedup_fields, item["body"]))
         item.update(fields)
+        earlier = ctx.writer.begin_deciding(item, fields)
+        try:
+            if earlier:  # an undecided item of this run may be this one's original
+                await maybe_deferred_to_future(defer.DeferredList(earlier))
+            return self._decide(await self._query(ctx, fields, item), item)
+        except BaseException:
+            ctx.writer.settle(item)  # dropped or failed: never keep later copies waiting
+            raise
+
+    async def _query(self, ctx, fields: dict, item: dict):
         # an unwritten item may be this one's original: write it so the lookup sees it
         if any_matches(fields, ctx.writer.pending):
             ctx.writer.flush()
         if not ctx.breaker.available():
             self.stats.inc_value(f"{STATS}dedup_unavailable")
-            return item  # stored or spooled undecided; never lost
+            return None  # stored or spooled undecided; never lost
+        d = ctx.lane.run(find_duplicate, ctx.db.articles, canonical_url=item["canonical_url"],
+                         fingerprint=fields["fingerprint"], simhash=fields["simhash"],
+                         bands=fields["simhash_bands"])
         try:
-            match = find_duplicate(ctx.db.articles, canonical_url=item["canonical_url"],
-                                   fingerprint=fields["fingerprint"], simhash=fields["simhash"],
-                                   bands=fields["simhash_bands"])
+            return await maybe_deferred_to_future(d)
         except Exception as exc:  # database away: store (or spool) it undecided, never lose it
             ctx.breaker.trip()
             self.stats.inc_value(f"{STATS}dedup_unavailable")
-            self.crawler.spider.logger.warning("duplicate lookup failed for %s: %s", item["url"], type(exc).__name__)
-            return item
+            self.crawler.spider.logger.warning("duplicate lookup failed for %s: %s", item["url"],
+                                               type(exc).__name__)
+            return None
+
+    def _decide(self, match, item: dict):
         if match is None:
             return item
         self.stats.inc_value(f"{STATS}duplicates/{match.kind}")
@@ -166,10 +186,11 @@ class StorePipeline(_Stage):
     def open_spider(self, spider=None):
         crawl_context(self.crawler).prepare(self.stats)
 
-    def process_item(self, item, spider=None):
-        crawl_context(self.crawler).writer.add(item)
+    async def process_item(self, item, spider=None):
+        behind = crawl_context(self.crawler).writer.add(item)
+        if behind is not None:  # writes falling behind: hold this item (back-pressure on the crawl)
+            await maybe_deferred_to_future(behind)
         return item
 
-    def close_spider(self, spider=None):
-        ctx = crawl_context(self.crawler)
-        ctx.writer.flush()
+    async def close_spider(self, spider=None):
+        await maybe_deferred_to_future(crawl_context(self.crawler).writer.flush())  # everything written

@@ -45,38 +45,120 @@ class Breaker:
         self.open_until = time.monotonic() + self.cooldown
 
 
+class DbLane:
+    """This crawl's database calls, in submission order, on one thread off the reactor.
+
+    Why a thread: every pymongo call waits for the server, and on the reactor
+    thread that wait stops fetching and extracting too. Why one: a write
+    submitted before a lookup is finished before it, so a lookup always sees
+    what this crawl wrote earlier. `run` returns a Deferred that fires in the
+    reactor thread."""
+
+    def __init__(self):
+        self._pool = None
+
+    def run(self, fn, *args, **kwargs):
+        from twisted.internet import reactor, threads
+        from twisted.python.threadpool import ThreadPool
+
+        if self._pool is None:
+            self._pool = ThreadPool(1, 1, name="newsdesk-db")
+            self._pool.start()
+        return threads.deferToThreadPool(reactor, self._pool, fn, *args, **kwargs)
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.stop()
+
+
 class ArticleWriter:
-    """Buffers items and writes them in batches; spools a batch the database refuses."""
+    """Buffers items and writes them in batches on the database lane; spools a batch
+    the database refuses.
+
+    Buffering and bookkeeping stay in the reactor thread; only the write runs on
+    the lane. Items whose duplicate lookup is under way are tracked as
+    `deciding`, so that a later copy of one of them waits until it is buffered
+    (see DedupPipeline)."""
 
     def __init__(self, db, stats, *, outlet: str, batch_size: int, spool_dir: Path,
-                 breaker: Breaker | None = None):
+                 breaker: Breaker | None = None, lane: DbLane | None = None,
+                 max_in_flight: int = 2):
         self.breaker = breaker or Breaker()
+        self.lane = lane or DbLane()
         self.db = db
         self.stats = stats
         self.outlet = outlet
         self.batch_size = batch_size
         self.spool_dir = spool_dir
+        self.max_in_flight = max_in_flight
         self.pending: list[dict] = []
+        self.in_flight = 0  # batches handed to the lane and not yet written
+        self.deciding: dict[int, tuple[dict, object]] = {}  # id(item) -> (dedup fields, Deferred)
         # called with (items stored for the first time, the whole written batch)
         self.new_item_listeners: list = []
 
-    def add(self, item: dict) -> None:
-        self.pending.append(item)
-        if len(self.pending) >= self.batch_size:
-            self.flush()
+    # -- duplicate lookups under way -------------------------------------------------
+    def begin_deciding(self, item: dict, fields: dict):
+        """Register `item` as looked up; returns the Deferreds of earlier undecided items
+        that `fields` matches (wait for those before looking up)."""
+        from twisted.internet import defer
 
-    def flush(self) -> Counter:
+        from pipelines.dedup_store import any_matches
+
+        earlier = [done for other, done in self.deciding.values() if any_matches(fields, [other])]
+        self.deciding[id(item)] = (fields, defer.Deferred())
+        return earlier
+
+    def settle(self, item: dict) -> None:
+        """`item` is buffered or dropped: later copies of it may look up now."""
+        entry = self.deciding.pop(id(item), None)
+        if entry is not None:
+            entry[1].callback(None)
+
+    # -- buffering and writing ----------------------------------------------------------
+    def add(self, item: dict):
+        """Buffer `item`; returns a Deferred to wait on when writes are falling behind, else None."""
+        self.pending.append(item)
+        self.settle(item)
+        if len(self.pending) < self.batch_size:
+            return None
+        d = self.flush()
+        return d if self.in_flight > self.max_in_flight else None
+
+    def flush(self):
+        """Hand the buffer to the lane. The Deferred fires (with a Counter of outcomes)
+        once it, and everything submitted before it, is written or spooled."""
         batch, self.pending = self.pending, []
         if not batch:
-            return Counter()
+            return self.lane.run(Counter)  # nothing to write: fires when the lane is idle
+        self.in_flight += 1
+        d = self.lane.run(self._write, batch)
+        d.addBoth(self._written, batch)
+        return d
+
+    def _write(self, batch: list[dict]):
+        # on the lane's thread: database and spool only, no stats or listeners
         try:
             if not self.breaker.available():
                 raise ConnectionFailure("database marked unavailable after an earlier failure")
             new_items: list[dict] = []
-            outcomes = write_batch(self.db, batch, new_items=new_items)
+            return write_batch(self.db, batch, new_items=new_items), new_items, None
         except (ConnectionFailure, PyMongoError) as exc:
             self.breaker.trip()
-            path = spool_write(self.spool_dir, self.outlet, batch)
+            return None, None, (exc, spool_write(self.spool_dir, self.outlet, batch))
+
+    def _written(self, result, batch: list[dict]) -> Counter:
+        from twisted.python.failure import Failure
+
+        self.in_flight -= 1
+        if isinstance(result, Failure):  # the spool itself failed (disk full, permissions)
+            self.stats.inc_value("newsdesk/lost", len(batch))
+            logger.error("could not write or spool %d articles: %s", len(batch), result.getErrorMessage())
+            return Counter()
+        outcomes, new_items, failed = result
+        if failed is not None:
+            exc, path = failed
             self.stats.inc_value("newsdesk/spooled", len(batch))
             self.stats.inc_value(f"newsdesk/store_error/{type(exc).__name__}")
             logger.error("database write failed (%s): %d articles spooled to %s",
@@ -98,9 +180,10 @@ class CrawlContext:
         self.breaker = Breaker(settings.getfloat("NEWSDESK_DB_RETRY_AFTER", 30.0))
         self.db = self.client[self.target.database]
         self.spool_dir = Path(settings.get("NEWSDESK_SPOOL_DIR") or default_spool_dir(os.environ))
+        self.lane = DbLane()
         self.writer = ArticleWriter(self.db, crawler.stats, outlet=crawler.spider.name if crawler.spider else "unknown",
                                     batch_size=settings.getint("NEWSDESK_STORE_BATCH", 100),
-                                    spool_dir=self.spool_dir, breaker=self.breaker)
+                                    spool_dir=self.spool_dir, breaker=self.breaker, lane=self.lane)
         self.schema_ready = False
 
     def prepare(self, stats) -> None:
@@ -121,6 +204,7 @@ class CrawlContext:
                          self.target.display, redact_text(str(exc))[:200])
 
     def close(self) -> None:
+        self.lane.close()
         self.client.close()
 
 

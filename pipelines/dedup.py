@@ -235,9 +235,13 @@ def content_segments(text: str) -> list[str]:
     for line in (text or "").splitlines():
         if len(_TOKEN.findall(line)) < MIN_SEGMENT_WORDS:  # CJK: a character is a word
             continue
-        for seg in _SENTENCE_END.split(line):
-            if seg and not _FURNITURE.search(seg.casefold()):
-                kept.append(seg)
+        segments = [seg for seg in _SENTENCE_END.split(line) if seg]
+        # Most lines hold no furniture: one search of the line settles all its sentences
+        # (sentences end at punctuation or line ends, so their word boundaries are the line's).
+        if not _FURNITURE.search(line.casefold()):
+            kept.extend(segments)
+            continue
+        kept.extend(seg for seg in segments if not _FURNITURE.search(seg.casefold()))
     return kept
 
 
@@ -292,12 +296,10 @@ def _informative(tok: str) -> bool:
 
 def shingles(tokens: list[str]) -> set[int]:
     """Hashed word 3-grams that contain at least one informative word."""
-    out = set()
-    for i in range(len(tokens) - SHINGLE + 1):
-        gram = tokens[i : i + SHINGLE]
-        if any(_informative(t) for t in gram):
-            out.add(_h61(" ".join(gram)))
-    return out
+    informative = [_informative(t) for t in tokens]
+    grams = {" ".join(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)
+             if any(informative[i : i + SHINGLE])}
+    return {_h61(gram) for gram in grams}  # each distinct gram hashed once
 
 
 def has_content(text: str) -> bool:

@@ -16,13 +16,14 @@ NEWSDESK = str(Path(sys.executable).with_name("newsdesk"))
 FURNITURE = "Get the Gazette app for breaking news alerts on your phone"
 
 
-def build_site(root: Path, articles: int = 8) -> None:
+def build_site(root: Path, articles: int = 16) -> None:
     """Articles made of the fixture site's real paragraphs, each ending with the same furniture line."""
     pool = [p.text_content() for page in sorted(SITE.rglob("20*/**/*.html"))
-            for p in lxml.html.parse(str(page)).getroot().cssselect(".article-body p")[:4]]
+            for p in lxml.html.parse(str(page)).getroot().cssselect(".article-body p")
+            if len(p.text_content()) >= 100]  # whole paragraphs, not captions or bylines
     links = []
     for n in range(articles):
-        paras = pool[n * 3:(n + 1) * 3] + [FURNITURE]
+        paras = [pool[(n * 3 + k) % len(pool)] for k in range(3)] + [FURNITURE]
         path = f"news/2026/11/{n + 1:02d}/story-{n}.html"
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         body = "".join(f"<p>{p}</p>" for p in paras)
@@ -46,11 +47,12 @@ def test_repeated_line_is_learned_and_stripped(tmp_path, mongo_uri, db_name, mon
                                 env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     docs = list(mongo_db.articles.find())
-    assert len(docs) == 8
+    assert len(docs) == 16, result.stderr[-3000:]
     stripped = [d for d in docs if FURNITURE not in d["body"]]
-    # learning starts after 5 stored articles: the later ones come out clean
-    assert len(stripped) >= 2
+    # learning starts after 5 stored articles, counted as their writes complete (which
+    # may lag the pipeline by a few items): the later ones come out clean
+    assert len(stripped) >= 5
     for doc in stripped:
         assert {"text": FURNITURE, "reason": "outlet_boilerplate"} in doc["removed_blocks"]
         assert len(doc["body"]) > 200
-    assert mongo_db.outlet_lines.find_one({"_id": "gazette:__articles__"})["count"] == 8
+    assert mongo_db.outlet_lines.find_one({"_id": "gazette:__articles__"})["count"] == 16

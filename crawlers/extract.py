@@ -9,6 +9,7 @@ about Scrapy, so all of it is tested on saved pages.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ ARTICLE_TYPES = {
 }
 BLOCK_TAGS = ("p", "h2", "h3", "h4", "li", "blockquote")
 _WS = re.compile(r"[ \t\u00a0\u200b]+")
+# lxml refuses a str that starts with an XML declaration naming an encoding
+# (XHTML pages); the text is already decoded, so the declaration can go.
+_XML_DECL = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 
 
 class PageError(ValueError):
@@ -70,6 +74,7 @@ def parse_html(html: str | bytes, url: str) -> lxml.html.HtmlElement:
         raise PageError(f"{url}: empty page")
     if "\x00" in html[:4096]:
         raise PageError(f"{url}: binary content served as HTML")
+    html = _XML_DECL.sub("", html, count=1)
     try:
         root = lxml.html.document_fromstring(html)
     except (lxml.etree.ParserError, ValueError) as exc:
@@ -226,6 +231,56 @@ def _selector_date(root: lxml.html.HtmlElement, selector: str) -> str | None:
     return None
 
 
+_NO_TEXT = {"script", "style", "noscript", "template"}
+_NOT_LEAD = {"figure", "figcaption", "a", "button"}
+
+
+def _comparable(text: str | None) -> str:
+    return " ".join(re.findall(r"\w+", (text or "").casefold()))
+
+
+def _visible_lead(root: lxml.html.HtmlElement, description: str | None) -> str | None:
+    """The page's own rendering of its description (standfirst/teaser), if shown.
+
+    Extractors often miss the standfirst: it sits above the article container.
+    The meta/JSON-LD description tells which text it is; it is used only when
+    the page also shows it, in the smallest element holding it (not inside a
+    figure, caption or link: a photo caption may repeat the description).
+    """
+    wanted = _comparable(description)
+    if len(wanted.split()) < 8:
+        return None
+    key = " ".join(wanted.split()[:12])
+    body = root.find("body")
+    if body is None:
+        return None
+    best = None
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag in _NO_TEXT:
+            continue
+        if best is not None and best not in el.iterancestors():
+            break  # past the first element holding it: keep its smallest part
+        text = _comparable(el.text_content())
+        if key in text and len(text) <= 2 * len(wanted) + 40:
+            best = el
+    if best is None or any(e.tag in _NOT_LEAD for e in (best, *best.iterancestors())):
+        return None
+    best = copy.deepcopy(best)
+    for junk in best.xpath(".//script|.//style|.//noscript|.//template"):
+        junk.drop_tree()
+    return _clean(best.text_content())
+
+
+def _add_lead(body: str, lead: str | None, title: str | None) -> str:
+    """The body with the standfirst first (after a leading headline line)."""
+    if not lead or " ".join(_comparable(lead).split()[:12]) in _comparable(body):
+        return body
+    first, _, rest = body.partition("\n")
+    if title and _comparable(first) == _comparable(title):
+        return f"{first}\n{lead}\n{rest}"
+    return f"{lead}\n{body}"
+
+
 def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = None) -> ExtractedArticle:
     """Everything the page says about its article, before normalisation and cleaning."""
     root = parse_html(html, url)
@@ -278,6 +333,8 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
         if doc is not None:
             art.body = doc.text or None
             art.extraction = "trafilatura"
+            if art.body:
+                art.body = _add_lead(art.body, _visible_lead(root, art.description), art.title or doc.title)
             art.title = art.title or _clean(doc.title)
             art.authors = art.authors or _names([a.strip() for a in (doc.author or "").split(";") if a.strip()])
             art.published_at = art.published_at or _clean(doc.date)

@@ -281,6 +281,40 @@ def _add_lead(body: str, lead: str | None, title: str | None) -> str:
     return f"{lead}\n{body}"
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.){400,}"')
+_MIN_EMBEDDED_TEXT = 500
+
+
+def _embedded_article_html(root: lxml.html.HtmlElement) -> str | None:
+    """The article as HTML inside the page's hydration data, for client-rendered pages.
+
+    Some sites ship the article only as a JSON string holding its HTML
+    (Next.js/React state in an inline script); the rendered page holds none of
+    it. Used only when the page itself gave no body: the string value, among
+    all inline scripts, with the most paragraph text.
+    """
+    best, best_len = None, 0
+    for script in root.iter("script"):
+        text = script.text or ""
+        if script.get("src") or ("<p" not in text and "\\u003cp" not in text):
+            continue
+        for match in _JSON_STRING.finditer(text):
+            try:
+                value = json.loads(match.group(0))
+            except ValueError:
+                continue
+            if "<p" not in value:
+                continue
+            try:
+                fragment = lxml.html.fragment_fromstring(value, create_parent="div")
+            except (lxml.etree.ParserError, ValueError):
+                continue
+            length = sum(len(p.text_content().strip()) for p in fragment.iter("p"))
+            if length > best_len:
+                best, best_len = value, length
+    return best if best_len >= _MIN_EMBEDDED_TEXT else None
+
+
 def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = None) -> ExtractedArticle:
     """Everything the page says about its article, before normalisation and cleaning."""
     root = parse_html(html, url)
@@ -340,6 +374,12 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
             art.published_at = art.published_at or _clean(doc.date)
             art.language = art.language or _clean(doc.language)
             art.description = art.description or _clean(doc.description)
+    if not art.body and (embedded := _embedded_article_html(root)):
+        doc = trafilatura.bare_extraction(f"<html><body><article>{embedded}</article></body></html>", url=url,
+                                          include_comments=False, include_tables=True)
+        if doc is not None and doc.text:
+            art.body = _add_lead(doc.text, _visible_lead(root, art.description), art.title)
+            art.extraction = "embedded"
     if not art.body and isinstance(jsonld.get("articleBody"), str) and jsonld["articleBody"].strip():
         art.body = jsonld["articleBody"].strip()
         art.extraction = "jsonld"

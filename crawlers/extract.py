@@ -281,6 +281,46 @@ def _add_lead(body: str, lead: str | None, title: str | None) -> str:
     return f"{lead}\n{body}"
 
 
+# A line that reads as prose: ends like a sentence and has some length.
+_SENTENCE_END = re.compile(r"[.!?…]['\"’”»)\]]*\s*$")
+_CHROME_MAX_WORDS = 30
+
+
+def _chrome_candidate(line: str) -> bool:
+    """Headings, labels, link lines and list items: short and not a sentence.
+    Table rows (' | '), long lines and lines with a semicolon (clause
+    punctuation: "Additional reporting by X; Editing by Y") are left alone."""
+    words = len(line.split())
+    if not words or words > _CHROME_MAX_WORDS or "|" in line or ";" in line:
+        return False
+    return words < 8 or not _SENTENCE_END.search(line)
+
+
+def _norm_line(line: str) -> str:
+    return " ".join(line.split()).casefold()
+
+
+def _drop_unconfirmed_chrome(body: str, html: str, url: str) -> str:
+    """Drop the non-sentence lines that trafilatura's precision mode leaves out.
+
+    Precision mode prunes link-dense lists and paragraphs, teaser blocks and
+    trailing headings; used alone it also loses article sentences (fundus
+    recall -1 point). So the default extraction is kept and only lines that
+    are not prose (`_chrome_candidate`) must also be in the precision-mode
+    body to stay.
+    """
+    lines = body.split("\n")
+    if not any(_chrome_candidate(line) for line in lines):
+        return body
+    strict = trafilatura.bare_extraction(html, url=url, with_metadata=False, include_comments=False,
+                                         include_tables=True, favor_precision=True)
+    if strict is None or not strict.text:
+        return body
+    confirmed = {_norm_line(line) for line in strict.text.split("\n")}
+    kept = [line for line in lines if not _chrome_candidate(line) or _norm_line(line) in confirmed]
+    return "\n".join(kept)
+
+
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.){400,}"')
 _MIN_EMBEDDED_TEXT = 500
 
@@ -360,14 +400,14 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
     if not art.body:
         # trafilatura gets the pruned page as a string: handed the tree itself it
         # loses the text after some inline elements (measured on AP News pages).
-        doc = trafilatura.bare_extraction(
-            lxml.html.tostring(root, encoding="unicode"), url=url, with_metadata=True,
-            include_comments=False, include_tables=True,
-        )
+        page = lxml.html.tostring(root, encoding="unicode")
+        doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False,
+                                          include_tables=True)
         if doc is not None:
             art.body = doc.text or None
             art.extraction = "trafilatura"
             if art.body:
+                art.body = _drop_unconfirmed_chrome(art.body, page, url)
                 art.body = _add_lead(art.body, _visible_lead(root, art.description), art.title or doc.title)
             art.title = art.title or _clean(doc.title)
             art.authors = art.authors or _names([a.strip() for a in (doc.author or "").split(";") if a.strip()])

@@ -321,6 +321,23 @@ def _drop_unconfirmed_chrome(body: str, html: str, url: str) -> str:
     return "\n".join(kept)
 
 
+def _shingle_set(text: str, n: int = 4) -> set[tuple[str, ...]]:
+    tokens = re.findall(r"\w+", text.casefold())
+    return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+
+
+def _longer_structured_body(body: str, article_body: Any) -> str:
+    """The JSON-LD articleBody instead of the extracted body when the extractor
+    stopped early: articleBody holds (nearly) all of the extracted text and
+    is much longer. A teaser articleBody, or one that differs, changes nothing."""
+    if not isinstance(article_body, str) or "</" in article_body:
+        return body
+    ours, theirs = _shingle_set(body), _shingle_set(article_body)
+    if not ours or len(theirs) < 1.3 * len(ours) or len(ours & theirs) < 0.95 * len(ours):
+        return body
+    return article_body.strip()
+
+
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.){400,}"')
 _MIN_EMBEDDED_TEXT = 500
 
@@ -408,6 +425,9 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
             art.extraction = "trafilatura"
             if art.body:
                 art.body = _drop_unconfirmed_chrome(art.body, page, url)
+                longer = _longer_structured_body(art.body, jsonld.get("articleBody"))
+                if longer is not art.body:
+                    art.body, art.extraction = longer, "jsonld"
                 art.body = _add_lead(art.body, _visible_lead(root, art.description), art.title or doc.title)
             art.title = art.title or _clean(doc.title)
             art.authors = art.authors or _names([a.strip() for a in (doc.author or "").split(";") if a.strip()])

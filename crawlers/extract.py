@@ -271,6 +271,19 @@ def _visible_lead(root: lxml.html.HtmlElement, description: str | None) -> str |
     return _clean(best.text_content())
 
 
+def _page_lead(root: lxml.html.HtmlElement, descriptions: list[str | None]) -> str | None:
+    """The first of the page's descriptions (JSON-LD, Open Graph, meta) that the
+    page shows as a standfirst: sites put a photo caption in one of them."""
+    seen = set()
+    for description in descriptions:
+        key = _comparable(description)
+        if key and key not in seen:
+            seen.add(key)
+            if lead := _visible_lead(root, description):
+                return lead
+    return None
+
+
 def _add_lead(body: str, lead: str | None, title: str | None) -> str:
     """The body with the standfirst first (after a leading headline line)."""
     if not lead or " ".join(_comparable(lead).split()[:12]) in _comparable(body):
@@ -411,6 +424,8 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
     # DOM-level offer removal, judged by each container's text (see pipelines/offers.py)
     art.removed_blocks = [b.as_dict() for b in drop_offer_containers(root, paywall_selectors)]
 
+    descriptions = [art.description, _meta(root, "og:description"), _meta(root, "description"),
+                    _meta(root, "twitter:description")]
     if selectors and selectors.body:
         art.body = _selector_body(root, selectors.body)
         art.extraction = "selectors"
@@ -428,7 +443,7 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
                 longer = _longer_structured_body(art.body, jsonld.get("articleBody"))
                 if longer is not art.body:
                     art.body, art.extraction = longer, "jsonld"
-                art.body = _add_lead(art.body, _visible_lead(root, art.description), art.title or doc.title)
+                art.body = _add_lead(art.body, _page_lead(root, descriptions), art.title or doc.title)
             art.title = art.title or _clean(doc.title)
             art.authors = art.authors or _names([a.strip() for a in (doc.author or "").split(";") if a.strip()])
             art.published_at = art.published_at or _clean(doc.date)
@@ -438,7 +453,7 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
         doc = trafilatura.bare_extraction(f"<html><body><article>{embedded}</article></body></html>", url=url,
                                           include_comments=False, include_tables=True)
         if doc is not None and doc.text:
-            art.body = _add_lead(doc.text, _visible_lead(root, art.description), art.title)
+            art.body = _add_lead(doc.text, _page_lead(root, descriptions), art.title)
             art.extraction = "embedded"
     if not art.body and isinstance(jsonld.get("articleBody"), str) and jsonld["articleBody"].strip():
         art.body = jsonld["articleBody"].strip()

@@ -331,7 +331,7 @@ def _drop_unconfirmed_chrome(body: str, html: str, url: str) -> str:
         return body
     confirmed = {_norm_line(line) for line in strict.text.split("\n")}
     kept = [line for line in lines if not _chrome_candidate(line) or _norm_line(line) in confirmed]
-    return "\n".join(kept)
+    return "\n".join(kept) if any(line.strip() for line in kept) else body
 
 
 def _shingle_set(text: str, n: int = 4) -> set[tuple[str, ...]]:

@@ -11,7 +11,7 @@ script, same pages):
 
 Usage::
 
-    .venv/bin/python benchmarks/quality.py [--corpus DIR] [--limit N] [--jobs N]
+    .venv/bin/python benchmarks/quality.py [--corpus DIR] [--limit N] [--jobs N] [--worst N]
 """
 
 from __future__ import annotations
@@ -260,6 +260,32 @@ def score_snippets(pages: list[dict], outputs: list[dict], key: str) -> Score:
     return s
 
 
+def extra_lines(body: str, truth: str, share: float = 0.5) -> list[str]:
+    """Lines of `body` most of whose 4-word shingles the ground truth lacks."""
+    t = _shingles(truth)
+    out = []
+    for line in (body or "").splitlines():
+        sh = _shingles(line)
+        if sh and sum((sh - t).values()) > share * sum(sh.values()):
+            out.append(line.strip())
+    return out
+
+
+def worst_pages(pages: list[dict], outputs: list[dict], key: str, n: int) -> list[str]:
+    """Report of the `n` fundus pages with the lowest precision: scores and
+    the body lines the ground truth lacks (where precision is lost)."""
+    rows = []
+    for page, out in zip(pages, outputs, strict=True):
+        p, r = shingle_pr(page["body"], out[key])
+        rows.append((p, r, page["id"], extra_lines(out[key], page["body"])))
+    rows.sort()
+    report = []
+    for p, r, pid, extra in rows[:n]:
+        report.append(f"  {pid}: P {p:.3f} R {r:.3f}")
+        report.extend(f"    + {line[:140]}" for line in extra)
+    return report
+
+
 def _ratio(a: int, b: int) -> float:
     return a / b if b else 1.0
 
@@ -299,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="first N pages of each folder")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--verbose", action="store_true", help="list offer-leak pages and missed offer snippets")
+    ap.add_argument("--worst", type=int, default=0, metavar="N",
+                    help="list the N fundus pages with the lowest newsdesk precision and their extra lines")
     ap.add_argument(
         "--extractor",
         choices=("auto", "standin"),
@@ -314,6 +342,10 @@ def main(argv: list[str] | None = None) -> int:
     f, t = res["newsdesk"]
     print(f"\nfundus pages with offer text the ground truth lacks (newsdesk): {len(f.leak_pages)}")
     print(f"fundus pages with offer text the ground truth lacks (trafilatura): {len(res['trafilatura'][0].leak_pages)}")
+    if args.worst:
+        fundus, f_out, _, _ = res["_outputs"]
+        print(f"\n{args.worst} fundus pages with the lowest precision (newsdesk), lines the ground truth lacks:")
+        print("\n".join(worst_pages(fundus, f_out, "newsdesk", args.worst)))
     if args.verbose:
         fundus, f_out, treval, t_out = res["_outputs"]
         for page, out in zip(fundus, f_out, strict=True):

@@ -9,6 +9,7 @@ about Scrapy, so all of it is tested on saved pages.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ ARTICLE_TYPES = {
 }
 BLOCK_TAGS = ("p", "h2", "h3", "h4", "li", "blockquote")
 _WS = re.compile(r"[ \t\u00a0\u200b]+")
+# lxml refuses a str that starts with an XML declaration naming an encoding
+# (XHTML pages); the text is already decoded, so the declaration can go.
+_XML_DECL = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 
 
 class PageError(ValueError):
@@ -70,6 +74,7 @@ def parse_html(html: str | bytes, url: str) -> lxml.html.HtmlElement:
         raise PageError(f"{url}: empty page")
     if "\x00" in html[:4096]:
         raise PageError(f"{url}: binary content served as HTML")
+    html = _XML_DECL.sub("", html, count=1)
     try:
         root = lxml.html.document_fromstring(html)
     except (lxml.etree.ParserError, ValueError) as exc:
@@ -226,6 +231,160 @@ def _selector_date(root: lxml.html.HtmlElement, selector: str) -> str | None:
     return None
 
 
+_NO_TEXT = {"script", "style", "noscript", "template"}
+_NOT_LEAD = {"figure", "figcaption", "a", "button"}
+
+
+def _comparable(text: str | None) -> str:
+    return " ".join(re.findall(r"\w+", (text or "").casefold()))
+
+
+def _visible_lead(root: lxml.html.HtmlElement, description: str | None) -> str | None:
+    """The page's own rendering of its description (standfirst/teaser), if shown.
+
+    Extractors often miss the standfirst: it sits above the article container.
+    The meta/JSON-LD description tells which text it is; it is used only when
+    the page also shows it, in the smallest element holding it (not inside a
+    figure, caption or link: a photo caption may repeat the description).
+    """
+    wanted = _comparable(description)
+    if len(wanted.split()) < 8:
+        return None
+    key = " ".join(wanted.split()[:12])
+    body = root.find("body")
+    if body is None:
+        return None
+    best = None
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag in _NO_TEXT:
+            continue
+        if best is not None and best not in el.iterancestors():
+            break  # past the first element holding it: keep its smallest part
+        text = _comparable(el.text_content())
+        if key in text and len(text) <= 2 * len(wanted) + 40:
+            best = el
+    if best is None or any(e.tag in _NOT_LEAD for e in (best, *best.iterancestors())):
+        return None
+    best = copy.deepcopy(best)
+    for junk in best.xpath(".//script|.//style|.//noscript|.//template"):
+        junk.drop_tree()
+    return _clean(best.text_content())
+
+
+def _page_lead(root: lxml.html.HtmlElement, descriptions: list[str | None]) -> str | None:
+    """The first of the page's descriptions (JSON-LD, Open Graph, meta) that the
+    page shows as a standfirst: sites put a photo caption in one of them."""
+    seen = set()
+    for description in descriptions:
+        key = _comparable(description)
+        if key and key not in seen:
+            seen.add(key)
+            if lead := _visible_lead(root, description):
+                return lead
+    return None
+
+
+def _add_lead(body: str, lead: str | None, title: str | None) -> str:
+    """The body with the standfirst first (after a leading headline line)."""
+    if not lead or " ".join(_comparable(lead).split()[:12]) in _comparable(body):
+        return body
+    first, _, rest = body.partition("\n")
+    if title and _comparable(first) == _comparable(title):
+        return f"{first}\n{lead}\n{rest}"
+    return f"{lead}\n{body}"
+
+
+# A line that reads as prose: ends like a sentence and has some length.
+_SENTENCE_END = re.compile(r"[.!?…]['\"’”»)\]]*\s*$")
+_CHROME_MAX_WORDS = 30
+
+
+def _chrome_candidate(line: str) -> bool:
+    """Headings, labels, link lines and list items: short and not a sentence.
+    Table rows (' | '), long lines and lines with a semicolon (clause
+    punctuation: "Additional reporting by X; Editing by Y") are left alone."""
+    words = len(line.split())
+    if not words or words > _CHROME_MAX_WORDS or "|" in line or ";" in line:
+        return False
+    return words < 8 or not _SENTENCE_END.search(line)
+
+
+def _norm_line(line: str) -> str:
+    return " ".join(line.split()).casefold()
+
+
+def _drop_unconfirmed_chrome(body: str, html: str, url: str) -> str:
+    """Drop the non-sentence lines that trafilatura's precision mode leaves out.
+
+    Precision mode prunes link-dense lists and paragraphs, teaser blocks and
+    trailing headings; used alone it also loses article sentences (fundus
+    recall -1 point). So the default extraction is kept and only lines that
+    are not prose (`_chrome_candidate`) must also be in the precision-mode
+    body to stay.
+    """
+    lines = body.split("\n")
+    if not any(_chrome_candidate(line) for line in lines):
+        return body
+    strict = trafilatura.bare_extraction(html, url=url, with_metadata=False, include_comments=False,
+                                         include_tables=True, favor_precision=True)
+    if strict is None or not strict.text:
+        return body
+    confirmed = {_norm_line(line) for line in strict.text.split("\n")}
+    kept = [line for line in lines if not _chrome_candidate(line) or _norm_line(line) in confirmed]
+    return "\n".join(kept) if any(line.strip() for line in kept) else body
+
+
+def _shingle_set(text: str, n: int = 4) -> set[tuple[str, ...]]:
+    tokens = re.findall(r"\w+", text.casefold())
+    return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+
+
+def _longer_structured_body(body: str, article_body: Any) -> str:
+    """The JSON-LD articleBody instead of the extracted body when the extractor
+    stopped early: articleBody holds (nearly) all of the extracted text and
+    is much longer. A teaser articleBody, or one that differs, changes nothing."""
+    if not isinstance(article_body, str) or "</" in article_body:
+        return body
+    ours, theirs = _shingle_set(body), _shingle_set(article_body)
+    if not ours or len(theirs) < 1.3 * len(ours) or len(ours & theirs) < 0.95 * len(ours):
+        return body
+    return article_body.strip()
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.){400,}"')
+_MIN_EMBEDDED_TEXT = 500
+
+
+def _embedded_article_html(root: lxml.html.HtmlElement) -> str | None:
+    """The article as HTML inside the page's hydration data, for client-rendered pages.
+
+    Some sites ship the article only as a JSON string holding its HTML
+    (Next.js/React state in an inline script); the rendered page holds none of
+    it. Used only when the page itself gave no body: the string value, among
+    all inline scripts, with the most paragraph text.
+    """
+    best, best_len = None, 0
+    for script in root.iter("script"):
+        text = script.text or ""
+        if script.get("src") or ("<p" not in text and "\\u003cp" not in text):
+            continue
+        for match in _JSON_STRING.finditer(text):
+            try:
+                value = json.loads(match.group(0))
+            except ValueError:
+                continue
+            if "<p" not in value:
+                continue
+            try:
+                fragment = lxml.html.fragment_fromstring(value, create_parent="div")
+            except (lxml.etree.ParserError, ValueError):
+                continue
+            length = sum(len(p.text_content().strip()) for p in fragment.iter("p"))
+            if length > best_len:
+                best, best_len = value, length
+    return best if best_len >= _MIN_EMBEDDED_TEXT else None
+
+
 def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = None) -> ExtractedArticle:
     """Everything the page says about its article, before normalisation and cleaning."""
     root = parse_html(html, url)
@@ -265,24 +424,37 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
     # DOM-level offer removal, judged by each container's text (see pipelines/offers.py)
     art.removed_blocks = [b.as_dict() for b in drop_offer_containers(root, paywall_selectors)]
 
+    descriptions = [art.description, _meta(root, "og:description"), _meta(root, "description"),
+                    _meta(root, "twitter:description")]
     if selectors and selectors.body:
         art.body = _selector_body(root, selectors.body)
         art.extraction = "selectors"
     if not art.body:
         # trafilatura gets the pruned page as a string: handed the tree itself it
         # loses the text after some inline elements (measured on AP News pages).
-        doc = trafilatura.bare_extraction(
-            lxml.html.tostring(root, encoding="unicode"), url=url, with_metadata=True,
-            include_comments=False, include_tables=True,
-        )
+        page = lxml.html.tostring(root, encoding="unicode")
+        doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False,
+                                          include_tables=True)
         if doc is not None:
             art.body = doc.text or None
             art.extraction = "trafilatura"
+            if art.body:
+                art.body = _drop_unconfirmed_chrome(art.body, page, url)
+                longer = _longer_structured_body(art.body, jsonld.get("articleBody"))
+                if longer is not art.body:
+                    art.body, art.extraction = longer, "jsonld"
+                art.body = _add_lead(art.body, _page_lead(root, descriptions), art.title or doc.title)
             art.title = art.title or _clean(doc.title)
             art.authors = art.authors or _names([a.strip() for a in (doc.author or "").split(";") if a.strip()])
             art.published_at = art.published_at or _clean(doc.date)
             art.language = art.language or _clean(doc.language)
             art.description = art.description or _clean(doc.description)
+    if not art.body and (embedded := _embedded_article_html(root)):
+        doc = trafilatura.bare_extraction(f"<html><body><article>{embedded}</article></body></html>", url=url,
+                                          include_comments=False, include_tables=True)
+        if doc is not None and doc.text:
+            art.body = _add_lead(doc.text, _page_lead(root, descriptions), art.title)
+            art.extraction = "embedded"
     if not art.body and isinstance(jsonld.get("articleBody"), str) and jsonld["articleBody"].strip():
         art.body = jsonld["articleBody"].strip()
         art.extraction = "jsonld"

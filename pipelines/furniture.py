@@ -2,7 +2,8 @@
 
 Photo-credit lines, placeholders for blocked embeds ("enable external
 content in your privacy settings"), the signature lines of embedded social
-posts, and comment-section prompts. Each rule needs a short line without
+posts, comment-section prompts, and inline cross-links to other articles
+("Read more: <headline>"). Each rule needs a short line without
 sentence structure, so a sentence that merely mentions these things stays.
 Pure functions; the offers stage applies them after offer stripping.
 """
@@ -39,6 +40,21 @@ _COMMENTS = re.compile(
     r"lesen sie auch:?|lire aussi:?|leer más:?|leggi anche:?|leia também:?)\s*[:.]?$", re.I)
 
 
+# "Read more: <headline>", "Lea también: <headline>": a cross-link to another
+# article, set inline between paragraphs. The label names it; the rest must
+# read as a headline (no full stop at the end: a speaker's "Lea: ..." line in
+# an interview is a sentence).
+_SEE_ALSO = re.compile(
+    r"^(?:read more|read also|also read|see also|related|more|more on this|recommended|"
+    r"lesen sie auch|lesen sie mehr|lies auch|mehr zum thema|auch interessant|das könnte sie auch interessieren|"
+    r"lire aussi|à lire aussi|a lire aussi|voir aussi|"
+    r"lea también|lee también|lea más|lea|le puede interesar|te puede interesar|puedes ver|vea también|"
+    r"ver también|mira|mire|leggi anche|leia também|veja também|les også|läs också|læs også|lees ook|"
+    r"lue myös|czytaj też|czytaj także|czytaj więcej)"
+    r"(?:\s*[:»|]|\s+[–-])\s*(?P<rest>\S.*)$", re.I)
+_SEE_ALSO_MAX_WORDS = 25
+
+
 def _short(line: str) -> bool:
     return len(line.split()) <= _MAX_WORDS and not line.rstrip().endswith((".", "!", "?", "»", "”", '"'))
 
@@ -50,6 +66,9 @@ def furniture_reason(line: str) -> str | None:
         return None
     if _COMMENTS.match(text):
         return "comments_prompt"
+    if (m := _SEE_ALSO.match(text)) and len(m["rest"].split()) <= _SEE_ALSO_MAX_WORDS \
+            and not m["rest"].rstrip().endswith((".", ":")):
+        return "see_also"
     if _SOCIAL_SIG.match(text) or (_SOCIAL_LINK.search(text) and len(text.split()) <= 3):
         return "social_embed"
     if len(text.split()) <= 25 and _PLACEHOLDER.search(text) and not _quoted(text):

@@ -17,6 +17,11 @@ from pipelines.furniture import furniture_reason, strip_furniture_lines
     ("Join our commenting forum", "comments_prompt"),
     ("Comments", "comments_prompt"),
     ("Lesen Sie auch:", "comments_prompt"),
+    ("Read more: Exact date far right thugs plan to plunge UK into chaos with 39 more protests", "see_also"),
+    ("MORE : The Metro daily cartoon by Guy Venables", "see_also"),
+    ("Lea también: Impiden ingreso a Nicaragua a reportero y camarógrafo estadounidense", "see_also"),
+    ("Czytaj też: Czy grozi nam wojna atomowa?", "see_also"),
+    ("Les også: Selda Ekiz åpner opp om dramatisk fødsel: – Det knekte meg", "see_also"),
 ])
 def test_furniture_lines(line, reason):
     assert furniture_reason(line) == reason
@@ -29,6 +34,9 @@ def test_furniture_lines(line, reason):
     'The minister said the "privacy settings" of the app were confusing for many users.',
     "Reuters reported that the minister resigned after the vote",
     "Comments from the minister were not immediately available, a spokesperson said.",
+    "Lea: Ich habe das Angebot damals sofort angenommen.",  # a speaker in an interview
+    "More: the minister said the figures would be published on Friday, not before.",
+    "MIRA-Award für den besten Kurzfilm",
 ])
 def test_sentences_about_these_things_stay(line):
     assert furniture_reason(line) is None

@@ -232,3 +232,70 @@ def test_outlet_page_extraction(name, expected_path):
         assert isinstance(published, datetime) and published.tzinfo is not None
         local = published.astimezone(ZoneInfo(spec.timezone))
         assert local.date().isoformat() == expected["published_at"]
+
+
+# -- generic extraction rules (crawlers/extract.py) on small synthetic pages ----
+
+from crawlers.extract import _chrome_candidate, extract_article  # noqa: E402
+
+_PARAS = [
+    "The council approved the new budget on Tuesday after a debate that lasted well into the evening hours.",
+    "Members of the opposition said the spending plan did not do enough for the city's ageing schools and roads.",
+    "The mayor defended the plan, saying it balanced the books for the first time in more than a decade.",
+    "A final vote on the tax changes that come with the budget is expected at the next session in two weeks.",
+]
+_LEAD = "The city will spend more on transport and less on administration under a plan approved late on Tuesday."
+
+
+def _page(head: str = "", before: str = "", paragraphs: list[str] = _PARAS, after: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<html><head><title>Budget approved</title>{head}</head><body>{before}"
+            f"<article><h1>Budget approved</h1>{body}</article>{after}</body></html>")
+
+
+def test_xml_declaration_page_is_parsed():
+    art = extract_article('<?xml version="1.0" encoding="utf-8"?>\n' + _page(), "https://example.org/a")
+    assert art.body and _PARAS[0] in art.body
+
+
+def test_shown_standfirst_goes_first():
+    head = f'<meta property="og:description" content="{_LEAD}">'
+    art = extract_article(_page(head, before=f'<div class="intro"><p>{_LEAD}</p></div>'), "https://example.org/a")
+    assert art.body.split("\n")[0] in (_LEAD, "Budget approved")
+    assert _LEAD in art.body and art.body.count(_LEAD) == 1
+
+
+def test_description_shown_only_as_photo_caption_is_not_added():
+    head = f'<meta property="og:description" content="{_LEAD}">'
+    caption = f"<figure><img src='x.jpg'><figcaption>{_LEAD}</figcaption></figure>"
+    art = extract_article(_page(head, before=caption), "https://example.org/a")
+    assert _LEAD not in (art.body or "")
+
+
+def test_hydration_data_fallback_when_the_page_shows_no_text():
+    html_body = "".join(f"<p>{p}</p>" for p in _PARAS * 2)  # at least 500 characters of paragraphs
+    state = json.dumps({"detail": {"contentHtml": html_body}})
+    page = f"<html><head><title>x</title></head><body><div id='app'></div><script>window.q.push({state})</script></body></html>"
+    art = extract_article(page, "https://example.org/a")
+    assert art.extraction == "embedded" and _PARAS[-1] in art.body
+
+
+def test_longer_jsonld_article_body_replaces_a_cut_body():
+    more = [p.replace("budget", "plan").replace("council", "assembly") + " It was the longest session this year."
+            for p in _PARAS]
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Budget approved",
+          "articleBody": "\n".join(_PARAS + more)}
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    art = extract_article(_page(head), "https://example.org/a")
+    assert art.extraction == "jsonld" and more[-1] in art.body
+
+
+@pytest.mark.parametrize("line, candidate", [
+    ("Related stories", True),
+    ("- Six things to know about the budget vote", True),
+    ("The council approved the new budget on Tuesday after a long debate.", False),
+    ("Additional reporting by Jane Doe; Editing by John Roe", False),
+    ("| 65 g | Butter |", False),
+])
+def test_chrome_candidates(line, candidate):
+    assert _chrome_candidate(line) is candidate

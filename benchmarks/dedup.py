@@ -174,7 +174,8 @@ def _random_doc(rng: random.Random, n: int, when: datetime) -> dict:
             "duplicate_of": None, "first_seen": when}
 
 
-def bench_scale(sizes: list[int], queries: int = 300, seed: int = 3, storage: str = ":memory:") -> None:
+def bench_scale(sizes: list[int], queries: int = 300, seed: int = 3, storage: str = ":memory:",
+                cache_size: str = "6G") -> None:
     from pymongo import MongoClient
     from pymongo.errors import PyMongoError
 
@@ -184,9 +185,10 @@ def bench_scale(sizes: list[int], queries: int = 300, seed: int = 3, storage: st
     rng = random.Random(seed)
     port = embedded_db.free_port()
     log_file = Path(tempfile.mkdtemp(prefix="dedup-bench-")) / "secantusd.log"
-    # ":memory:" by default; --storage DIR puts WiredTiger on disk (the in-memory
-    # server refused inserts at ~267k documents on SecantusDB 0.7.0b3)
-    proc = embedded_db.spawn_server(port, storage, log_file, detach=False)
+    # ":memory:" by default; --storage DIR puts WiredTiger on disk. An in-memory
+    # server holds everything in its WiredTiger cache (1G unless told), which ran
+    # full at ~267k of these documents: hence the larger cache.
+    proc = embedded_db.spawn_server(port, storage, log_file, detach=False, cache_size=cache_size)
     uri = f"mongodb://127.0.0.1:{port}/"
     client = None
     try:
@@ -263,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="stored-sketch counts to time (the first is the baseline); add 1000000 for 1M")
     parser.add_argument("--no-scale", action="store_true", help="quality figures only")
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--cache-size", default="6G",
+                        help="server WiredTiger cache (in :memory: mode the data must fit in it)")
     parser.add_argument("--storage", default=":memory:", help="server storage: :memory: or a directory")
     args = parser.parse_args(argv)
 
@@ -273,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     bench_syndication(fundus)
     print(f"quality figures in {time.perf_counter() - t0:.0f}s")
     if not args.no_scale and args.scale:
-        bench_scale(args.scale, queries=args.queries, storage=args.storage)
+        bench_scale(args.scale, queries=args.queries, storage=args.storage,
+                    cache_size=args.cache_size)
     return 0
 
 

@@ -70,4 +70,5 @@ NEWSDESK_STOP_AFTER_KNOWN = 20  # section pagination stops after this many known
 NEWSDESK_RECHECK_FRESH_HOURS = 48
 NEWSDESK_RECHECK_EVERY_HOURS = 3
 NEWSDESK_CPU_WORKERS = None  # worker processes for extraction and dedup keys; None: one per core beyond the first (max 4); 0: inline
+NEWSDESK_MMAP_THRESHOLD = 131072  # bytes; larger allocations bypass the heap (glibc), which keeps RSS flat; 0: libc default
 NEWSDESK_CPU_WORKERS_AFTER = 20  # articles extracted inline before the workers start (small crawls never start them)

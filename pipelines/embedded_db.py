@@ -91,12 +91,18 @@ def wait_for_ping(uri: str, timeout: float = 30.0) -> None:
 
 
 def spawn_server(
-    port: int, storage: str, log_file: Path, host: str = "127.0.0.1", detach: bool = True
+    port: int, storage: str, log_file: Path, host: str = "127.0.0.1", detach: bool = True,
+    cache_size: str | None = None,
 ) -> subprocess.Popen:
-    """Start secantusd-py as its own process (argument list, never a shell string)."""
+    """Start secantusd-py as its own process (argument list, never a shell string).
+
+    `cache_size` ("4G") sets the WiredTiger cache; with `:memory:` storage it is
+    also the ceiling on data plus indexes (the server's default is 1G)."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
     cmd = [find_launcher(), "--host", host, "--port", str(port), "--storage-path", storage,
            "--log-level", "WARNING"]
+    if cache_size:
+        cmd += ["--cache-size", cache_size]
     with open(log_file, "ab") as log:
         return subprocess.Popen(
             cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

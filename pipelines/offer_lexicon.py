@@ -224,3 +224,50 @@ SYNDICATION = [
     r"^\W*(with inputs from|inputs from) (pti|ians|ani|agencies|reuters|ap|afp)\b",
     r"^\(?\s*(ap|afp|reuters|pti|ians|ani|dpa|apa|sda|ansa|efe|bloomberg)\s*\)?\W*$",
 ]
+
+# --------------------------------------------------------------------------
+# Reporting: what makes a sentence that mentions subscriptions journalism.
+# --------------------------------------------------------------------------
+
+# Attribution: the sentence reports what someone said, found or advised
+# (third person, mostly past tense), in all six languages.
+ATTRIBUTION = (
+    r"\b(said|says|told|according to|reported|added|explained|estimated|warned|advised|"
+    r"announced|noted|argued|stated|wrote|claimed|insisted|confirmed|recommended|predicted|"
+    r"sagte|sagten|sagt|erklärte|erklärten|teilte|teilten|berichtete\w*|laut|zufolge|betonte|"
+    r"betonten|warnte|warnten|riet|rieten|empfahl|empfahlen|schätzt\w*|kündigte|"
+    r"selon|d['’]après|a déclaré|ont déclaré|a indiqué|ont indiqué|a expliqué|ont expliqué|"
+    r"affirme|affirment|estime|estiment|a annoncé|a conseillé|ont conseillé|recommandent|"
+    r"a précisé|souligne|dijo|dijeron|según|afirmó|señaló|explicó|aseguró|indicó|informó|"
+    r"aconsejaron|recomendaron|añadió|ha detto|hanno detto|secondo|ha spiegato|ha dichiarato|"
+    r"ha affermato|riferisce|sottolinea|hanno consigliato|disse|disseram|segundo|afirmou|"
+    r"de acordo com|explicou|informou|declarou|recomendaram)\b"
+)
+
+# Addressing the reader: offers speak to "you". German formal "Sie/Ihr" only
+# counts capitalised and not at the start of the line ("sie" is "they").
+SECOND_PERSON = (
+    r"\b(you|your|yours|yourself|you['’](re|ll|ve|d)|dich|dir|dein\w*|euch|eure\w*|"
+    r"vous|votre|vos|tu|toi|ton|tes|tú|tus|te|ti|usted|ustedes|vosotros|"
+    r"tuo|tua|tuoi|voi|vostr[oaie]|você|vocês|voce|teu)\b"
+)
+SECOND_PERSON_FORMAL_DE = r"(?<!^)(?<![.!?:]\s)\b(Sie|Ihnen|Ihr|Ihre[mnrs]?)\b"
+
+# The outlet speaking for itself ("our journalism", "unser Angebot"): the
+# voice of a pitch, not of a report.
+HOUSE_VOICE = (
+    r"\b(we|our|ours|wir|uns|unser\w*|nous|notre|nos|nosotros|nuestr[oa]s?|noi|nostr[oaie]|"
+    r"nós|noss[oa]s?)\b"
+)
+
+# A call to action opens with a verb addressed to the reader (or "now/here").
+CTA_START = (
+    r"^\W*(get|download|subscribe|join|read|try|sign|start|discover|enjoy|support|become|"
+    r"unlock|follow|listen|watch|install|claim|save|grab|don['’]t|find|learn|click|tap|"
+    r"register|give|donate|jetzt|hier|lesen|lies|testen|sichern|holen|entdecken|laden|"
+    r"abonnieren|registrieren|folgen|hören|erleben|genießen|unterstützen|profitieren|"
+    r"découvrez|profitez|lisez|téléchargez|abonnez|inscrivez|rejoignez|suivez|essayez|"
+    r"soutenez|recevez|retrouvez|descubre|disfruta|lee|descarga|suscr[ií]bete|únete|sigue|"
+    r"prueba|apoya|recibe|scopri|leggi|scarica|abbonati|iscriviti|segui|prova|sostieni|"
+    r"ricevi|descubra|aproveite|leia|baixe|assine|siga|experimente|apoie|receba)\b"
+)

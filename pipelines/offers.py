@@ -83,6 +83,14 @@ _PLAN_CELL_RE = re.compile(
     rf"^\W*(?:{_PRICE}|\d+\s*(?:{lex.PERIOD_WORDS}))\W*$|^\W*(?:{_PRICE}\s*)+\W*$", re.I
 )
 _SYNDICATION_RE = [re.compile(p, re.I) for p in lex.SYNDICATION]
+_ATTRIBUTION_RE = re.compile(lex.ATTRIBUTION, re.I)
+_SECOND_PERSON_RE = re.compile(lex.SECOND_PERSON, re.I)
+_SECOND_PERSON_DE_RE = re.compile(lex.SECOND_PERSON_FORMAL_DE)
+_HOUSE_VOICE_RE = re.compile(lex.HOUSE_VOICE, re.I)
+_CTA_START_RE = re.compile(lex.CTA_START, re.I)
+# A declarative sentence this long that neither addresses the reader nor
+# speaks for the outlet is a report, attributed or not.
+_REPORT_MIN_WORDS = 20
 
 
 @lru_cache(maxsize=16)
@@ -124,11 +132,28 @@ def _is_sentence(line: str, n_words: int) -> bool:
     return n_words >= 6 and bool(_TERMINAL.search(line))
 
 
+def _reads_as_reporting(s: str, n_words: int) -> bool:
+    """A sentence that reports rather than pitches: it neither addresses the
+    reader ("you", "Sie", "vous") nor speaks for the outlet ("our", "unser"),
+    does not open with a call to action, and is attributed ("analysts said",
+    "selon", "laut") or long. Such a line is prose whatever words it uses, so
+    offer lines around it cannot sweep it into their block.
+    """
+    if "!" in s or _CTA_START_RE.search(s):
+        return False
+    if _SECOND_PERSON_RE.search(s) or _SECOND_PERSON_DE_RE.search(s) or _HOUSE_VOICE_RE.search(s):
+        return False
+    return n_words >= _REPORT_MIN_WORDS or (n_words >= 8 and bool(_ATTRIBUTION_RE.search(s)))
+
+
 def classify_line(line: str, language: str | None = None) -> tuple[str, str | None]:
     """(kind, reason) of one line: kind is STRONG, WEAK, SHORT or TEXT.
 
     Why the guards: a long sentence, or one quoting someone, is journalism even
     when it mentions subscribing; only the meter/wall wording survives length.
+    A sentence with offer vocabulary that reads as reporting (see
+    :func:`_reads_as_reporting`) is TEXT, so it breaks runs of offer lines
+    instead of joining them.
     """
     s = line.strip()
     n = _words(s)
@@ -153,7 +178,11 @@ def classify_line(line: str, language: str | None = None) -> tuple[str, str | No
     if n <= 80 and not quoted:
         for reason, pat in weak:
             if pat.search(s):
-                return (WEAK if n <= 25 and not sentence else WEAK_PROSE), reason
+                if n <= 25 and not sentence:
+                    return WEAK, reason
+                if sentence and _reads_as_reporting(s, n):
+                    return TEXT, None
+                return WEAK_PROSE, reason
     if not sentence and n <= 25:
         return SHORT, None
     return TEXT, None

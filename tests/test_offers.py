@@ -230,6 +230,72 @@ def test_prose_about_subscriptions_next_to_offer_stays():
     assert result.body == ARTICLE + "\n" + prose
 
 
+# Reporting about subscriptions at the end of a story, followed by an app plug:
+# the plug's run must not absorb the reporting paragraphs before it.
+REPORTING_BEFORE_APP_PLUG = [
+    (
+        "Story 3",
+        [
+            "Analysts said subscribers had so far accepted the increases, but that cancellations tend to "
+            "rise in the months after a price change.",
+            "Consumer groups advised households to review which subscriptions they actually use and to "
+            "look for annual plans that cost less per month.",
+        ],
+        "Get the Gazette app for breaking news alerts on your phone",
+    ),
+    (
+        "Bericht 3",
+        [
+            "Branchenkenner sagten, die Abonnenten hätten die Preiserhöhungen bisher hingenommen, "
+            "Kündigungen nähmen aber in den Monaten nach einer Preisänderung zu.",
+            "Die Verbraucherzentrale riet den Haushalten, ihre Abos zu prüfen und auf Jahrestarife zu "
+            "achten, die pro Monat weniger kosten.",
+        ],
+        "Laden Sie die App der Zeitung für Eilmeldungen auf Ihr Handy",
+    ),
+    (
+        "Article 3",
+        [
+            "Selon les analystes, les abonnés ont jusqu'ici accepté les hausses, mais les résiliations "
+            "augmentent dans les mois qui suivent un changement de prix.",
+            "Les associations de consommateurs ont conseillé aux abonnés de faire le point sur les services "
+            "qu'ils utilisent vraiment et de privilégier les formules annuelles, moins chères par mois.",
+        ],
+        "Téléchargez l'application du Journal pour les alertes info",
+    ),
+    (
+        "Streaming",
+        [
+            "Subscriptions to streaming services rose 12 percent last year, while the number of households "
+            "cancelling at least one plan within a month doubled.",
+            "The premium tier now accounts for a third of new subscribers, the survey found.",
+        ],
+        "Download the app for push alerts",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "heading, reporting, plug", REPORTING_BEFORE_APP_PLUG, ids=[case[0] for case in REPORTING_BEFORE_APP_PLUG]
+)
+def test_reporting_about_subscriptions_before_app_plug_stays(heading, reporting, plug):
+    text = "\n".join([heading, *reporting, plug]) + "\n"
+    for language in (None, "en", "de", "fr"):
+        result = strip_offers(text, language=language)
+        for paragraph in reporting:
+            assert paragraph in result.body.splitlines(), (language, paragraph)
+            assert paragraph not in _removed_text(result)
+        assert result.body.startswith(heading + "\n" + "\n".join(reporting))
+        assert result.hit_wall is False
+
+
+def test_reporting_between_offer_lines_stays_and_offer_lines_go():
+    reporting = REPORTING_BEFORE_APP_PLUG[0][1][0]
+    result = strip_offers(ARTICLE + "\nSubscribe now\n" + reporting + "\nAlready a subscriber? Log in")
+    assert result.body == ARTICLE + "\n" + reporting
+    assert _removed_text(result).splitlines() == ["Subscribe now", "Already a subscriber? Log in"]
+
+
 # --------------------------------------------------------------------------
 # DOM level
 # --------------------------------------------------------------------------

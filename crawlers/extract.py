@@ -235,8 +235,28 @@ _NO_TEXT = {"script", "style", "noscript", "template"}
 _NOT_LEAD = {"figure", "figcaption", "a", "button"}
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _comparable(text: str | None) -> str:
-    return " ".join(re.findall(r"\w+", (text or "").casefold()))
+    return " ".join(_WORD.findall((text or "").casefold()))
+
+
+def _holding(parent: lxml.html.HtmlElement, key: str):
+    """(element, comparable text) of the elements under `parent` whose text holds `key`,
+    in document order. A subtree whose root lacks it is skipped whole: its parts lack
+    it too, which keeps this linear in the depth rather than quadratic in the page."""
+    probe = max(key.split(), key=len)  # a substring test on the raw text rules most out cheaply
+    for child in parent:
+        if not isinstance(child.tag, str):
+            continue
+        raw = child.text_content().casefold()
+        if probe not in raw:
+            continue
+        text = _comparable(raw)
+        if key in text:
+            yield child, text
+            yield from _holding(child, key)
 
 
 def _visible_lead(root: lxml.html.HtmlElement, description: str | None) -> str | None:
@@ -255,13 +275,12 @@ def _visible_lead(root: lxml.html.HtmlElement, description: str | None) -> str |
     if body is None:
         return None
     best = None
-    for el in body.iter():
-        if not isinstance(el.tag, str) or el.tag in _NO_TEXT:
+    for el, text in _holding(body, key):
+        if el.tag in _NO_TEXT:
             continue
         if best is not None and best not in el.iterancestors():
             break  # past the first element holding it: keep its smallest part
-        text = _comparable(el.text_content())
-        if key in text and len(text) <= 2 * len(wanted) + 40:
+        if len(text) <= 2 * len(wanted) + 40:
             best = el
     if best is None or any(e.tag in _NOT_LEAD for e in (best, *best.iterancestors())):
         return None

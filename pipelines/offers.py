@@ -363,7 +363,8 @@ _MARKER_RE = re.compile(
     r"registration|meter|subscri|\babo\b|abo-|abonn|offer|newsletter|signup|sign-up|optin|"
     r"opt-in|promo|membership|donat|support-us|premium|upsell|conversion|login-wall|"
     r"piano-|inline-cta|\bcta\b",
-    re.I,
+    # Matched against casefolded text: a lowercase pattern without IGNORECASE is
+    # several times faster, and it runs on every element of every page.
 )
 # Vendors whose boxes are offers whatever they hold (possibly empty shells).
 _VENDOR_RE = re.compile(r"piano|tinypass|\btp-(modal|container|backdrop)|poool|pelcro|laterpay|zephr", re.I)
@@ -473,7 +474,8 @@ def drop_offer_containers(root, paywall_selectors: Iterable[str] = ()) -> list[R
                 continue
             if el.tag in ("html", "body", "head", "script", "style", "meta", "link"):
                 continue
-            if _MARKER_RE.search(_marker_text(el)) or (el.tag == "form" and _has_email_input(el)):
+            if (el.attrib and _MARKER_RE.search(_marker_text(el).casefold())) or (
+                    el.tag == "form" and _has_email_input(el)):
                 candidates.append(el)
         gone: set = set()
         for el in candidates:

@@ -13,7 +13,13 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from pipelines.boilerplate import OutletLines, article_line_keys, forget_singletons, strip_furniture
+from pipelines.boilerplate import (
+    OutletLines,
+    article_line_keys,
+    forget_singletons,
+    strip_furniture,
+    worth_saving,
+)
 from pipelines.boilerplate_store import load_outlet_lines, save_learned
 from pipelines.context import cpu_pool, crawl_context
 from pipelines.dedup_store import any_matches, dedup_fields, find_duplicate
@@ -107,8 +113,8 @@ class BoilerplatePipeline(_Stage):
         await maybe_deferred_to_future(crawl_context(self.crawler).lane.run(lambda: None))
         if self.learned_articles:
             try:
-                save_learned(crawl_context(self.crawler).db, self.crawler.spider.name, self.learned,
-                             self.learned_articles)
+                save_learned(crawl_context(self.crawler).db, self.crawler.spider.name,
+                             worth_saving(self.learned, self.learned_articles), self.learned_articles)
             except Exception as exc:
                 self.crawler.spider.logger.warning("could not save outlet line counts: %s", type(exc).__name__)
         self.pending_keys.clear()

@@ -50,3 +50,12 @@ def test_counts_round_trip_through_the_database(mongo_db):
     assert known.articles == 7
     assert known.counts == {line_key(FURNITURE): 7}  # unique lines (count 1) are not loaded
     assert load_outlet_lines(mongo_db, "other").articles == 0
+
+
+def test_big_runs_save_only_lines_seen_more_than_once():
+    from pipelines.boilerplate import SAVE_SINGLETONS_BELOW, worth_saving
+
+    learned = {"furniture": 12, "paragraph-a": 1, "paragraph-b": 1, "pair": 2}
+    assert worth_saving(learned, 40) == {"furniture": 12, "pair": 2}
+    # an incremental run with a couple of new articles keeps everything: counts add up across runs
+    assert worth_saving(learned, SAVE_SINGLETONS_BELOW - 1) == learned

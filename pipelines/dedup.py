@@ -350,7 +350,7 @@ def _minhash_np(xs: set[int]) -> tuple[int, ...]:
     lo = _A_LO * x_lo                      # < 2**62
     # mid * 2**31 = (mid >> 30) * 2**61 + (mid & (2**30-1)) * 2**31 = (mid >> 30) + (...) << 31 (mod p)
     mid_part = (mid >> _np.uint64(30)) + ((mid & _np.uint64((1 << 30) - 1)) << _np.uint64(31))  # < 2**62
-    acc = _mod61(_mod61(hi * _np.uint64(2) + mid_part) + lo)   # each sum < 2**63
+    acc = _mod61(hi * _np.uint64(2) + mid_part + lo)   # < 2**61 + 2**61 + 2**32 + 2**62 < 2**64
     return tuple(int(m) for m in _mod61(acc + _B).min(axis=1))
 
 

@@ -229,3 +229,18 @@ def test_glued_consent_banner_is_left_out():
     # the consent sentence and the one glued to it without a space are both gone
     assert "Akzeptieren" not in kept
     assert "Datenschutz" not in kept
+
+
+def test_numpy_minhash_equals_the_exact_python_formula():
+    """The vectorised minima are exact modulo 2**61-1, edge values included."""
+    import random
+
+    from pipelines import dedup
+
+    if dedup._np is None:
+        raise AssertionError("numpy is a declared dependency of the dedup stage")
+    p = dedup._MERSENNE
+    rng = random.Random(5)
+    xs = {0, 1, p - 1, p - 2, (1 << 31) - 1, 1 << 31, (1 << 60) + 12345, *(rng.randrange(p) for _ in range(500))}
+    expected = tuple(min((a * x + b) % p for x in xs) for a, b in dedup._PERMS)
+    assert dedup._minhash_np(xs) == expected

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+import jstyleson
 import lxml.etree
 import lxml.html
 import trafilatura
-from extruct.jsonld import JsonLdExtractor
 
 from crawlers.outlets import OutletSpec
 from pipelines.offers import drop_offer_containers, is_paywall_pointer
@@ -167,9 +167,27 @@ def _types(obj: dict) -> set[str]:
     return {str(v).lower() for v in values}
 
 
+_JSONLD_SCRIPTS = lxml.etree.XPath('descendant-or-self::script[@type="application/ld+json"]')
+_LEADING_COMMENT = re.compile(r"^\s*(//.*|<!--.*-->)")
+
+
+def _jsonld_script_items(script: str) -> list:
+    # extruct's JSON-LD reading, kept to its two steps: strict=False JSON, then
+    # jstyleson (comments, trailing commas) after dropping a leading HTML/JS comment.
+    # extruct itself is not imported: its package pulls rdflib, html5lib and mf2py
+    # for syntaxes never read here (~30 MB and 0.4 s in every crawl and worker process).
+    try:
+        data = json.loads(script, strict=False)
+    except ValueError:
+        data = jstyleson.loads(_LEADING_COMMENT.sub("", script), strict=False)
+    return data if isinstance(data, list) else [data] if isinstance(data, dict) else []
+
+
 def jsonld_objects(root: lxml.html.HtmlElement, url: str) -> list[dict]:
     try:
-        return _flatten_jsonld(JsonLdExtractor().extract_items(root, base_url=url))
+        items = [item for node in _JSONLD_SCRIPTS(root)
+                 for item in _jsonld_script_items(node.xpath("string()")) if item]
+        return _flatten_jsonld(items)
     except (ValueError, TypeError, json.JSONDecodeError):
         return []  # broken JSON-LD is common; the other sources still apply
 

@@ -234,9 +234,9 @@ def _worker_init(mmap_threshold: int) -> None:
 
 
 def _worker_ready() -> bool:
-    """Warm-up task: a worker has imported the extraction and dedup code."""
+    """Warm-up task: a worker has imported the extraction code (dedup keys, which only
+    several workers share, import theirs on first use)."""
     import crawlers.extract  # noqa: F401
-    import pipelines.dedup_store  # noqa: F401
 
     return True
 

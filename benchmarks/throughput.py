@@ -296,7 +296,7 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_
     print(f"ratio C/L: {c / limit:.2f}")
 
 
-def memory_curve(sizes: list[int]) -> None:
+def memory_curve(sizes: list[int], extra: dict | None = None) -> None:
     """Peak RSS of the crawl process at several sizes (one crawl each, fresh database)."""
     rows = []
     for n in sizes:
@@ -305,7 +305,7 @@ def memory_curve(sizes: list[int]) -> None:
             site = build_site(tmp / "site", n)
             with SiteServer(site.root) as server, DatabaseServer(tmp) as db:
                 outlet_file = write_outlet(tmp / "outlets", site, server.base_url)
-                res = run_crawl(server.base_url, outlet_file.parent, db.uri, "mem", tmp / "home")
+                res = run_crawl(server.base_url, outlet_file.parent, db.uri, "mem", tmp / "home", extra=extra)
         samples = res["rss_samples"]
         rows.append((n, res))
         quarters = [max((s[2] for s in samples if q * samples[-1][0] / 4 <= s[0] <= (q + 1) * samples[-1][0] / 4),
@@ -326,6 +326,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="peak RSS of C at these sizes (default 1000,5000,10000)")
     parser.add_argument("--one-core", action="store_true",
                         help="also C1: the crawl with NEWSDESK_CPU_WORKERS=0 (everything on one core)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Scrapy setting for the memory-curve crawls (repeatable)")
     parser.add_argument("--keep", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--_fetch-only", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -334,7 +336,8 @@ def main(argv: list[str] | None = None) -> None:
         fetch_only_child(json.loads(Path(urls_file).read_text()), Path(out))
         return
     if args.memory_curve:
-        memory_curve([int(x) for x in args.memory_curve.split(",")])
+        memory_curve([int(x) for x in args.memory_curve.split(",")],
+                     extra=dict(item.split("=", 1) for item in args.set))
         return
     throughput(args.pages, args.repeat, args.profile, args.keep, args.one_core)
 

@@ -12,6 +12,7 @@ from collections import Counter
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer
 
 from pipelines.boilerplate import (
     OutletLines,
@@ -143,8 +144,6 @@ class DedupPipeline(_Stage):
         self.policy = crawler.settings.get("NEWSDESK_DUPLICATE_POLICY", "link")
 
     async def process_item(self, item, spider=None):
-        from twisted.internet import defer
-
         ctx = crawl_context(self.crawler)
         pool = cpu_pool(self.crawler)
         # The keys (~5 ms) go to the workers only when there are several: with one,

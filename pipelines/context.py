@@ -14,8 +14,10 @@ from collections import Counter
 from pathlib import Path
 
 from pymongo.errors import ConnectionFailure, PyMongoError
+from twisted.internet import defer  # Deferreds only; the reactor is imported where it runs
 
 from pipelines import embedded_db
+from pipelines.dedup_store import any_matches
 from pipelines.mongo import MongoTarget, connect, ensure_schema, redact_text, resolve_target
 from pipelines.runs import replay_runs
 from pipelines.store import replay_spool, spool_write, write_batch
@@ -102,10 +104,6 @@ class ArticleWriter:
     def begin_deciding(self, item: dict, fields: dict):
         """Register `item` as looked up; returns the Deferreds of earlier undecided items
         that `fields` matches (wait for those before looking up)."""
-        from twisted.internet import defer
-
-        from pipelines.dedup_store import any_matches
-
         earlier = [done for other, done in self.deciding.values() if any_matches(fields, [other])]
         self.deciding[id(item)] = (fields, defer.Deferred())
         return earlier
@@ -274,8 +272,6 @@ class CpuPool:
         warmups[-1].add_done_callback(lambda f: setattr(self, "ready", f.exception() is None))
 
     def _inline(self, fn, *args):
-        from twisted.internet import defer
-
         return defer.maybeDeferred(fn, *args)
 
     def _broken(self, exc) -> None:
@@ -295,7 +291,7 @@ class CpuPool:
             return self._inline(fn, *args)
         from concurrent.futures.process import BrokenProcessPool
 
-        from twisted.internet import defer, reactor
+        from twisted.internet import reactor
         from twisted.python.failure import Failure
 
         try:

@@ -33,3 +33,36 @@ def write_outlet(directory: Path, base_url: str, name: str = "fixture", extra: s
     path = directory / f"{name}.toml"
     path.write_text(text)
     return path
+
+
+def fixture_paragraphs(min_chars: int = 100) -> list[str]:
+    """The fixture site's article paragraphs long enough to be prose (not captions or bylines)."""
+    import lxml.html
+
+    from tests.fixture_server import SITE
+
+    return [p.text_content() for page in sorted(SITE.rglob("20*/**/*.html"))
+            for p in lxml.html.parse(str(page)).getroot().cssselect(".article-body p")
+            if len(p.text_content()) >= min_chars]
+
+
+def write_news_site(root: Path, articles: list[tuple[str, str, str, list[str]]]) -> None:
+    """Article pages (path under news/2026/, <title>, <h1>, paragraphs) and a /news/ index linking them."""
+    links = []
+    for path, title, heading, paragraphs in articles:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        (root / path).write_text(f"<html><head><title>{title}</title></head><body><article><h1>{heading}</h1>"
+                                 f"{body}</article></body></html>")
+        links.append(f'<a href="/{path}">{title}</a>')
+    (root / "news").mkdir(parents=True, exist_ok=True)
+    (root / "news" / "index.html").write_text(f"<html><body>{' '.join(links)}</body></html>")
+
+
+def write_news_outlet(directory: Path, name: str, base_url: str) -> Path:
+    """An outlet whose one section is /news/ of `base_url` (the layout of `write_news_site`)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}.toml"
+    path.write_text(f'name = "{name}"\ndomains = ["127.0.0.1"]\nsections = ["{base_url}/news/"]\n'
+                    "article_pattern = '/news/2026/'\nallow_private_network = true\n")
+    return path

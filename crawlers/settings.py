@@ -31,6 +31,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.PrivateNetworkGuard": 50,
     # process_response runs before RedirectMiddleware (600) sees the response
     "crawlers.middlewares.RedirectLoopGuard": 650,
+    # closest to the downloader: a permit per request in flight, given back before Retry/Redirect
+    "crawlers.domain_cap.DomainConcurrencyCap": 990,
 }
 SPIDER_MIDDLEWARES = {
     "crawlers.middlewares.KnownArticleFilter": 950,
@@ -39,6 +41,8 @@ EXTENSIONS = {
     "crawlers.extensions.OutletLease": 100,
     "crawlers.extensions.RunRecorder": 110,
     "crawlers.extensions.Progress": 120,
+    # after AutoThrottle (EXTENSIONS_BASE, 0): its delay floor is re-applied after each adjustment
+    "crawlers.crawl_delay.RobotsCrawlDelay": 500,
     "scrapy.extensions.logstats.LogStats": None,  # replaced by Progress
 }
 # The order of ../docs/architecture.md: normalize, strip offers, validate, dedup, store.
@@ -71,4 +75,6 @@ NEWSDESK_RECHECK_FRESH_HOURS = 48
 NEWSDESK_RECHECK_EVERY_HOURS = 3
 NEWSDESK_CPU_WORKERS = None  # worker processes for extraction and dedup keys; None: one per core beyond the first (max 4); 0: inline
 NEWSDESK_MMAP_THRESHOLD = 131072  # bytes; larger allocations bypass the heap (glibc), which keeps RSS flat; 0: libc default
+NEWSDESK_OBEY_CRAWL_DELAY = True  # robots.txt Crawl-delay as a per-domain delay floor (crawlers/crawl_delay.py)
+NEWSDESK_CRAWL_DELAY_MAX = 60.0  # seconds; a longer Crawl-delay is capped (and logged)
 NEWSDESK_CPU_WORKERS_AFTER = 20  # articles extracted inline before the workers start (small crawls never start them)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from scrapy.exceptions import IgnoreRequest
 
+from crawlers.blocks import is_block_page
+
 KIND_BY_EXCEPTION = {
     "DownloadTimeoutError": "timeout",
     "TimeoutError": "timeout",
@@ -26,9 +28,11 @@ KIND_BY_EXCEPTION = {
 
 
 def failure_kind(exc: BaseException) -> str:
-    """`http_404`, `timeout`, `too_large`, `redirect_loop`, `robots_txt`, ... for one failed request."""
+    """`http_404`, `blocked`, `timeout`, `too_large`, `redirect_loop`, `robots_txt`, ... for one failed request."""
     response = getattr(exc, "response", None)
     if response is not None and getattr(response, "status", None):
+        if is_block_page(response.status, response.body, response.headers):
+            return "blocked"  # a challenge or denial page: the outlet refuses us, not an error of its own
         return f"http_{response.status}"
     message = str(exc).lower()
     if isinstance(exc, IgnoreRequest):

@@ -30,6 +30,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.PrivateNetworkGuard": 50,
     # process_response runs before RedirectMiddleware (600) sees the response
+    # between RetryMiddleware (550) and the downloader: block pages are not retried, Retry-After holds the domain
+    "crawlers.blocks.BlockHandling": 560,
     "crawlers.middlewares.RedirectLoopGuard": 650,
     # closest to the downloader: a permit per request in flight, given back before Retry/Redirect
     "crawlers.domain_cap.DomainConcurrencyCap": 990,
@@ -77,4 +79,5 @@ NEWSDESK_CPU_WORKERS = None  # worker processes for extraction and dedup keys; N
 NEWSDESK_MMAP_THRESHOLD = 131072  # bytes; larger allocations bypass the heap (glibc), which keeps RSS flat; 0: libc default
 NEWSDESK_OBEY_CRAWL_DELAY = True  # robots.txt Crawl-delay as a per-domain delay floor (crawlers/crawl_delay.py)
 NEWSDESK_CRAWL_DELAY_MAX = 60.0  # seconds; a longer Crawl-delay is capped (and logged)
+NEWSDESK_RETRY_AFTER_MAX = 120.0  # seconds; a 429/503 asking for longer is not waited for (crawlers/blocks.py)
 NEWSDESK_CPU_WORKERS_AFTER = 20  # articles extracted inline before the workers start (small crawls never start them)

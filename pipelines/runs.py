@@ -105,13 +105,30 @@ def summarize_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
         "spooled": int(stats.get(f"{STATS_PREFIX}spooled", 0)),
         "errors": errors,
         "attempts": attempts,
+        "blocked": {"articles": int(stats.get(f"{STATS_PREFIX}articles_blocked", 0)),
+                    "article_fetches": int(stats.get(f"{STATS_PREFIX}article_fetches", 0)),
+                    "pages": int(stats.get(f"{STATS_PREFIX}bad_page/blocked", 0)),
+                    # responses other than robots.txt: what a block could have hit
+                    "page_fetches": int(stats.get("response_received_count", 0))
+                    - int(stats.get("robotstxt/response_count", 0))},
         "finish_reason": stats.get("finish_reason"),
     }
+
+
+def is_blocked_run(blocked: Mapping[str, int]) -> bool:
+    """Most article fetches met a block page; with no article fetched, most pages did."""
+    fetches, articles = int(blocked.get("article_fetches", 0)), int(blocked.get("articles", 0))
+    if fetches:
+        return articles * 2 > fetches
+    pages = int(blocked.get("pages", 0))
+    return pages > 0 and pages * 2 > int(blocked.get("page_fetches", 0))
 
 
 def run_status(summary: Mapping[str, Any]) -> str:
     if summary.get("finish_reason") == "lease_held":
         return "refused"
+    if is_blocked_run(summary.get("blocked") or {}):
+        return "blocked"
     if summary.get("spooled"):
         return "degraded"
     if summary.get("finish_reason") not in (None, "finished"):

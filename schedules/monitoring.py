@@ -65,6 +65,20 @@ def check_zero_new(run: Mapping, previous: Sequence[Mapping], in_a_row: int) -> 
                  "(layout change, block or an idle outlet?)", run.get("section"))
 
 
+def check_blocked(run: Mapping) -> Alert | None:
+    """The outlet answered most fetches with challenge or denial pages (not a layout change, not idle)."""
+    if run.get("status") != "blocked":
+        return None
+    blocked = run.get("blocked") or {}
+    if blocked.get("article_fetches"):
+        what = f"{blocked.get('articles', 0)} of {blocked['article_fetches']} article fetches"
+    else:
+        what = f"{blocked.get('pages', 0)} of {blocked.get('page_fetches', 0)} pages"
+    return Alert("blocked", run["outlet"],
+                 f"{run['outlet']}: blocked: {what} got challenge or denial pages "
+                 "(slow down, check robots.txt, or render = \"browser\")", run.get("section"))
+
+
 def check_coverage(outlet: str, total: int, with_value: int, *, field: str = "published_at",
                    minimum: float = 0.8, min_sample: int = 5) -> Alert | None:
     """A field missing in too many of the articles this run touched."""
@@ -102,9 +116,13 @@ def evaluate(run: Mapping, previous: Sequence[Mapping], options: Any,
              coverage: tuple[int, int] | None = None) -> dict:
     """All checks for one finished run; `previous` newest first, same job. Returns what is stored."""
     previous = _crawls(previous)
+    blocked = check_blocked(run)
     alerts = [
+        blocked,
         check_zero_new(run, previous, options.zero_new_runs),
-        check_errors(run, previous, threshold=options.error_rate_alert, failed_in_a_row=options.failed_runs),
+        # a blocked run's errors are the block itself: one alert, not two
+        None if blocked else check_errors(run, previous, threshold=options.error_rate_alert,
+                                          failed_in_a_row=options.failed_runs),
     ]
     result: dict[str, Any] = {"error_rate": round(error_rate(run), 4)}
     if coverage is not None:

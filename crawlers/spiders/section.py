@@ -73,6 +73,10 @@ class SectionSpider(scrapy.Spider):
         request = failure.request if hasattr(failure, "request") else None
         url = request.url if request is not None else "?"
         self.crawler.stats.inc_value(f"{STATS}bad_page/{kind}")
+        if request is not None and request.meta.get("article"):
+            self.crawler.stats.inc_value(f"{STATS}article_fetches")
+            if kind == "blocked":
+                self.crawler.stats.inc_value(f"{STATS}articles_blocked")
         self.logger.warning("bad page %s: %s: %s", url, kind, str(failure.value)[:200])
 
     def article_request(self, url: str, section: str | None) -> scrapy.Request | None:
@@ -134,6 +138,7 @@ class SectionSpider(scrapy.Spider):
                 yield request
 
     async def parse_article(self, response: Response):
+        self.crawler.stats.inc_value(f"{STATS}article_fetches")
         html = self.html_of(response)
         if html is None:
             return

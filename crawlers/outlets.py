@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -90,6 +91,10 @@ class OutletSpec(BaseModel):
     selectors: Selectors = Field(default_factory=Selectors)
     politeness: Politeness = Field(default_factory=Politeness)
     allow_private_network: bool = False  # loopback/private/link-local targets are refused without it
+    # JavaScript-rendered outlets: "browser" fetches pages through headless Chromium (crawlers/rendering.py)
+    render: Literal["http", "browser"] = "http"
+    render_pages: Literal["all", "articles"] = "all"  # which pages go through the browser
+    render_wait_for: str | None = None  # CSS selector to wait for; default: network idle after load
     source_file: str | None = Field(None, exclude=True)
 
     @field_validator("name")

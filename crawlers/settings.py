@@ -27,11 +27,15 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
+# Browser settings for outlets with render = "browser" (crawlers/rendering.py)
+ADDONS = {"crawlers.rendering.BrowserRendering": 0}
+
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.PrivateNetworkGuard": 50,
     # process_response runs before RedirectMiddleware (600) sees the response
     # between RetryMiddleware (550) and the downloader: block pages are not retried, Retry-After holds the domain
     "crawlers.blocks.BlockHandling": 560,
+    "crawlers.rendering.BrowserRequests": 580,
     "crawlers.middlewares.RedirectLoopGuard": 650,
     # closest to the downloader: a permit per request in flight, given back before Retry/Redirect
     "crawlers.domain_cap.DomainConcurrencyCap": 990,
@@ -80,4 +84,7 @@ NEWSDESK_MMAP_THRESHOLD = 131072  # bytes; larger allocations bypass the heap (g
 NEWSDESK_OBEY_CRAWL_DELAY = True  # robots.txt Crawl-delay as a per-domain delay floor (crawlers/crawl_delay.py)
 NEWSDESK_CRAWL_DELAY_MAX = 60.0  # seconds; a longer Crawl-delay is capped (and logged)
 NEWSDESK_RETRY_AFTER_MAX = 120.0  # seconds; a 429/503 asking for longer is not waited for (crawlers/blocks.py)
+NEWSDESK_BROWSER_PATH = os.environ.get("NEWSDESK_BROWSER_PATH", "/usr/bin/chromium")  # Debian's chromium; never downloaded
+NEWSDESK_BROWSER_TIMEOUT = 30.0  # seconds for one page to load in the browser
+NEWSDESK_BROWSER_MAX_PAGES = 4  # browser pages open at once
 NEWSDESK_CPU_WORKERS_AFTER = 20  # articles extracted inline before the workers start (small crawls never start them)

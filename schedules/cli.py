@@ -119,6 +119,10 @@ def cmd_crawl(args) -> int:
                 raise CLIError(f"-s {pair!r}: expected NAME=VALUE")
             settings.set(key, value, priority="cmdline")
         validate_settings(settings, "-s/crawlers/settings.py")
+        from crawlers.rendering import missing_browser
+
+        if message := missing_browser(outlets[args.outlet], settings.get("NEWSDESK_BROWSER_PATH")):
+            raise CLIError(message)
         summary = run_crawl_in_process(args.outlet, settings)
     finally:
         try:

@@ -1,0 +1,113 @@
+"""JavaScript-rendered outlets through real Chromium (Debian's, via scrapy-playwright)."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from crawlers.outlets import OutletConfigError, parse_outlet
+from crawlers.rendering import (
+    CHROMIUM_FLAGS,
+    missing_browser,
+    page_meta,
+    renders,
+    skip_heavy_resource,
+)
+from tests.outlet_site import OutletSite, outlet_file, prose, script_rendered_page
+from tests.sitefixtures import newsdesk_env, run_newsdesk
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def outlet(**keys):
+    return parse_outlet({"name": "js", "domains": ["example.com"], "sections": ["https://example.com/news/"],
+                         "article_pattern": "/news/2026/", **keys}, "js.toml")
+
+
+def test_which_pages_go_through_the_browser():
+    article, section, feed = {"article": True}, {"section": "s", "page_no": 1}, {"section": "s"}
+    everything = outlet(render="browser")
+    assert renders(everything, article) and renders(everything, section) and not renders(everything, feed)
+    articles_only = outlet(render="browser", render_pages="articles")
+    assert renders(articles_only, article) and not renders(articles_only, section)
+    assert not renders(outlet(), article)
+    assert not renders(everything, {})  # robots.txt and other framework requests
+
+
+def test_render_keys_are_validated_with_one_line():
+    with pytest.raises(OutletConfigError, match=r"^js.toml: render: "):
+        outlet(render="chrome")
+    with pytest.raises(OutletConfigError, match=r"^js.toml: render_pages: "):
+        outlet(render="browser", render_pages="sections")
+
+
+def test_missing_browser_names_the_outlet_and_the_browser(tmp_path):
+    assert missing_browser(outlet(), "/nonexistent/chromium") is None  # plain outlets need none
+    message = missing_browser(outlet(render="browser"), str(tmp_path / "chromium"))
+    assert message.startswith("outlet js: ") and str(tmp_path / "chromium") in message and "\n" not in message
+
+
+def test_waiting_and_skipped_resources():
+    assert page_meta(outlet(render="browser"), 1000)["playwright_page_goto_kwargs"] == {"wait_until": "networkidle"}
+    waiting = page_meta(outlet(render="browser", render_wait_for="#story p"), 1000)
+    assert waiting["playwright_page_methods"][0].method == "wait_for_selector"
+    assert skip_heavy_resource(SimpleNamespace(resource_type="image"))
+    assert not skip_heavy_resource(SimpleNamespace(resource_type="fetch"))
+    assert {"--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync"} <= set(CHROMIUM_FLAGS)
+
+
+def script_site() -> tuple[OutletSite, dict[str, list[str]]]:
+    site = OutletSite()
+    site.page("/robots.txt", "User-agent: *\nDisallow:\n", content_type="text/plain")
+    bodies = {}
+    links = []
+    for slug in ("night-ferry", "grid-storage"):
+        bodies[slug] = prose(slug)
+        site.page(f"/news/2026/{slug}.html", script_rendered_page(slug, f"Story {slug}"))
+        site.page(f"/api/{slug}.json", json.dumps({"paragraphs": bodies[slug]}), content_type="application/json")
+        links.append(f'<a href="/news/2026/{slug}.html">{slug}</a>')
+    site.page("/news/", "<html><body>" + "".join(links) + "</body></html>")
+    return site, bodies
+
+
+@pytest.mark.slow
+def test_script_inserted_bodies_are_stored_through_chromium(tmp_path, mongo_uri, db_name, mongo_db):
+    assert missing_browser(outlet(render="browser"), CHROMIUM) is None, ".ci/run installs chromium"
+    site, bodies = script_site()
+    with site.serve() as server:
+        outlet_file(tmp_path / "outlets", "scripted", server.base_url,
+                    extra='render = "browser"\nrender_pages = "articles"\n')
+        env = newsdesk_env(tmp_path, mongo_uri, db_name)
+        result = run_newsdesk(env, "crawl", "scripted", "-s", "DOWNLOAD_DELAY=0", timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    docs = {d["url"].rsplit("/", 1)[-1]: d for d in mongo_db.articles.find({"outlet": "scripted"})}
+    assert set(docs) == {"night-ferry.html", "grid-storage.html"}, result.stdout
+    for slug, paragraphs in bodies.items():
+        assert docs[f"{slug}.html"]["body"].split("\n") == paragraphs
+    # the browser fetched the script's data
+    assert {"/api/night-ferry.json", "/api/grid-storage.json"} <= {h.path for h in site.hits}
+
+
+@pytest.mark.slow
+def test_without_render_the_empty_shells_are_not_stored(tmp_path, mongo_uri, db_name, mongo_db):
+    site, _ = script_site()
+    with site.serve() as server:
+        outlet_file(tmp_path / "outlets", "shells", server.base_url)
+        env = newsdesk_env(tmp_path, mongo_uri, db_name)
+        result = run_newsdesk(env, "crawl", "shells", "-s", "DOWNLOAD_DELAY=0", timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert mongo_db.articles.count_documents({"outlet": "shells"}) == 0
+    assert "/api/night-ferry.json" not in {h.path for h in site.hits}
+
+
+def test_no_browser_installed_exits_2_with_one_line(tmp_path, mongo_uri, db_name):
+    outlet_file(tmp_path / "outlets", "scripted", "http://127.0.0.1:9", extra='render = "browser"\n')
+    env = newsdesk_env(tmp_path, mongo_uri, db_name)
+    result = run_newsdesk(env, "crawl", "scripted", "-s", f"NEWSDESK_BROWSER_PATH={tmp_path}/no/chromium")
+    assert result.returncode == 2, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("newsdesk:")]
+    assert errors == [f'newsdesk: outlet scripted: render = "browser" needs Chromium at {tmp_path}/no/chromium, '
+                      "which is not installed (apt-get install chromium, or set NEWSDESK_BROWSER_PATH)"]

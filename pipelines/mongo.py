@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -19,7 +20,7 @@ from pymongo.errors import CollectionInvalid, ConfigurationError, InvalidURI, Op
 from crawlers.items import mongo_json_schema
 
 DEFAULT_DB = "newsdesk"
-_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:@/]*)(:[^@/]*)?@", re.I)
+_URI_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]*://[^\s'\"<>]+", re.I)
 
 
 class MongoConfigError(ValueError):
@@ -27,14 +28,94 @@ class MongoConfigError(ValueError):
 
 
 def redact_uri(uri: str) -> str:
-    """The URI with any password replaced by '***', safe for logs and documents."""
-    return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:***@" if m.group(3) else m.group(0), uri)
+    """The URI with everything after the user name up to the host replaced by '***'.
+
+    The credentials end at the LAST '@' before the query: a password with an
+    unescaped '@', ':' or '/' must not leak its tail (`alice:p@ss@host` ->
+    `alice:***@host`)."""
+    scheme, sep, rest = uri.partition("://")
+    if not sep:
+        return uri
+    head, qmark, query = rest.partition("?")
+    at = head.rfind("@")
+    if at < 0:
+        return uri
+    userinfo = head[:at]
+    user = re.split(r"[:/]", userinfo, maxsplit=1)[0]
+    if user == userinfo:
+        return uri  # a user name and no password: nothing secret
+    return f"{scheme}://{user}:***@{head[at + 1:]}{qmark}{query}"
 
 
 def redact_text(text: str) -> str:
     """Redact every URI in a free-form message (e.g. a driver exception), first sentence only."""
     text = text.split(" (configured timeouts", 1)[0].split(", Timeout:", 1)[0]
-    return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:***@" if m.group(3) else m.group(0), text)
+    return _URI_IN_TEXT.sub(lambda m: redact_uri(m.group(0)), text)
+
+
+def _password(uri: str) -> str:
+    head = uri.partition("://")[2].partition("?")[0]
+    at = head.rfind("@")
+    return head[:at].partition(":")[2] if at >= 0 else ""
+
+
+def check_uri(uri: str, key: str = "NEWSDESK_MONGO_URI") -> str:
+    """The URI if the driver would accept it, else MongoConfigError naming it (redacted) and why.
+
+    Parsed by pymongo's own parser, so "valid" means what the driver means;
+    an SRV URI is checked in its mongodb:// form (no DNS lookup here)."""
+    shown = redact_uri(uri)
+    parts = urlsplit(uri)
+    if parts.scheme not in ("mongodb", "mongodb+srv") or not parts.netloc:
+        raise MongoConfigError(f"{key}: {shown!r} is not a mongodb:// or mongodb+srv:// URI")
+    from pymongo import uri_parser
+
+    try:
+        with warnings.catch_warnings():  # unknown options: the driver warns and ignores them too
+            warnings.simplefilter("ignore")
+            uri_parser.parse_uri("mongodb://" + uri.partition("://")[2], warn=True)
+    except (ConfigurationError, InvalidURI, ValueError) as exc:
+        message = str(exc)
+        secret = _password(uri)
+        if message.startswith("Username and password must be escaped") or any(c in secret for c in "@:/"):
+            reason = "percent-encode the password (an '@', ':' or '/' in it is written %40, %3A, %2F)"
+        elif message.startswith("Port"):
+            reason = "the port must be a number from 1 to 65535"
+        elif "empty string is not valid username" in message:
+            reason = "an '@' with no user name before it"
+        elif secret and secret in message:
+            reason = "the driver refuses it"  # its message would show the password
+        else:
+            reason = message.split(". Hint:", 1)[0].rstrip(".")
+        raise MongoConfigError(f"{key}: {shown!r} is invalid: {reason}") from None
+    return uri
+
+
+def describe_failure(exc: BaseException, timeout_ms: int | None = None) -> str:
+    """Why a database call failed, in a few words and without any secret."""
+    from pymongo.errors import ConnectionFailure, OperationFailure, ServerSelectionTimeoutError
+
+    message = str(exc)
+    if isinstance(exc, OperationFailure) and (exc.code in (18, 11) or "uthentication failed" in message):
+        return "refused the credentials (authentication failed)"
+    if isinstance(exc, OperationFailure) and exc.code == 13:
+        return f"refused the request (not authorized: {redact_text(message)[:120]})"
+    if isinstance(exc, (ServerSelectionTimeoutError, ConnectionFailure)):
+        lowered = message.lower()
+        if "uthentication failed" in message:
+            return "refused the credentials (authentication failed)"
+        if "connection refused" in lowered:
+            return "unreachable (connection refused)"
+        if "name or service not known" in lowered or "nodename nor servname" in lowered \
+                or "name resolution" in lowered or "no address associated" in lowered:
+            return "unreachable (host name not found)"
+        if "timed out" in lowered:
+            wait = f" within {timeout_ms / 1000:g}s" if timeout_ms else ""
+            return f"unreachable (no answer{wait})"
+        return f"unreachable ({redact_text(message)[:160]})"
+    if isinstance(exc, (ConfigurationError, InvalidURI)):
+        return f"not usable ({redact_text(message)[:160]})"
+    return f"failed ({type(exc).__name__}: {redact_text(message)[:160]})"
 
 
 @dataclass(frozen=True)
@@ -48,20 +129,13 @@ class MongoTarget:
         return f"{redact_uri(self.uri)} database {self.database!r} ({self.source})"
 
 
-def check_uri(uri: str) -> str:
-    parts = urlsplit(uri)
-    if parts.scheme not in ("mongodb", "mongodb+srv") or not parts.netloc:
-        raise MongoConfigError(f"NEWSDESK_MONGO_URI: {redact_uri(uri)!r} is not a mongodb:// or mongodb+srv:// URI")
-    return uri
-
-
 def resolve_target(uri: str | None = None, database: str | None = None,
                    env: Mapping[str, str] | None = None) -> MongoTarget:
     """Pick the database: explicit URI, else NEWSDESK_MONGO_URI, else the embedded server."""
     env = os.environ if env is None else env
     database = database or env.get("NEWSDESK_MONGO_DB") or DEFAULT_DB
     if uri:
-        return MongoTarget(check_uri(uri), database, "setting")
+        return MongoTarget(check_uri(uri, "NEWSDESK_MONGO_URI setting"), database, "setting")
     if env.get("NEWSDESK_MONGO_URI"):
         return MongoTarget(check_uri(env["NEWSDESK_MONGO_URI"]), database, "NEWSDESK_MONGO_URI")
     from pipelines.embedded_db import ensure_local_server

@@ -33,6 +33,29 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 
 
+# The crontab nicknames of cron(8), as the five fields they stand for (@reboot has no meaning here).
+CRON_NICKNAMES = {"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
+                  "@weekly": "0 0 * * sun", "@daily": "0 0 * * *", "@midnight": "0 0 * * *",
+                  "@hourly": "0 * * * *"}
+
+
+def cron_fields(expression: str) -> str:
+    """The five crontab fields of an expression or nickname ('@daily' -> '0 0 * * *')."""
+    return CRON_NICKNAMES.get(expression.strip().lower(), expression)
+
+
+def cron_trigger(expression: str, tz: str = "UTC", jitter: int | None = None):
+    """APScheduler's trigger for a crontab expression (from_crontab takes no jitter: field by field)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = cron_fields(expression).split()
+    if len(fields) != 5:
+        raise ValueError(f"Wrong number of fields; got {len(fields)}, expected 5")
+    minute, hour, day, month, dow = fields
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow,
+                       jitter=jitter, timezone=tz)
+
+
 class ScheduleError(ValueError):
     """The schedule file is invalid; str() is one line naming the file, the entry and the reason."""
 
@@ -149,12 +172,17 @@ class ScheduleEntry(BaseModel):
     @classmethod
     def _cron(cls, value: str | None) -> str | None:
         if value is not None:
-            from apscheduler.triggers.cron import CronTrigger
-
+            if value.strip().startswith("@") and value.strip().lower() not in CRON_NICKNAMES:
+                raise ValueError(f"{value!r} is not a crontab expression: nicknames are "
+                                 f"{', '.join(CRON_NICKNAMES)}")
             try:
-                CronTrigger.from_crontab(value, timezone="UTC")
+                trigger = cron_trigger(value)
             except ValueError as exc:
                 raise ValueError(f"{value!r} is not a crontab expression: {exc}") from None
+            # '0 0 31 2 *' parses but has no next time: APScheduler would fail on it later
+            # (a TypeError in serve, a restart loop under systemd), so refuse it here.
+            if trigger.get_next_fire_time(None, datetime.now(timezone.utc)) is None:
+                raise ValueError(f"{value!r} never fires (no such date)")
         return value
 
     @model_validator(mode="after")
@@ -177,26 +205,24 @@ class ScheduleEntry(BaseModel):
 
     def trigger(self):
         """The APScheduler trigger for this entry (jitter included)."""
-        from apscheduler.triggers.cron import CronTrigger
         from apscheduler.triggers.interval import IntervalTrigger
 
-        # Jitter spreads starts, but never by more than a tenth of the period:
-        # a 2-minute jitter on a 30 s interval would reorder runs.
-        jitter = int(min(self.jitter, self.period_s() / 10)) or None
+        jitter = int(self.jitter_s) or None
         if self.every is not None:
             return IntervalTrigger(seconds=self.every, jitter=jitter, timezone=self.timezone)
-        # from_crontab takes no jitter: build the same trigger field by field.
-        minute, hour, day, month, dow = self.cron.split()
-        return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow,
-                           jitter=jitter, timezone=self.timezone)
+        return cron_trigger(self.cron, self.timezone, jitter)
+
+    @property
+    def jitter_s(self) -> float:
+        """The jitter applied: the configured one, but never more than a tenth of the
+        period (a 2-minute jitter on a 30 s interval would reorder runs)."""
+        return float(int(min(self.jitter, self.period_s() / 10)))
 
     def period_s(self, now: datetime | None = None) -> float:
         """The time between two fires (for cron: the next gap from `now`)."""
         if self.every is not None:
             return self.every
-        from apscheduler.triggers.cron import CronTrigger
-
-        trig = CronTrigger.from_crontab(self.cron, timezone=self.timezone)
+        trig = cron_trigger(self.cron, self.timezone)
         now = now or datetime.now(timezone.utc)
         first = trig.get_next_fire_time(None, now)
         second = trig.get_next_fire_time(first, first + timedelta(seconds=1))

@@ -14,10 +14,18 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -50,6 +58,19 @@ def check_timezone(value: str) -> str:
     return value
 
 
+def check_css_selector(value: str) -> str:
+    """A selector lxml can run (the extractor's own translator), or ValueError."""
+    from cssselect import SelectorError
+    from lxml.cssselect import CSSSelector
+
+    try:
+        CSSSelector(value)
+    except SelectorError:
+        # found at load time, not as one traceback per article during the crawl
+        raise ValueError("not a valid CSS selector") from None
+    return value
+
+
 class Selectors(BaseModel):
     """Optional CSS selectors that override generic extraction for one outlet."""
 
@@ -58,7 +79,13 @@ class Selectors(BaseModel):
     body: str | None = None  # paragraphs are the text of the matched elements' block children
     authors: str | None = None
     published_at: str | None = None  # an element whose datetime/content attribute or text is the date
-    remove: list[str] = Field(default_factory=list)  # containers dropped before extraction
+    # containers dropped before extraction
+    remove: list[Annotated[str, AfterValidator(check_css_selector)]] = Field(default_factory=list)
+
+    @field_validator("title", "body", "authors", "published_at")
+    @classmethod
+    def _selector(cls, value: str | None) -> str | None:
+        return None if value is None else check_css_selector(value)
 
 
 class Politeness(BaseModel):
@@ -124,6 +151,8 @@ class OutletSpec(BaseModel):
     @classmethod
     def _regex(cls, value: str | None) -> str | None:
         if value is not None:
+            if not value.strip():
+                raise ValueError("must not be empty (an empty pattern matches every link)")
             try:
                 re.compile(value)
             except re.error as exc:
@@ -189,11 +218,18 @@ def outlet_dirs(env: Mapping[str, str] | None = None) -> list[Path]:
 
 
 def load_outlets(dirs: Iterable[Path] | None = None) -> dict[str, OutletSpec]:
-    """All outlets by name, every file validated; raises on the first bad one."""
+    """All outlets by name, every file validated; raises on the first bad one.
+
+    A file of NEWSDESK_OUTLETS_PATH may override a built-in outlet of the same
+    name; two files of those directories with one name are refused (which one
+    was meant cannot be guessed)."""
     outlets: dict[str, OutletSpec] = {}
     for directory in outlet_dirs() if dirs is None else dirs:
         for path in _toml_files(directory):
             spec = load_outlet_file(path)
+            earlier = outlets.get(spec.name)
+            if earlier is not None and Path(str(earlier.source_file)).parent != BUILTIN_DIR:
+                raise OutletConfigError(f"{path}: name: {spec.name!r} is already defined in {earlier.source_file}")
             outlets[spec.name] = spec
     return outlets
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from itemadapter import ItemAdapter
+from pymongo.errors import PyMongoError
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
@@ -112,7 +113,7 @@ class BoilerplatePipeline(_Stage):
             return
         # the last batch's listeners run when its write is done: wait for the lane
         await maybe_deferred_to_future(crawl_context(self.crawler).lane.run(lambda: None))
-        if self.learned_articles:
+        if self.learned_articles and crawl_context(self.crawler).breaker.available():
             try:
                 save_learned(crawl_context(self.crawler).db, self.crawler.spider.name,
                              worth_saving(self.learned, self.learned_articles), self.learned_articles)
@@ -166,20 +167,37 @@ class DedupPipeline(_Stage):
         # an unwritten item may be this one's original: write it so the lookup sees it
         if any_matches(fields, ctx.writer.pending):
             ctx.writer.flush()
-        if not ctx.breaker.available():
+        if ctx.breaker.available():
+            found = await maybe_deferred_to_future(ctx.lane.run(self._lookup, ctx, fields, item))
+        else:
+            found = self.UNAVAILABLE
+        if found is self.UNAVAILABLE or isinstance(found, Exception):
+            # database away: store (or spool) it undecided, never lose it; `spool replay`
+            # looks it up again (pipelines/store.py), as this crawl would have
             self.stats.inc_value(f"{STATS}dedup_unavailable")
-            return None  # stored or spooled undecided; never lost
-        d = ctx.lane.run(find_duplicate, ctx.db.articles, canonical_url=item["canonical_url"],
-                         fingerprint=fields["fingerprint"], simhash=fields["simhash"],
-                         bands=fields["simhash_bands"])
-        try:
-            return await maybe_deferred_to_future(d)
-        except Exception as exc:  # database away: store (or spool) it undecided, never lose it
-            ctx.breaker.trip()
-            self.stats.inc_value(f"{STATS}dedup_unavailable")
-            self.crawler.spider.logger.warning("duplicate lookup failed for %s: %s", item["url"],
-                                               type(exc).__name__)
+            item["dedup_pending"] = self.policy
+            if isinstance(found, Exception):  # the one lookup that met the outage: one line
+                self.crawler.spider.logger.warning(
+                    "duplicate lookup failed for %s: %s; no lookups for %gs", item["url"],
+                    type(found).__name__, ctx.breaker.cooldown)
             return None
+        return found
+
+    UNAVAILABLE = object()
+
+    @staticmethod
+    def _lookup(ctx, fields: dict, item: dict):
+        """On the lane's thread. The breaker is checked here, not only before queueing: the
+        lookups queued behind the one that met the outage would each wait a full timeout."""
+        if not ctx.breaker.available():
+            return DedupPipeline.UNAVAILABLE
+        try:
+            return find_duplicate(ctx.db.articles, canonical_url=item["canonical_url"],
+                                  fingerprint=fields["fingerprint"], simhash=fields["simhash"],
+                                  bands=fields["simhash_bands"])
+        except PyMongoError as exc:
+            ctx.breaker.trip()
+            return exc
 
     def _decide(self, match, item: dict):
         if match is None:

@@ -18,7 +18,14 @@ from twisted.internet import defer  # Deferreds only; the reactor is imported wh
 
 from pipelines import embedded_db
 from pipelines.dedup_store import any_matches
-from pipelines.mongo import MongoTarget, connect, ensure_schema, redact_text, resolve_target
+from pipelines.mongo import (
+    MongoTarget,
+    connect,
+    describe_failure,
+    ensure_schema,
+    redact_text,
+    resolve_target,
+)
 from pipelines.runs import replay_runs
 from pipelines.store import replay_spool, spool_write, write_batch
 
@@ -27,6 +34,10 @@ logger = logging.getLogger(__name__)
 
 def default_spool_dir(env=None) -> Path:
     return embedded_db.default_data_dir(env).parent / "spool"
+
+
+class DatabaseUnavailable(ConnectionFailure):
+    """Not asked: the breaker is open after an earlier failure (no wait, no new log line)."""
 
 
 class Breaker:
@@ -39,12 +50,14 @@ class Breaker:
     def __init__(self, cooldown: float = 30.0):
         self.cooldown = cooldown
         self.open_until = 0.0
+        self.last_error: Exception | None = None  # what tripped it, to report the real reason later
 
     def available(self) -> bool:
         return time.monotonic() >= self.open_until
 
-    def trip(self) -> None:
+    def trip(self, exc: Exception | None = None) -> None:
         self.open_until = time.monotonic() + self.cooldown
+        self.last_error = exc or self.last_error
 
 
 class DbLane:
@@ -139,7 +152,7 @@ class ArticleWriter:
         # on the lane's thread: database and spool only, no stats or listeners
         try:
             if not self.breaker.available():
-                raise ConnectionFailure("database marked unavailable after an earlier failure")
+                raise DatabaseUnavailable("database marked unavailable after an earlier failure")
             new_items: list[dict] = []
             return write_batch(self.db, batch, new_items=new_items), new_items, None
         except (ConnectionFailure, PyMongoError) as exc:
@@ -159,8 +172,10 @@ class ArticleWriter:
             exc, path = failed
             self.stats.inc_value("newsdesk/spooled", len(batch))
             self.stats.inc_value(f"newsdesk/store_error/{type(exc).__name__}")
-            logger.error("database write failed (%s): %d articles spooled to %s",
-                         redact_text(str(exc))[:200], len(batch), path)
+            # one line per outage: the write that met it; the rest are in the summary's count
+            level = logging.DEBUG if isinstance(exc, DatabaseUnavailable) else logging.ERROR
+            logger.log(level, "database write failed (%s): %d articles spooled to %s; no writes for %gs",
+                       redact_text(str(exc))[:200], len(batch), path, self.breaker.cooldown)
             return Counter()
         for outcome, count in outcomes.items():
             self.stats.inc_value(f"newsdesk/stored/{outcome}", count)
@@ -196,11 +211,12 @@ class CrawlContext:
             replayed = replay_spool(self.db, self.spool_dir)
             if replayed.get("files"):
                 logger.info("replayed spool: %s", dict(replayed))
-                stats.set_value("newsdesk/spool_replayed", sum(v for k, v in replayed.items() if k != "files"))
+                stats.set_value("newsdesk/spool_replayed", sum(v for k, v in replayed.items()
+                                                                     if k != "files" and not k.startswith("duplicates_")))
         except PyMongoError as exc:
-            self.breaker.trip()
-            logger.error("database %s unreachable at start (%s); articles will be spooled",
-                         self.target.display, redact_text(str(exc))[:200])
+            # OutletLease then refuses to crawl without its lease (crawlers/extensions.py)
+            self.breaker.trip(exc)
+            logger.debug("database %s at start: %s", self.target.display, describe_failure(exc))
 
     def close(self) -> None:
         self.lane.close()

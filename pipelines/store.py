@@ -176,6 +176,32 @@ def spool_files(spool_dir: Path) -> list[Path]:
     return sorted(spool_dir.glob("*.jsonl")) if spool_dir.is_dir() else []
 
 
+def _write_deciding_duplicates(db: Database, items: list[dict]) -> Counter:
+    """Write spooled items, first looking up the duplicates the crawl could not (its
+    lookup met the outage: `dedup_pending` holds the crawl's policy), so a replayed
+    copy is linked (or dropped) exactly as a crawl with the database up would have."""
+    from pipelines.dedup_store import any_matches, find_duplicate
+
+    totals: Counter = Counter()
+    ready: list[dict] = []
+    for item in items:
+        policy = item.pop("dedup_pending", None)
+        if policy and item.get("duplicate_of") is None and item.get("fingerprint"):
+            if any_matches(item, ready):  # its original may be in this batch: store that first
+                totals += write_batch(db, ready)
+                ready = []
+            match = find_duplicate(db.articles, canonical_url=item["canonical_url"],
+                                   fingerprint=item["fingerprint"], simhash=item.get("simhash") or 0,
+                                   bands=item.get("simhash_bands"))
+            if match is not None:
+                totals[f"duplicates_{match.kind}"] += 1
+                if policy == "drop":
+                    continue
+                item["duplicate_of"] = match.original_id
+        ready.append(item)
+    return totals + write_batch(db, ready)
+
+
 def replay_spool(db: Database, spool_dir: Path, batch_size: int = 500) -> Counter:
     """Write every spooled item; a file is deleted only after all of it is stored."""
     totals: Counter = Counter()
@@ -191,7 +217,7 @@ def replay_spool(db: Database, spool_dir: Path, batch_size: int = 500) -> Counte
                     totals["corrupt_lines"] += 1
                     print(f"{path}:{line_no}: spool line is not valid JSON, skipped")
         for start in range(0, len(items), batch_size):
-            totals += write_batch(db, items[start:start + batch_size])
+            totals += _write_deciding_duplicates(db, items[start:start + batch_size])
         totals["files"] += 1
         path.unlink()
     return totals

@@ -7,13 +7,16 @@ import sys
 from datetime import timedelta
 
 from bson import ObjectId
+from pymongo.errors import ConnectionFailure, PyMongoError
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from twisted.internet import task
 
 from pipelines import leases
 from pipelines.context import crawl_context
+from pipelines.mongo import describe_failure
 from pipelines.runs import (
+    failure_reason,
     finish_run,
     mark_interrupted,
     run_status,
@@ -51,7 +54,19 @@ class OutletLease:
 
     def spider_opened(self, spider):
         name = spider.name
-        if not leases.acquire(self._locks(), name, self.owner, self.ttl):
+        ctx = crawl_context(self.crawler)
+        try:
+            if not ctx.breaker.available():  # the schema step at open already met the outage
+                raise ctx.breaker.last_error or ConnectionFailure("database unavailable")
+            acquired = leases.acquire(self._locks(), name, self.owner, self.ttl)
+        except PyMongoError as exc:
+            # Without the lease another crawl of the outlet may run at the same time;
+            # crawling into the spool unguarded is not worth that: stop here.
+            ctx.breaker.trip(exc)
+            logger.error("database %s: %s at start; outlet %s not crawled (no lease without it)",
+                         ctx.target.display, describe_failure(exc), name)
+            raise CloseSpider("database_unreachable") from None
+        if not acquired:
             current = leases.holder(self._locks(), name)
             who = f"{current.owner} until {current.expires_at:%H:%M:%S} UTC" if current else "another crawl"
             logger.error("outlet %s is being crawled by %s; not starting a second crawl", name, who)
@@ -71,7 +86,7 @@ class OutletLease:
     def spider_closed(self, spider, reason):
         if self.renewer is not None and self.renewer.running:
             self.renewer.stop()
-        if self.held and self.release_on_close:
+        if self.held and self.release_on_close and crawl_context(self.crawler).breaker.available():
             try:
                 leases.release(self._locks(), spider.name, self.owner)
             except Exception as exc:
@@ -98,6 +113,8 @@ class RunRecorder:
         ctx = crawl_context(self.crawler)
         self.crawler.stats.set_value("newsdesk/run_id", str(self.run_id))
         self.crawler.stats.set_value("newsdesk/database", ctx.target.display)
+        if not ctx.breaker.available():
+            return  # the database is away: the summary is spooled at close
         try:
             start_run(ctx.db, outlet=spider.name, trigger=self.trigger, run_id=self.run_id,
                       extra={"database": ctx.target.display})
@@ -114,6 +131,8 @@ class RunRecorder:
         self.summary = summarize_stats(stats)
         self.summary["database"] = ctx.target.display
         status = run_status(self.summary)
+        if (error := failure_reason(self.summary)) is not None:
+            self.summary["error"] = error
         self.crawler.stats.set_value("newsdesk/status", status)
         try:
             if not ctx.breaker.available():
@@ -121,10 +140,36 @@ class RunRecorder:
             finish_run(ctx.db, self.run_id, status=status, summary=self.summary)
         except Exception as exc:
             spool_run(ctx.spool_dir, self.run_id, status, self.summary)
-            logger.error("could not record the run summary (%s): kept in %s for replay",
-                         type(exc).__name__, ctx.spool_dir)
+            # at start, OutletLease has said the database is away: once is enough
+            level = logging.INFO if self.summary.get("finish_reason") == "database_unreachable" else logging.ERROR
+            logger.log(level, "could not record the run summary (%s): kept in %s for replay",
+                       type(exc).__name__, ctx.spool_dir)
         self.crawler.newsdesk_summary = {"run_id": str(self.run_id), "status": status, **self.summary}
         ctx.close()  # the last user of the connection: OutletLease's handler ran before this one
+
+
+class _NoTraceback(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info, record.exc_text = None, None
+        return True
+
+
+class OneLineFetchErrors:
+    """A robots.txt that cannot be fetched (site down) is one log line, not a traceback.
+
+    Scrapy's RobotsTxtMiddleware logs that error with exc_info; the failure is
+    the site's, already counted per page by the spider, so the stack says nothing."""
+
+    LOGGERS = ("scrapy.downloadermiddlewares.robotstxt",)
+
+    def __init__(self):
+        self.filter = _NoTraceback()
+        for name in self.LOGGERS:
+            logging.getLogger(name).addFilter(self.filter)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls()
 
 
 class Progress:

@@ -8,6 +8,8 @@ SPIDER_MODULES = ["crawlers.spiders"]
 NEWSPIDER_MODULE = "crawlers.spiders"
 # One spider per outlet file: `scrapy list` shows every outlet.
 SPIDER_LOADER_CLASS = "crawlers.spiderloader.OutletSpiderLoader"
+# `scrapy crawl` exits non-zero when the crawl was refused or failed (crawlers/commands/crawl.py)
+COMMANDS_MODULE = "crawlers.commands"
 
 USER_AGENT = "newsdesk/0.1 (+https://example.invalid/newsdesk)"
 ROBOTSTXT_OBEY = True
@@ -47,6 +49,7 @@ EXTENSIONS = {
     "crawlers.extensions.OutletLease": 100,
     "crawlers.extensions.RunRecorder": 110,
     "crawlers.extensions.Progress": 120,
+    "crawlers.extensions.OneLineFetchErrors": 130,
     # after AutoThrottle (EXTENSIONS_BASE, 0): its delay floor is re-applied after each adjustment
     "crawlers.crawl_delay.RobotsCrawlDelay": 500,
     "scrapy.extensions.logstats.LogStats": None,  # replaced by Progress

@@ -93,9 +93,14 @@ def summarize_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
     attempts.update({f"http:{k}": v for k, v in _group(stats, "downloader/response_status_count/").items()
                      if int(k) >= 400})
     stored = _group(stats, f"{STATS_PREFIX}stored/")
+    articles_seen = int(stats.get("item_scraped_count", 0)) + sum(_group(stats, "item_dropped_reasons_count/").values())
     return {
         "pages_fetched": int(stats.get("response_received_count", 0)),
-        "articles_seen": int(stats.get("item_scraped_count", 0)) + sum(_group(stats, "item_dropped_reasons_count/").values()),
+        # pages the crawl could use: section, feed and sitemap pages parsed, articles extracted
+        # (robots.txt and error pages are fetched, not read)
+        "pages_read": int(stats.get(f"{STATS_PREFIX}section_pages", 0))
+        + int(stats.get(f"{STATS_PREFIX}listing_pages", 0)) + articles_seen,
+        "articles_seen": articles_seen,
         "stored": {k: stored.get(k, 0) for k in ("new", "updated", "unchanged")} | stored,
         "dropped": _group(stats, f"{STATS_PREFIX}dropped/"),
         "linked_duplicates": int(stats.get(f"{STATS_PREFIX}duplicates/linked", 0)),
@@ -125,12 +130,31 @@ def is_blocked_run(blocked: Mapping[str, int]) -> bool:
 
 
 def run_status(summary: Mapping[str, Any]) -> str:
-    if summary.get("finish_reason") == "lease_held":
+    """ok, degraded (spooled), failed (nothing could be read), refused (lease held),
+    interrupted (Ctrl-C or SIGTERM: Scrapy's `shutdown`), or Scrapy's own finish reason."""
+    reason = summary.get("finish_reason")
+    if reason == "lease_held":
         return "refused"
+    if reason == "shutdown":
+        return "interrupted"
+    if reason == "database_unreachable":
+        return "failed"
     if is_blocked_run(summary.get("blocked") or {}):
         return "blocked"
+    if reason in (None, "finished") and not summary.get("pages_read"):
+        return "failed"  # every page failed (server down, all 404): not an "ok" with nothing in it
     if summary.get("spooled"):
         return "degraded"
-    if summary.get("finish_reason") not in (None, "finished"):
-        return str(summary["finish_reason"])
+    if reason not in (None, "finished"):
+        return str(reason)
     return "ok"
+
+
+def failure_reason(summary: Mapping[str, Any]) -> str | None:
+    """The one-line `error` of a failed run, naming what went wrong."""
+    if run_status(summary) != "failed":
+        return None
+    if summary.get("finish_reason") == "database_unreachable":
+        return "database unreachable at start: not crawled without the outlet's lease"
+    errors = ", ".join(f"{k} {v}" for k, v in sorted((summary.get("errors") or {}).items()))
+    return "nothing could be read" + (f" ({errors})" if errors else "")

@@ -117,6 +117,7 @@ class SectionSpider(scrapy.Spider):
         except PageError as exc:
             self.bad_page(response, "unparsable", str(exc))
             return
+        self.crawler.stats.inc_value(f"{STATS}listing_pages")
         for url in urls:
             if (request := self.article_request(url, response.meta.get("section"))) is not None:
                 yield request
@@ -127,6 +128,7 @@ class SectionSpider(scrapy.Spider):
         except Exception as exc:  # lxml raises several types on junk; all mean "not a sitemap"
             self.bad_page(response, "unparsable", f"not a sitemap: {exc}")
             return
+        self.crawler.stats.inc_value(f"{STATS}listing_pages")
         for entry in sitemap:
             loc = entry.get("loc", "")
             if not self.outlet.owns_url(loc):

@@ -1,0 +1,28 @@
+"""`scrapy crawl OUTLET`, exiting as `newsdesk crawl` does.
+
+Scrapy's own command exits 0 whatever the crawl did; a cron job or a
+Scrapyd-less wrapper running `scrapy crawl` would take a refused lease or a
+crawl that read nothing for a success.
+"""
+
+from __future__ import annotations
+
+from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.exceptions import UsageError
+
+# The same codes as the newsdesk CLI (README "Exit codes").
+EXIT_BY_STATUS = {"ok": 0, "degraded": 0, "refused": 3, "interrupted": 130}
+
+
+class Command(ScrapyCrawl):
+    def run(self, args, opts) -> None:
+        if len(args) != 1:
+            raise UsageError("give exactly one outlet name")
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = 1
+            return
+        summary = getattr(crawler, "newsdesk_summary", None) or {}
+        self.exitcode = EXIT_BY_STATUS.get(summary.get("status"), 1)

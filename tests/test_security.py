@@ -34,10 +34,10 @@ def test_private_addresses_refused_without_the_outlet_allowance(tmp_path, mongo_
         path.write_text(path.read_text().replace("allow_private_network = true", ""))
         env = newsdesk_env(tmp_path, mongo_uri, db_name, tmp_path / "outlets")
         result = run(env, "crawl", "fixture", *FAST)
-    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.returncode == 1, result.stderr[-2000:]  # every page refused: nothing read, failed
     assert mongo_db.articles.count_documents({}) == 0
     run_doc = mongo_db.crawl_runs.find_one()
-    assert run_doc["pages_fetched"] == 0
+    assert run_doc["pages_fetched"] == 0 and run_doc["status"] == "failed"
     assert run_doc["errors"].get("page:private_address", 0) >= 2  # both section pages refused
 
 

@@ -130,7 +130,7 @@ def is_blocked_run(blocked: Mapping[str, int]) -> bool:
 
 
 def run_status(summary: Mapping[str, Any]) -> str:
-    """ok, degraded (spooled), failed (nothing could be read), refused (lease held),
+    """ok, degraded (spooled), failed (nothing could be read), refused (lease held), blocked,
     interrupted (Ctrl-C or SIGTERM: Scrapy's `shutdown`), or Scrapy's own finish reason."""
     reason = summary.get("finish_reason")
     if reason == "lease_held":

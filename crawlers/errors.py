@@ -36,6 +36,8 @@ def failure_kind(exc: BaseException) -> str:
         return f"http_{response.status}"
     message = str(exc).lower()
     if isinstance(exc, IgnoreRequest):
+        if "page budget spent" in message:
+            return "page_budget"  # --max-pages reached: not a bad page (crawlers/page_budget.py)
         if "redirect" in message:
             return "redirect_loop"
         if "larger than" in message or "max size" in message or "maxsize" in message or "exceeded" in message:

@@ -122,26 +122,6 @@ def parse_section_page(html: str | bytes, url: str, outlet: OutletSpec) -> Secti
     return page
 
 
-def parse_feed(xml: str | bytes, url: str, outlet: OutletSpec) -> list[str]:
-    """Article links from an RSS or Atom feed."""
-    data = xml.encode() if isinstance(xml, str) else xml
-    try:
-        root = lxml.etree.fromstring(data, parser=lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True))
-    except lxml.etree.XMLSyntaxError as exc:
-        raise PageError(f"{url}: unparsable feed: {exc}") from None
-    if root is None:
-        raise PageError(f"{url}: empty feed")
-    links = []
-    for el in root.iter():
-        tag = lxml.etree.QName(el).localname if isinstance(el.tag, str) else ""
-        if tag == "link":
-            href = el.get("href") or (el.text or "").strip()
-            if href and el.get("rel") in (None, "alternate"):
-                links.append(urljoin(url, href))
-    article_re = outlet.article_regex
-    return [u for u in dict.fromkeys(links) if outlet.owns_url(u) and article_re.search(u)]
-
-
 # -- article pages ---------------------------------------------------------
 
 def _flatten_jsonld(objs: list[Any]) -> list[dict]:

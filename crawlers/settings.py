@@ -34,6 +34,7 @@ ADDONS = {"crawlers.rendering.BrowserRendering": 0}
 
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.PrivateNetworkGuard": 50,
+    "crawlers.page_budget.PageBudget": 120,  # --max-pages; after robots.txt (100), which it does not count
     # process_response runs before RedirectMiddleware (600) sees the response
     # between RetryMiddleware (550) and the downloader: block pages are not retried, Retry-After holds the domain
     "crawlers.blocks.BlockHandling": 560,
@@ -57,6 +58,7 @@ EXTENSIONS = {
 # The order of ../docs/architecture.md: normalize, strip offers, validate, dedup, store.
 ITEM_PIPELINES = {
     "pipelines.adapters.NormalizePipeline": 100,
+    "crawlers.date_consensus.DateConsensusPipeline": 150,  # page date vs feed/sitemap date
     "pipelines.adapters.OfferStripPipeline": 200,
     "pipelines.adapters.BoilerplatePipeline": 250,  # lines the outlet repeats across articles
     "pipelines.adapters.ValidatePipeline": 300,
@@ -90,4 +92,6 @@ NEWSDESK_RETRY_AFTER_MAX = 120.0  # seconds; a 429/503 asking for longer is not 
 NEWSDESK_BROWSER_PATH = os.environ.get("NEWSDESK_BROWSER_PATH", "/usr/bin/chromium")  # Debian's chromium; never downloaded
 NEWSDESK_BROWSER_TIMEOUT = 30.0  # seconds for one page to load in the browser
 NEWSDESK_BROWSER_MAX_PAGES = 4  # browser pages open at once
+NEWSDESK_SINCE = None  # back-fill bound (`--since`): ISO date or duration (2d); listings older than it stop the crawl
+NEWSDESK_MAX_PAGES = None  # cap on pages fetched per crawl (`--max-pages`); None: no cap
 NEWSDESK_CPU_WORKERS_AFTER = 20  # articles extracted inline before the workers start (small crawls never start them)

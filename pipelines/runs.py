@@ -107,6 +107,11 @@ def summarize_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
         # by kind of match (exact, near), whether linked or dropped by the duplicate policy
         "duplicates": {k: v for k, v in _group(stats, f"{STATS_PREFIX}duplicates/").items() if k != "linked"},
         "skipped_known": int(stats.get(f"{STATS_PREFIX}skipped_known", 0)),
+        # page date vs feed/sitemap date more than a day apart (the page's stored); dates taken from listings
+        "date_disagreements": int(stats.get(f"{STATS_PREFIX}date_disagreements", 0)),
+        "dates_from_listing": int(stats.get(f"{STATS_PREFIX}date_from_listing", 0)),
+        "older_than_since": int(stats.get(f"{STATS_PREFIX}older_than_since", 0)),
+        "over_page_budget": int(stats.get(f"{STATS_PREFIX}over_page_budget", 0)),
         "spooled": int(stats.get(f"{STATS_PREFIX}spooled", 0)),
         "errors": errors,
         "attempts": attempts,

@@ -113,6 +113,10 @@ def cmd_crawl(args) -> int:
         settings = project_settings(crawl_overrides(
             target, trigger=args.trigger, lease_owner=owner, run_id=args.run_id, verbose=args.verbose))
         settings.set("NEWSDESK_LEASE_TTL", ttl.total_seconds(), priority="cmdline")
+        if args.since:
+            settings.set("NEWSDESK_SINCE", args.since, priority="cmdline")
+        if args.max_pages:
+            settings.set("NEWSDESK_MAX_PAGES", args.max_pages, priority="cmdline")
         for pair in args.set or []:
             key, sep, value = pair.partition("=")
             if not sep or not key:
@@ -292,7 +296,7 @@ def cmd_spool(args) -> int:
 POSITIVE_NUMBER_SETTINGS = (
     "NEWSDESK_STORE_BATCH", "NEWSDESK_LEASE_TTL", "NEWSDESK_MONGO_TIMEOUT_MS", "NEWSDESK_DB_RETRY_AFTER",
     "NEWSDESK_STOP_AFTER_KNOWN", "NEWSDESK_RECHECK_FRESH_HOURS", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE",
-    "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS", "NEWSDESK_MAX_PAGES",
 )
 NON_NEGATIVE_NUMBER_SETTINGS = ("DOWNLOAD_DELAY", "NEWSDESK_RECHECK_EVERY_HOURS", "RETRY_TIMES",
                                 "NEWSDESK_PROGRESS_INTERVAL", "NEWSDESK_MMAP_THRESHOLD", "NEWSDESK_CPU_WORKERS_AFTER")
@@ -310,6 +314,12 @@ def validate_settings(settings, source: str) -> None:
         if value < 0 or (value == 0 and key in POSITIVE_NUMBER_SETTINGS):
             raise CLIError(f"{source}: {key}: must be {'positive' if key in POSITIVE_NUMBER_SETTINGS else '>= 0'}, "
                            f"got {settings.get(key)}")
+    from pipelines.listings import resolve_since
+
+    try:
+        resolve_since(settings.get("NEWSDESK_SINCE"), datetime.now(timezone.utc))
+    except ValueError as exc:
+        raise CLIError(f"{source}: NEWSDESK_SINCE (--since): {exc}") from None
     if settings.get("NEWSDESK_DUPLICATE_POLICY") not in ("link", "drop"):
         raise CLIError(f"{source}: NEWSDESK_DUPLICATE_POLICY: {settings.get('NEWSDESK_DUPLICATE_POLICY')!r} "
                        "is not 'link' or 'drop'")
@@ -376,6 +386,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run-id", default=None, help=argparse.SUPPRESS)
     p.add_argument("--lease-owner", default=None, help=argparse.SUPPRESS)
     p.add_argument("--summary-json", default=None, help="also write the run summary to this file")
+    p.add_argument("--since", metavar="DATE",
+                   help="back-fill: follow pagination and sitemaps back to this date (2026-11-01, or 7d)")
+    p.add_argument("--max-pages", type=int, metavar="N", help="fetch at most N pages in this crawl")
     p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="override a Scrapy setting")
     p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log instead of progress lines")
     p.add_argument("--remote", action="store_true",

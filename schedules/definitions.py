@@ -138,6 +138,26 @@ class ScheduleEntry(BaseModel):
     enabled: bool
     timezone: str
     settings: dict[str, str] = Field(default_factory=dict)
+    # back-fill and bounds, as `newsdesk crawl --since/--max-pages`; a duration ("2d") is from each run's start
+    since: str | None = None
+    max_pages: int | None = Field(None, ge=1)
+
+    @field_validator("since")
+    @classmethod
+    def _since(cls, value: str | None) -> str | None:
+        from pipelines.listings import resolve_since
+
+        resolve_since(value, datetime.now(timezone.utc))  # ValueError names the problem
+        return value
+
+    def bound_settings(self) -> dict[str, str]:
+        """The crawl settings for `since` and `max_pages`."""
+        out = {}
+        if self.since:
+            out["NEWSDESK_SINCE"] = self.since
+        if self.max_pages:
+            out["NEWSDESK_MAX_PAGES"] = str(self.max_pages)
+        return out
 
     @field_validator("every", "jitter", "time_limit", "misfire_grace", mode="before")
     @classmethod

@@ -184,7 +184,7 @@ class CrawlRunner:
         start_run(self.db, outlet=outlet, trigger=trigger, run_id=run_id, extra={
             "job_id": entry.job_id, "section": entry.section, "lease_owner": owner,
             "log_file": str(log_file), "service": self.instance, "time_limit_s": entry.time_limit})
-        settings = {"NEWSDESK_LEASE_TTL": f"{ttl.total_seconds():g}", **entry.settings}
+        settings = {"NEWSDESK_LEASE_TTL": f"{ttl.total_seconds():g}", **entry.settings, **entry.bound_settings()}
         if entry.section:
             settings["NEWSDESK_SECTIONS"] = entry.section
         argv = crawl_argv(outlet, run_id=str(run_id), lease_owner=owner, trigger=trigger, settings=settings)

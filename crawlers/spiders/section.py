@@ -4,24 +4,34 @@ decided by the plain functions in crawlers/extract.py."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from functools import cached_property
 from typing import ClassVar
 
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
-from scrapy.utils.sitemap import Sitemap
 
 from crawlers.errors import decode_html, failure_kind
 from crawlers.extract import (
     PageError,
     extract_article,
     looks_like_html,
-    parse_feed,
     parse_section_page,
 )
 from crawlers.outlets import OutletSpec
 from pipelines.context import cpu_pool
 from pipelines.dedup import canonicalize_url
+from pipelines.listings import (
+    Listed,
+    ListingError,
+    link_dates,
+    older_than,
+    pagination_stop,
+    parse_feed_entries,
+    parse_sitemap,
+    resolve_since,
+)
 
 STATS = "newsdesk/"
 
@@ -33,6 +43,17 @@ class SectionSpider(scrapy.Spider):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.article_requests = 0
+
+    @cached_property
+    def since(self) -> datetime | None:
+        """The back-fill bound (NEWSDESK_SINCE, `--since`); None: no bound."""
+        return resolve_since(self.settings.get("NEWSDESK_SINCE"), datetime.now(timezone.utc))
+
+    def is_older(self, published: datetime | None) -> bool:
+        if older_than(published, self.since):
+            self.crawler.stats.inc_value(f"{STATS}older_than_since")
+            return True
+        return False
 
     # -- entry points --------------------------------------------------
     async def start(self):
@@ -72,6 +93,8 @@ class SectionSpider(scrapy.Spider):
         kind = failure_kind(failure.value)
         request = failure.request if hasattr(failure, "request") else None
         url = request.url if request is not None else "?"
+        if kind == "page_budget":
+            return  # --max-pages reached; counted by crawlers/page_budget.py
         self.crawler.stats.inc_value(f"{STATS}bad_page/{kind}")
         if request is not None and request.meta.get("article"):
             self.crawler.stats.inc_value(f"{STATS}article_fetches")
@@ -79,7 +102,7 @@ class SectionSpider(scrapy.Spider):
                 self.crawler.stats.inc_value(f"{STATS}articles_blocked")
         self.logger.warning("bad page %s: %s: %s", url, kind, str(failure.value)[:200])
 
-    def article_request(self, url: str, section: str | None) -> scrapy.Request | None:
+    def article_request(self, url: str, section: str | None, listed: Listed | None = None) -> scrapy.Request | None:
         limit = self.outlet.max_articles
         if limit is not None and self.article_requests >= limit:
             return None
@@ -87,8 +110,10 @@ class SectionSpider(scrapy.Spider):
         # Request the canonical form: tracking, AMP and mobile variants of one
         # article collapse here, so Scrapy's duplicate filter fetches it once.
         url = canonicalize_url(url, domains=self.outlet.domains)
-        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
-                              meta={"section": section, "article": True})
+        meta = {"section": section, "article": True}
+        if listed is not None and listed.published is not None:
+            meta["listed_at"] = listed.published  # for the date consensus (crawlers/date_consensus.py)
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
 
     # -- callbacks -----------------------------------------------------
     def parse_section(self, response: Response):
@@ -102,41 +127,51 @@ class SectionSpider(scrapy.Spider):
             return
         section = response.meta.get("section", response.url)
         self.crawler.stats.inc_value(f"{STATS}section_pages")
+        dates = link_dates(html, response.url) if self.since is not None else {}
+        dated = [dates[u] for u in page.article_urls if u in dates]
         for url in page.article_urls:
-            if (request := self.article_request(url, section)) is not None:
+            listed = Listed(url, dates.get(url))
+            if not self.is_older(listed.published) and (
+                    request := self.article_request(url, section, listed)) is not None:
                 yield request
         page_no = response.meta.get("page_no", 1)
-        if page_no < self.outlet.max_pages:
+        stop = pagination_stop(page_no, self.outlet.max_pages, dated, self.since)
+        if stop == "backfill_reached":
+            self.crawler.stats.inc_value(f"{STATS}backfill_reached")
+        if stop is None:
             for url in page.next_pages[:1]:
                 yield scrapy.Request(url, callback=self.parse_section, errback=self.on_error, priority=5,
                                      meta={"section": section, "page_no": page_no + 1})
 
     def parse_feed(self, response: Response):
         try:
-            urls = parse_feed(response.body, response.url, self.outlet)
-        except PageError as exc:
+            entries = parse_feed_entries(response.body, response.url)
+        except ListingError as exc:
             self.bad_page(response, "unparsable", str(exc))
             return
         self.crawler.stats.inc_value(f"{STATS}listing_pages")
-        for url in urls:
-            if (request := self.article_request(url, response.meta.get("section"))) is not None:
+        for listed in entries:
+            if not self.outlet.owns_url(listed.url) or not self.outlet.article_regex.search(listed.url):
+                continue
+            if not self.is_older(listed.published) and (
+                    request := self.article_request(listed.url, response.meta.get("section"), listed)) is not None:
                 yield request
 
     def parse_sitemap(self, response: Response):
         try:
-            sitemap = Sitemap(response.body)
-        except Exception as exc:  # lxml raises several types on junk; all mean "not a sitemap"
-            self.bad_page(response, "unparsable", f"not a sitemap: {exc}")
+            sitemap = parse_sitemap(response.body, response.url)
+        except ListingError as exc:
+            self.bad_page(response, "unparsable", str(exc))
             return
         self.crawler.stats.inc_value(f"{STATS}listing_pages")
-        for entry in sitemap:
-            loc = entry.get("loc", "")
-            if not self.outlet.owns_url(loc):
-                continue
-            if sitemap.type == "sitemapindex":
-                yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error, meta=response.meta)
-            elif self.outlet.article_regex.search(loc) and (
-                    request := self.article_request(loc, response.meta.get("section"))) is not None:
+        for listed in sitemap.entries:
+            if not self.outlet.owns_url(listed.url) or self.is_older(listed.published):
+                continue  # a child sitemap last modified before --since holds only older articles
+            if sitemap.kind == "sitemapindex":
+                yield scrapy.Request(listed.url, callback=self.parse_sitemap, errback=self.on_error,
+                                     meta=response.meta)
+            elif self.outlet.article_regex.search(listed.url) and (
+                    request := self.article_request(listed.url, response.meta.get("section"), listed)) is not None:
                 yield request
 
     async def parse_article(self, response: Response):
@@ -154,4 +189,6 @@ class SectionSpider(scrapy.Spider):
         item = article.as_item()
         item["outlet"] = self.outlet.name
         item["section"] = response.meta.get("section")
+        if "listed_at" in response.meta:
+            item["listed_at"] = response.meta["listed_at"]
         yield item

@@ -1,0 +1,124 @@
+"""Serving the dashboard with uvicorn: in a thread of `newsdesk serve`, or on its own.
+
+The socket is bound before uvicorn starts, so a port in use fails at once
+with OSError in the caller and port 0 tells its real port straight away
+(the service writes it into its heartbeat).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+from collections.abc import Callable
+
+import uvicorn
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from schedules.dashboard.app import DashboardConfig, allowed_hosts_for, create_app
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(False)
+    return sock
+
+
+def status_routes(metrics, health: Callable[[], dict]) -> list[Route]:
+    """GET /healthz (JSON, 503 when unhealthy) and GET /metrics (Prometheus text)."""
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    def healthz(request: Request) -> Response:
+        state = health()
+        return Response(json.dumps(state, default=str), status_code=200 if state.get("ok") else 503,
+                        media_type="application/json")
+
+    def metrics_text(request: Request) -> Response:
+        return Response(metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    return [Route("/healthz", healthz), Route("/metrics", metrics_text)]
+
+
+class _QuietServer(uvicorn.Server):
+    # The service handles SIGTERM/SIGINT itself; uvicorn must not take them over.
+    def install_signal_handlers(self) -> None:  # uvicorn < 0.29
+        pass
+
+
+def _uvicorn(app, log_level: str = "warning") -> _QuietServer:
+    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off",
+                            server_header=False, date_header=False, timeout_graceful_shutdown=2)
+    return _QuietServer(config)
+
+
+class StatusServer:
+    """/healthz, /metrics and the dashboard on one port, served from a background thread."""
+
+    def __init__(self, host: str, port: int, config: DashboardConfig):
+        self.sock = bind(host, port)
+        config.allowed_hosts = allowed_hosts_for(host)
+        self.server = _uvicorn(create_app(config))
+        self.thread = threading.Thread(target=self._run, name="status-http", daemon=True)
+
+    def _run(self) -> None:
+        asyncio.run(self.server.serve(sockets=[self.sock]))
+
+    @property
+    def address(self) -> str:
+        host, port = self.sock.getsockname()[:2]
+        return f"{host}:{port}"
+
+    def start(self) -> StatusServer:
+        self.thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout)
+        self.sock.close()
+
+
+def serve_standalone(host: str, port: int, config: DashboardConfig, *, announce: Callable[[str], None]) -> None:
+    """`newsdesk dashboard`: blocks until SIGINT/SIGTERM (uvicorn's own handlers)."""
+    sock = bind(host, port)
+    config.allowed_hosts = allowed_hosts_for(host)
+    server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning", access_log=False,
+                                           lifespan="off", server_header=False, timeout_graceful_shutdown=2))
+    host_shown, port_shown = sock.getsockname()[:2]
+    announce(f"dashboard on http://{host_shown}:{port_shown}/ (database {config.database_display})")
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+def config_for(db, target, env, *, mode: str, schedule_path=None) -> DashboardConfig:
+    """The dashboard over this database, with the outlet files, the schedule file and the command path."""
+    from crawlers.outlets import load_outlets
+    from schedules.definitions import default_schedule_path, load_schedule
+    from schedules.service import live_service
+    from schedules.service_cli import send_command
+
+    def outlet_names():
+        try:
+            return list(load_outlets())
+        except Exception:  # a broken outlet file: the runs still show
+            return []
+
+    def schedule():
+        return load_schedule(schedule_path or default_schedule_path(env), load_outlets())
+
+    return DashboardConfig(db=db, database_display=target.display, token=env.get("NEWSDESK_DASHBOARD_TOKEN") or None,
+                           outlet_names=outlet_names, schedule=schedule, send_command=send_command,
+                           live_service=live_service, mode=mode)

@@ -1,0 +1,152 @@
+"""The dashboard's queries against a real database server, no HTTP."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from bson import ObjectId
+
+from schedules.dashboard import queries
+from schedules.definitions import parse_schedule
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+
+
+def run_doc(outlet, hours_ago, status="ok", new=0, errors=None, pages=10, **extra):
+    started = NOW - timedelta(hours=hours_ago)
+    return {"_id": ObjectId(), "outlet": outlet, "trigger": extra.pop("trigger", "schedule"), "status": status,
+            "job_id": extra.pop("job_id", f"crawl:{outlet}"), "started_at": started,
+            "finished_at": started + timedelta(seconds=20), "duration_s": 20.0, "pages_fetched": pages,
+            "stored": {"new": new, "updated": 0, "unchanged": 1}, "errors": errors or {}, **extra}
+
+
+def article_doc(outlet, n, **extra):
+    return {"_id": ObjectId(), "canonical_url": f"https://{outlet}.example/{n}", "url": f"https://{outlet}.example/{n}",
+            "outlet": outlet, "title": f"Story {n}", "body": "x" * 250, "published_at": NOW - timedelta(days=n),
+            "first_seen": NOW, "last_seen": NOW, "version": 1, "authors": [], "paywalled": False, **extra}
+
+
+def test_outlet_row_sparkline_error_rate_alerts_coverage(mongo_db):
+    runs = [run_doc("a", 40 - i, new=i, errors={"page:http_404": 1} if i % 2 else {}) for i in range(35)]
+    runs.append(run_doc("a", 0.1, status="skipped", new=0))  # not a crawl: left out of the line
+    runs.append(run_doc("a", 0.2, status="failed", new=0, errors={"page:timeout": 5},
+                        monitoring={"alerts": [{"check": "failing", "outlet": "a", "message": "a: last 2 failed"}]}))
+    runs.append(run_doc("a", 3, status="ok", new=2, job_id="crawl:a:world",
+                        monitoring={"alerts": [{"check": "zero_new", "outlet": "a", "message": "quiet"}]}))
+    mongo_db.crawl_runs.insert_many(runs)
+    mongo_db.articles.insert_many(
+        [article_doc("a", i, paywalled=i < 3, authors=["X"] if i < 5 else [],
+                     published_at=None if i == 0 else NOW) for i in range(10)])
+    mongo_db.articles.insert_one(article_doc("b", 1))
+
+    row = queries.outlet_row(mongo_db, "a")
+    assert row["runs_counted"] == 30
+    # oldest first, the newest crawl (failed, 0 new) last; the skipped trigger is not there
+    assert row["new_per_run"][-3:] == [34, 2, 0]
+    assert row["latest"]["status"] == "skipped"
+    assert row["last_good"]["job_id"] == "crawl:a:world"
+    pages = 30 * 10
+    counted = [r for r in sorted(runs, key=lambda r: r["started_at"], reverse=True)
+               if r["status"] != "skipped"][:30]
+    errors = sum(sum(r["errors"].values()) for r in counted)
+    assert row["error_rate"] == errors / pages
+    assert sorted(a["check"] for a in row["alerts"]) == ["failing", "zero_new"]  # newest per job
+    cov = row["coverage"]
+    assert cov == {"articles": 10, "published_at": 0.9, "authors": 0.5, "paywalled": 0.3}
+
+    names = queries.outlet_names(mongo_db, ["c"])
+    assert names == ["a", "c"]  # b has articles, no runs; c is defined in a file
+    never = queries.outlet_row(mongo_db, "c")
+    assert never["latest"] is None and never["error_rate"] is None and never["coverage"]["articles"] == 0
+
+
+def test_list_runs_filters_and_pages(mongo_db):
+    mongo_db.crawl_runs.insert_many([run_doc("a", 10 - i, status="ok" if i % 3 else "failed",
+                                             trigger="cli" if i % 2 else "schedule") for i in range(10)]
+                                    + [run_doc("b", 1.5)])
+    everything = queries.list_runs(mongo_db, page_size=4)
+    assert len(everything) == 5  # one more than a page: there is a next page
+    assert everything[0]["outlet"] == "a" and everything[0]["started_at"] == NOW - timedelta(hours=1)
+    failed = queries.list_runs(mongo_db, outlet="a", status="failed")
+    assert len(failed) == 4 and all(r["status"] == "failed" for r in failed)
+    cli_failed = queries.list_runs(mongo_db, outlet="a", status="failed", trigger="cli")
+    assert [r["trigger"] for r in cli_failed] == ["cli"] * 2
+    page3 = queries.list_runs(mongo_db, page=3, page_size=4)
+    assert len(page3) == 3
+    choices = queries.run_filter_choices(mongo_db, ["z"])
+    assert choices == {"outlet": ["a", "b", "z"], "status": ["failed", "ok"], "trigger": ["cli", "schedule"]}
+
+
+def test_run_detail_errors_by_kind_with_examples_and_redaction(mongo_db):
+    doc = run_doc("a", 1, status="failed", errors={"page:http_404": 2, "page:timeout": 7, "store:x": 0},
+                  error_examples={"page:timeout": ["https://a.example/slow"]},
+                  dropped={"missing_title": 3, "too_short": 5},
+                  error="could not reach mongodb://user:hunter2@db.example:27017/news")
+    mongo_db.crawl_runs.insert_one(doc)
+    run = queries.run_detail(mongo_db, str(doc["_id"]))
+    assert run["errors_by_kind"] == [
+        {"kind": "page:timeout", "count": 7, "examples": ["https://a.example/slow"]},
+        {"kind": "page:http_404", "count": 2, "examples": []}]
+    assert run["dropped_by_reason"] == [("too_short", 5), ("missing_title", 3)]
+    assert "hunter2" not in run["error"] and "db.example" in run["error"]
+    assert queries.run_detail(mongo_db, "not-an-id") is None
+    assert queries.run_detail(mongo_db, str(ObjectId())) is None
+
+
+def test_schedule_rows_without_a_service_read_the_file_and_the_stored_next_runs(mongo_db, tmp_path):
+    schedule = parse_schedule({"schedule": [
+        {"outlet": "a", "every": "1h"}, {"outlet": "b", "every": "2h"},
+        {"outlet": "c", "cron": "5 * * * *", "enabled": False}, {"outlet": "d", "every": "1h"}]},
+        tmp_path / "s.toml", {"a": None, "b": None, "c": None, "d": None})
+    mongo_db.scheduler_jobs.insert_many([{"_id": "crawl:a", "next_run_time": NOW.timestamp()},
+                                         {"_id": "crawl:b", "next_run_time": None}])
+    mongo_db.crawl_runs.insert_many([run_doc("a", 2, status="ok"), run_doc("a", 1, status="timed_out")])
+    rows = {r["job_id"]: r for r in queries.schedule_rows(mongo_db, schedule, None)}
+    assert rows["crawl:a"]["state"] == "scheduled" and rows["crawl:a"]["next_run"] == NOW
+    assert rows["crawl:a"]["last"]["status"] == "timed_out"
+    assert rows["crawl:b"]["state"] == "paused" and rows["crawl:b"]["paused"] and rows["crawl:b"]["last"] is None
+    assert rows["crawl:c"]["state"] == "disabled"
+    assert rows["crawl:d"]["state"] == "not in store"
+
+    service = {"jobs": [{"id": "crawl:a", "trigger": "interval[1:00:00]", "next_run_time": None, "paused": True,
+                         "running": False}]}
+    live = queries.schedule_rows(mongo_db, schedule, service)
+    assert [(r["job_id"], r["state"], r["last"]["status"]) for r in live] == [("crawl:a", "paused", "timed_out")]
+
+
+def test_search_and_article_detail_with_versions_and_duplicate(mongo_db):
+    original = article_doc("a", 1, title="Budget passes parliament")
+    copy = article_doc("b", 2, title="Budget (copy)", duplicate_of=original["_id"], version=3)
+    others = [article_doc("a", n, title=f"Weather {n}") for n in range(3, 8)]
+    mongo_db.articles.insert_many([original, copy, *others])
+    mongo_db.article_versions.insert_many([
+        {"canonical_url": copy["canonical_url"], "version": 2, "body": "two", "title": "t2", "replaced_at": NOW},
+        {"canonical_url": copy["canonical_url"], "version": 1, "body": "one", "title": "t1", "replaced_at": NOW}])
+
+    assert [a["title"] for a in queries.search_articles(mongo_db, title="budget")] == [
+        "Budget (copy)", "Budget passes parliament"]
+    assert queries.search_articles(mongo_db, title="(copy") != []  # a regex character is literal text
+    in_a = queries.search_articles(mongo_db, outlet="a", since=NOW - timedelta(days=4), until=NOW)
+    assert [a["title"] for a in in_a] == ["Budget passes parliament", "Weather 3", "Weather 4"]
+    assert len(queries.search_articles(mongo_db, page_size=2)) == 3
+
+    detail = queries.article_detail(mongo_db, str(copy["_id"]))
+    assert detail["original"]["title"] == "Budget passes parliament"
+    assert [v["version"] for v in detail["versions"]] == [1, 2]
+    mongo_db.articles.delete_one({"_id": original["_id"]})
+    assert queries.article_detail(mongo_db, str(copy["_id"]))["original"]["missing"] is True
+    assert queries.article_detail(mongo_db, "nope") is None
+
+
+def test_chart_data_per_day_durations_errors(mongo_db):
+    mongo_db.crawl_runs.insert_many([
+        run_doc("a", 1, new=3, errors={"page:http_404": 2}), run_doc("a", 2, new=4),
+        run_doc("b", 30, new=5, errors={"page:http_404": 1, "page:timeout": 4}),
+        run_doc("b", 24 * 20, new=100, errors={"page:timeout": 50}),  # before the window
+        run_doc("a", 0.5, status="skipped")])
+    days, series = queries.stored_per_day(mongo_db, days=3, now=NOW)
+    assert days == ["2026-11-18", "2026-11-19", "2026-11-20"]
+    assert series == {"a": [0, 0, 7], "b": [0, 5, 0]}
+    assert queries.errors_by_kind(mongo_db, days=3, now=NOW) == [("page:timeout", 4), ("page:http_404", 3)]
+    durations = queries.run_durations(mongo_db, limit=3)
+    assert [d["outlet"] for d in durations] == ["b", "a", "a"]  # oldest first; the skipped one is no crawl

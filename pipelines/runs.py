@@ -10,6 +10,7 @@ from bson import ObjectId
 from pymongo.database import Database
 
 STATS_PREFIX = "newsdesk/"
+EXAMPLES_PER_KIND = 3  # URLs kept per error kind, for the run's page in the dashboard
 
 
 def start_run(db: Database, *, outlet: str, trigger: str, run_id: ObjectId | None = None,
@@ -73,6 +74,21 @@ def finish_run(db: Database, run_id: ObjectId, *, status: str, summary: Mapping[
         "duration_s": round((now - started).total_seconds(), 3), **summary}})
 
 
+def note_bad_page(stats: Any, kind: str, url: str) -> None:
+    """Count one failed page by kind (Scrapy stats) and keep its URL among the kind's first examples."""
+    stats.inc_value(f"{STATS_PREFIX}bad_page/{kind}")
+    key = f"{STATS_PREFIX}bad_page_examples/{kind}"
+    examples = stats.get_value(key) or []
+    if len(examples) < EXAMPLES_PER_KIND and url not in examples:
+        stats.set_value(key, [*examples, url])
+
+
+def _examples(stats: Mapping[str, Any]) -> dict[str, list[str]]:
+    prefix = f"{STATS_PREFIX}bad_page_examples/"
+    return {f"page:{k[len(prefix):].replace('.', '_')}": [str(u) for u in v] for k, v in sorted(stats.items())
+            if k.startswith(prefix) and isinstance(v, list)}
+
+
 def _group(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
     return {k[len(prefix):].replace(".", "_"): int(v) for k, v in sorted(stats.items())
             if k.startswith(prefix) and isinstance(v, (int, float))}
@@ -114,6 +130,7 @@ def summarize_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
         "over_page_budget": int(stats.get(f"{STATS_PREFIX}over_page_budget", 0)),
         "spooled": int(stats.get(f"{STATS_PREFIX}spooled", 0)),
         "errors": errors,
+        "error_examples": _examples(stats),  # kind -> the first few URLs that failed that way
         "attempts": attempts,
         "blocked": {"articles": int(stats.get(f"{STATS_PREFIX}articles_blocked", 0)),
                     "article_fetches": int(stats.get(f"{STATS_PREFIX}article_fetches", 0)),

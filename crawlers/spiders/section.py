@@ -32,6 +32,7 @@ from pipelines.listings import (
     parse_sitemap,
     resolve_since,
 )
+from pipelines.runs import note_bad_page
 
 STATS = "newsdesk/"
 
@@ -74,7 +75,7 @@ class SectionSpider(scrapy.Spider):
     # -- helpers -------------------------------------------------------
     def bad_page(self, response: Response, kind: str, reason: str) -> None:
         """Count and log a page that cannot be used; the crawl goes on."""
-        self.crawler.stats.inc_value(f"{STATS}bad_page/{kind}")
+        note_bad_page(self.crawler.stats, kind, response.url)
         self.logger.warning("bad page %s: %s: %s", response.url, kind, reason)
 
     def html_of(self, response: Response) -> str | None:
@@ -95,7 +96,7 @@ class SectionSpider(scrapy.Spider):
         url = request.url if request is not None else "?"
         if kind == "page_budget":
             return  # --max-pages reached; counted by crawlers/page_budget.py
-        self.crawler.stats.inc_value(f"{STATS}bad_page/{kind}")
+        note_bad_page(self.crawler.stats, kind, url)
         if request is not None and request.meta.get("article"):
             self.crawler.stats.inc_value(f"{STATS}article_fetches")
             if kind == "blocked":

@@ -16,10 +16,13 @@ install: $(VENV)/.installed
 
 # Serve the fixture site on 127.0.0.1:$(DEMO_PORT), crawl it as outlet "demo"
 # into the local database, and show what landed.
+# The outlet file names 127.0.0.1:8765; a copy re-pointed at DEMO_PORT is what is crawled.
 demo: install
-	@$(PY) -m tests.fixture_server --port $(DEMO_PORT) & server=$$!; \
-	trap "kill $$server 2>/dev/null" EXIT; sleep 1; \
-	export NEWSDESK_OUTLETS_PATH=$(CURDIR)/tests/fixtures/outlets; \
+	@outlets=$$(mktemp -d); \
+	sed 's/127\.0\.0\.1:8765/127.0.0.1:$(DEMO_PORT)/g' tests/fixtures/outlets/demo.toml > $$outlets/demo.toml; \
+	$(PY) -m tests.fixture_server --port $(DEMO_PORT) & server=$$!; \
+	trap "kill $$server 2>/dev/null; rm -rf $$outlets" EXIT; sleep 1; \
+	export NEWSDESK_OUTLETS_PATH=$$outlets; \
 	$(VENV)/bin/newsdesk crawl demo && \
 	echo "--- newsdesk articles --outlet demo --limit 3 (bodies cut) ---" && \
 	$(VENV)/bin/newsdesk articles --outlet demo --limit 3 | cut -c1-240

@@ -165,3 +165,14 @@ class SlowNews(QuietHandler):
         super().do_GET()
 
 
+
+
+def test_make_demo_crawls_the_port_it_serves(tmp_path, mongo_uri, db_name, mongo_db):
+    port = embedded_db.free_port()
+    env = {**newsdesk_env(tmp_path, mongo_uri, db_name), "MAKEFLAGS": ""}
+    env.pop("NEWSDESK_OUTLETS_PATH")
+    result = subprocess.run(["make", "-s", "demo", f"DEMO_PORT={port}", f"VENV={Path(sys.executable).parent.parent}"],
+                            env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    urls = [d["url"] for d in mongo_db.articles.find({"outlet": "demo"})]
+    assert urls and all(url.startswith(f"http://127.0.0.1:{port}/") for url in urls)

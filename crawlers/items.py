@@ -50,6 +50,7 @@ class Article(BaseModel):
     last_seen: datetime | None = Field(None, description="When a crawl last saw this URL.")
     version: int = Field(1, ge=1, description="1 on insert, +1 each time the body changes.")
     schema_version: int = Field(SCHEMA_VERSION, description="Version of this schema the document was written with.")
+    write_seq: int | None = Field(None, description="Write sequence number of the batch that last inserted or changed it; polling readers follow it (see Reading incrementally). Null on documents stored before it existed.")
 
     @field_validator("title", "body")
     @classmethod

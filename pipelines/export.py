@@ -130,3 +130,7 @@ def parquet_types_markdown() -> str:
     lines = ["| column | Arrow type |", "|---|---|"]
     lines += [f"| `{f.name}` | `{f.type}` |" for f in arrow_schema()]
     return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # python -m pipelines.export > table, pasted into docs/schema.md
+    print(parquet_types_markdown(), end="")

@@ -159,6 +159,7 @@ ARTICLE_INDEXES = [
     IndexModel([("last_seen", ASCENDING)], name="last_seen"),
     IndexModel([("fingerprint", ASCENDING)], name="fingerprint"),
     IndexModel([("simhash_bands", ASCENDING)], name="simhash_bands"),
+    IndexModel([("write_seq", ASCENDING), ("_id", ASCENDING)], name="write_seq"),
 ]
 
 

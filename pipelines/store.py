@@ -25,9 +25,10 @@ from bson import json_util
 from pymongo import InsertOne, UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError
+from pymongo.errors import BulkWriteError, PyMongoError
 
 from crawlers.items import SCHEMA_VERSION
+from pipelines import write_seq
 
 logger = logging.getLogger(__name__)
 
@@ -83,23 +84,32 @@ def content_of(item: dict) -> dict:
     return {k: item.get(k) for k in CONTENT_FIELDS}
 
 
-def plan_writes(items: Iterable[dict], existing: dict[str, dict], now: datetime) -> WritePlan:
+def outcome_for(stored: dict | None, item: dict) -> str:
+    if stored is None:
+        return "new"
+    return "unchanged" if stored.get("fingerprint") == item.get("fingerprint") else "updated"
+
+
+def plan_writes(items: Iterable[dict], existing: dict[str, dict], now: datetime,
+                seq: int | None = None) -> WritePlan:
     """Operations for one batch. `existing` maps canonical_url -> stored doc
-    (at least `fingerprint`, `version`, and for changed ones `body`, `title`)."""
+    (at least `fingerprint`, `version`, and for changed ones `body`, `title`).
+    `seq` (pipelines/write_seq.py) is stamped on inserted and changed documents."""
     plan = WritePlan()
     for item in items:
         url = item["canonical_url"]
         stored = existing.get(url)
         content = content_of(item)
-        if stored is None:
+        outcome = outcome_for(stored, item)
+        if outcome == "new":
             # A plain insert: cheaper for the server than an upsert's query. If
             # another writer inserted the URL meanwhile, the unique index refuses
             # it (11000) and outcomes_after retries it as an update.
             plan.add(InsertOne({**content, "canonical_url": url, "first_seen": now, "last_seen": now,
                                 "version": 1, "duplicate_of": item.get("duplicate_of"),
-                                "schema_version": SCHEMA_VERSION}), "new", item)
+                                "schema_version": SCHEMA_VERSION, "write_seq": seq}), "new", item)
             existing[url] = {"fingerprint": item.get("fingerprint"), "version": 1, "body": item.get("body")}
-        elif stored.get("fingerprint") == item.get("fingerprint"):
+        elif outcome == "unchanged":
             plan.add(UpdateOne({"canonical_url": url}, {"$set": {"last_seen": now}}), "unchanged", item)
         else:
             version = int(stored.get("version") or 1)
@@ -111,7 +121,7 @@ def plan_writes(items: Iterable[dict], existing: dict[str, dict], now: datetime)
             # same change matches nothing instead of bumping the version twice.
             plan.add(UpdateOne(
                 {"canonical_url": url, "fingerprint": stored.get("fingerprint")},
-                {"$set": {**content, "last_seen": now, "schema_version": SCHEMA_VERSION},
+                {"$set": {**content, "last_seen": now, "schema_version": SCHEMA_VERSION, "write_seq": seq},
                  "$inc": {"version": 1}}), "updated", item)
             existing[url] = {"fingerprint": item.get("fingerprint"), "version": version + 1,
                              "body": item.get("body"), "title": item.get("title")}
@@ -140,7 +150,26 @@ def write_batch(db: Database, items: list[dict], now: datetime | None = None,
     # Last item wins within a batch, so one URL is planned once.
     by_url = {item["canonical_url"]: item for item in items}
     existing = fetch_existing(db.articles, list(by_url))
-    plan = plan_writes(by_url.values(), existing, now)
+    if all(outcome_for(existing.get(url), item) == "unchanged" for url, item in by_url.items()):
+        return _write_planned(db, plan_writes(by_url.values(), existing, now), now, _retry, new_items)
+    # Inserts and content changes carry a write sequence number that stays
+    # pending until the bulk write has returned, so polling readers never pass
+    # it before it is committed (pipelines/write_seq.py).
+    seq = write_seq.begin(db)
+    started = time.monotonic()
+    try:
+        return _write_planned(db, plan_writes(by_url.values(), existing, now, seq), now, _retry, new_items)
+    finally:
+        if (time.monotonic() - started) * 1000 > write_seq.PENDING_EXPIRY_MS / 2:
+            try:
+                write_seq.restamp(db, seq)  # readers may have stopped waiting for it
+            except PyMongoError as exc:
+                logger.warning("write sequence %s: slow batch not re-stamped: %s", seq, exc)
+        write_seq.end(db, seq)
+
+
+def _write_planned(db: Database, plan: WritePlan, now: datetime, _retry: bool,
+                   new_items: list | None) -> Counter:
     if plan.version_ops:
         try:
             db.article_versions.bulk_write(plan.version_ops, ordered=False)

@@ -224,3 +224,24 @@ def test_follow_output_cuts_back_lines_after_the_checkpoint(tmp_path):
     with open(other, "ab") as fh:
         assert FollowOutput(fh).resume(recorded) == 0  # another file: left alone
     assert other.read_text() == "someone else's\n"
+
+
+def test_store_stamps_inserts_and_changes_not_recrawls(mongo_db):
+    from pipelines.store import write_batch
+
+    def item(n: int, body: str = "b") -> dict:
+        url = f"https://x.test/s{n}"
+        return {"canonical_url": url, "url": url, "outlet": "o", "title": "t", "body": body * 300,
+                "fingerprint": f"{body}{n}"}
+
+    write_batch(mongo_db, [item(1), item(2)])
+    first = {d["canonical_url"]: d["write_seq"] for d in mongo_db.articles.find()}
+    assert len(set(first.values())) == 1 and None not in first.values()
+    assert write_batch(mongo_db, [item(1), item(2)]) == {"unchanged": 2}
+    assert {d["canonical_url"]: d["write_seq"] for d in mongo_db.articles.find()} == first
+    assert write_batch(mongo_db, [item(1, "c"), item(2)]) == {"updated": 1, "unchanged": 1}
+    now = {d["canonical_url"]: d["write_seq"] for d in mongo_db.articles.find()}
+    assert now["https://x.test/s1"] > first["https://x.test/s1"]
+    assert now["https://x.test/s2"] == first["https://x.test/s2"]
+    assert mongo_db[write_seq.COLLECTION].find_one()["pending"] == []
+    assert write_seq.safe_seq(mongo_db) == now["https://x.test/s1"]

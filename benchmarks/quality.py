@@ -105,13 +105,13 @@ def _trafilatura_default(html: str, url: str) -> str:
 
 
 def newsdesk_extractor(kind: str | None = None) -> tuple[str, Callable[[str, str], str]]:
-    """The pipeline's own entry point (`pipelines.offline.process_html`, the
+    """The pipeline's own entry point (`crawlers.offline.process_html`, the
     very code the crawl runs) when it exists, else the stand-in.
     `kind` (or env NEWSDESK_EXTRACTOR) = "standin" forces the stand-in."""
     if (kind or os.environ.get("NEWSDESK_EXTRACTOR")) == "standin":
         return "newsdesk stand-in", _newsdesk_body
     try:
-        from pipelines.offline import process_html  # type: ignore[import-not-found]
+        from crawlers.offline import process_html  # type: ignore[import-not-found]
     except ImportError:
         return "newsdesk stand-in", _newsdesk_body
 
@@ -331,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         "--extractor",
         choices=("auto", "standin"),
         default="auto",
-        help="auto: pipelines.offline.process_html if present; standin: the local stand-in",
+        help="auto: crawlers.offline.process_html if present; standin: the local stand-in",
     )
     args = ap.parse_args(argv)
     # Workers read the choice from the environment (it survives the fork).

@@ -6,7 +6,7 @@ and fingerprints) are written twice into a throwaway SecantusDB server
 indexes (`pipelines.mongo.ensure_schema`):
 
 * batched: `pipelines.store.write_batch` on batches of NEWSDESK_STORE_BATCH
-  (100) items, as `pipelines.context.ArticleWriter` does: one `find` for the
+  (100) items, as `crawlers.runtime.ArticleWriter` does: one `find` for the
   batch's URLs and one unordered `bulk_write` of upserts;
 * per item: one `insert_one` per document, the same documents.
 
@@ -33,7 +33,7 @@ from benchmarks._site import CORPUS, DatabaseServer  # noqa: E402
 
 
 def make_items(n: int) -> list[dict]:
-    from crawlers.items import SCHEMA_VERSION  # noqa: F401  (the schema the store writes)
+    from pipelines.article import SCHEMA_VERSION  # noqa: F401  (the schema the store writes)
     from pipelines.dedup_store import dedup_fields
 
     lines = (CORPUS / "ground_truth.jsonl").read_text(encoding="utf-8").splitlines()
@@ -56,7 +56,7 @@ def make_items(n: int) -> list[dict]:
 
 def per_item_doc(item: dict, now: datetime) -> dict:
     """What the upsert would store for a new URL, as one plain document."""
-    from crawlers.items import SCHEMA_VERSION
+    from pipelines.article import SCHEMA_VERSION
     from pipelines.store import content_of
 
     return {**content_of(item), "canonical_url": item["canonical_url"], "first_seen": now, "last_seen": now,

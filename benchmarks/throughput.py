@@ -5,7 +5,7 @@ pages behind paginated section pages, served by a separate process on
 127.0.0.1), in one run:
 
 * A: fetch only: a plain Scrapy spider fetching every section and article page;
-* B: extract only: `pipelines.offline.process_html` (extraction, normalisation,
+* B: extract only: `crawlers.offline.process_html` (extraction, normalisation,
   offer stripping, validation: the pipeline's own functions) over the same
   HTML, in this process, no network;
 * C: `newsdesk crawl` of an outlet file pointing at the site, into a throwaway
@@ -120,8 +120,8 @@ def run_fetch_only(site, base_url: str, workdir: Path) -> dict:
 # -- B: extract only ---------------------------------------------------------
 
 def run_extract_only(site, base_url: str, outlet_file: Path) -> dict:
-    from crawlers.outlets import load_outlet_file
-    from pipelines.offline import process_html
+    from crawlers.offline import process_html
+    from pipelines.outlets import load_outlet_file
 
     outlet = load_outlet_file(outlet_file)
     jobs = [(f.read_bytes(), base_url + p) for f, p in zip(site.article_files(), site.article_paths, strict=True)]

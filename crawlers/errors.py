@@ -48,29 +48,3 @@ def failure_kind(exc: BaseException) -> str:
             return "private_address"
         return "ignored"
     return KIND_BY_EXCEPTION.get(type(exc).__name__, type(exc).__name__)
-
-
-def decode_html(body: bytes, declared: str | None, scrapy_text: str) -> str:
-    """The page's text, rescuing pages whose charset is missing or wrong.
-
-    Scrapy decodes by header, <meta>, BOM, then a UTF-8/cp1252 guess. When
-    that produced replacement characters (bytes invalid in the declared
-    charset: latin-1 served as UTF-8) or no charset was declared at all and
-    the bytes are not UTF-8 (cp1251, Shift-JIS), charset-normalizer (already
-    a trafilatura dependency) detects the encoding from the bytes.
-    """
-    broken = scrapy_text.count("\ufffd") > 2
-    if not broken and declared:
-        return scrapy_text
-    try:
-        body.decode("utf-8")
-        if not broken:
-            return scrapy_text
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(body[:2_000_000]).best()
-    if best is None:
-        return scrapy_text
-    return str(best) if len(body) <= 2_000_000 else body.decode(best.encoding, errors="replace")

@@ -12,8 +12,8 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from twisted.internet import task
 
+from crawlers.runtime import crawl_context
 from pipelines import leases
-from pipelines.context import crawl_context
 from pipelines.mongo import describe_failure
 from pipelines.runs import (
     failure_reason,

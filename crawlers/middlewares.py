@@ -89,9 +89,9 @@ class KnownArticleFilter:
 
         from scrapy import Request
 
-        from pipelines.context import crawl_context
-        from pipelines.dedup import canonicalize_url
+        from crawlers.runtime import crawl_context
         from pipelines.dedup_store import urls_to_skip
+        from pipelines.urls import canonicalize_url
 
         spider = self.crawler.spider
         articles = [o for o in outputs if isinstance(o, Request) and o.meta.get("article")]

@@ -57,13 +57,13 @@ EXTENSIONS = {
 }
 # The order of ../docs/architecture.md: normalize, strip offers, validate, dedup, store.
 ITEM_PIPELINES = {
-    "pipelines.adapters.NormalizePipeline": 100,
+    "crawlers.item_pipelines.NormalizePipeline": 100,
     "crawlers.date_consensus.DateConsensusPipeline": 150,  # page date vs feed/sitemap date
-    "pipelines.adapters.OfferStripPipeline": 200,
-    "pipelines.adapters.BoilerplatePipeline": 250,  # lines the outlet repeats across articles
-    "pipelines.adapters.ValidatePipeline": 300,
-    "pipelines.adapters.DedupPipeline": 400,
-    "pipelines.adapters.StorePipeline": 500,
+    "crawlers.item_pipelines.OfferStripPipeline": 200,
+    "crawlers.item_pipelines.OutletLinesPipeline": 250,  # lines the outlet repeats across articles
+    "crawlers.item_pipelines.ValidatePipeline": 300,
+    "crawlers.item_pipelines.DedupPipeline": 400,
+    "crawlers.item_pipelines.StorePipeline": 500,
 }
 
 # Database: NEWSDESK_MONGO_URI, else a local SecantusDB server started on demand.

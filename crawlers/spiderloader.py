@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from scrapy.utils.misc import load_object
 
-from crawlers.outlets import OutletSpec, load_outlets
 from crawlers.spiders.section import SectionSpider
+from pipelines.outlets import OutletSpec, load_outlets
 
 
 def politeness_settings(outlet: OutletSpec) -> dict:

@@ -15,7 +15,7 @@ from typing import IO, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from crawlers.items import Article
+from pipelines.article import Article
 
 # CSV without --fields: the columns a spreadsheet reader wants (no bands, no blocks)
 CSV_FIELDS = ["_id", "canonical_url", "url", "outlet", "section", "title", "authors", "published_at",

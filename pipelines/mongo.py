@@ -17,7 +17,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient
 from pymongo.database import Database
 from pymongo.errors import CollectionInvalid, ConfigurationError, InvalidURI, OperationFailure
 
-from crawlers.items import mongo_json_schema
+from pipelines.article import mongo_json_schema
 
 DEFAULT_DB = "newsdesk"
 _URI_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]*://[^\s'\"<>]+", re.I)
@@ -178,6 +178,6 @@ def ensure_schema(db: Database) -> None:
                                      unique=True, name="url_version_unique")
     db.crawl_runs.create_index([("outlet", ASCENDING), ("started_at", DESCENDING)], name="outlet_started")
     db.crawl_runs.create_index([("started_at", DESCENDING)], name="started")
-    from pipelines.boilerplate_store import ensure_boilerplate_indexes
+    from pipelines.outlet_lines_store import ensure_outlet_lines_indexes
 
-    ensure_boilerplate_indexes(db)
+    ensure_outlet_lines_indexes(db)

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from pipelines.dedup import canonicalize_url
+from pipelines.urls import canonicalize_url
 
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 _BLANK_LINES = re.compile(r"\n{3,}")

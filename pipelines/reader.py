@@ -34,8 +34,8 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import OperationFailure
 
-from crawlers.items import Article
 from pipelines import write_seq
+from pipelines.article import Article
 
 logger = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ text-level logic lives in normalize.py, offers.py, validate.py.
 
 from __future__ import annotations
 
-from crawlers.outlets import OutletSpec
-from pipelines.furniture import strip_furniture_lines
 from pipelines.normalize import normalize_item
 from pipelines.offers import strip_offers
+from pipelines.outlets import OutletSpec
+from pipelines.page_rules import strip_page_rule_lines
 from pipelines.validate import validate_item
 
 
@@ -26,7 +26,7 @@ def offers_stage(item: dict) -> dict:
     """Strip offers, then page furniture, from the body; merge with DOM-level
     removals; set the paywall flag."""
     result = strip_offers(item.get("body") or "", language=item.get("language"))
-    body, furniture = strip_furniture_lines(result.body)
+    body, furniture = strip_page_rule_lines(result.body)
     item = dict(item)
     item["body"] = body or None
     item["removed_blocks"] = [*(item.get("removed_blocks") or []), *(b.as_dict() for b in result.removed_blocks),

@@ -27,8 +27,8 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, PyMongoError
 
-from crawlers.items import SCHEMA_VERSION
 from pipelines import write_seq
+from pipelines.article import SCHEMA_VERSION
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from crawlers.items import MIN_BODY_CHARS, Article
+from pipelines.article import MIN_BODY_CHARS, Article
 
 
 def drop_reason(exc: ValidationError) -> str:

@@ -30,7 +30,7 @@ def _say(msg: str) -> None:
 # -- shared helpers ---------------------------------------------------------
 
 def _outlets():
-    from crawlers.outlets import OutletConfigError, load_outlets
+    from pipelines.outlets import OutletConfigError, load_outlets
 
     try:
         return load_outlets()
@@ -202,7 +202,7 @@ def cmd_articles(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from pipelines.offline import iter_manifest, process_html
+    from crawlers.offline import iter_manifest, process_html
 
     outlet = None
     if args.outlet:
@@ -217,7 +217,7 @@ def cmd_extract(args) -> int:
         jobs = ((None, Path(f), args.url or Path(f).resolve().as_uri()) for f in args.files)
     for job_id, path, url in jobs:
         try:
-            from pipelines.offline import read_html
+            from crawlers.offline import read_html
 
             article = process_html(read_html(path), url, outlet)
         except (OSError, ValueError) as exc:
@@ -260,7 +260,7 @@ def cmd_clean(args) -> int:
 
 
 def cmd_spool(args) -> int:
-    from pipelines.context import default_spool_dir
+    from crawlers.runtime import default_spool_dir
     from pipelines.mongo import ensure_schema
     from pipelines.runs import replay_runs
     from pipelines.store import replay_spool, spool_files

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from crawlers.outlets import check_timezone
+from pipelines.outlets import check_timezone
 
 if sys.version_info >= (3, 11):
     import tomllib

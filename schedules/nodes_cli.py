@@ -123,9 +123,9 @@ def crawl_remote(args) -> int:
     nodes = _nodes()
     if nodes is None:
         return EXIT_CONFIG
-    from crawlers.outlets import OutletConfigError, load_outlets
     from pipelines.embedded_db import EmbeddedDBError
     from pipelines.mongo import MongoConfigError, connect, resolve_target
+    from pipelines.outlets import OutletConfigError, load_outlets
 
     try:
         outlets = load_outlets()

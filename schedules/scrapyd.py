@@ -173,7 +173,7 @@ setup(
     name="newsdesk",
     version={version!r},
     packages=find_packages(include=["crawlers*", "pipelines*", "schedules*"]),
-    package_data={{"crawlers": ["outlets/*.toml"], "schedules": ["*.toml"]}},
+    package_data={{"pipelines": ["outlets/*.toml"], "schedules": ["*.toml"]}},
     zip_safe=False,
     # What Scrapyd's runner reads to find the settings module (the scrapy.cfg [settings] entry).
     entry_points={{"scrapy": ["settings = crawlers.settings"]}},

@@ -42,7 +42,7 @@ def _guarded(func):
 
 
 def _outlets():
-    from crawlers.outlets import OutletConfigError, load_outlets
+    from pipelines.outlets import OutletConfigError, load_outlets
 
     try:
         return load_outlets()

@@ -7,8 +7,8 @@ from scrapy.robotstxt import ProtegoRobotParser
 from scrapy.utils.test import get_crawler
 
 from crawlers.crawl_delay import RobotsCrawlDelay, effective_delay
-from crawlers.outlets import parse_outlet
 from crawlers.spiderloader import politeness_settings
+from pipelines.outlets import parse_outlet
 from tests.outlet_site import OutletSite, article_page, outlet_file
 from tests.sitefixtures import newsdesk_env, run_newsdesk
 

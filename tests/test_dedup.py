@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from pipelines.dedup import (
-    TRACKING_PARAMS,
     body_fingerprint,
     content_segments,
     hamming,
@@ -17,7 +16,8 @@ from pipelines.dedup import (
     simhash64,
     simhash_bands,
 )
-from pipelines.dedup import canonicalize_url as canon
+from pipelines.urls import TRACKING_PARAMS
+from pipelines.urls import canonicalize_url as canon
 
 # ---------------------------------------------------------------- canonical URLs
 

@@ -6,7 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.provisional import urls
 
-from pipelines.dedup import canonicalize_url, hamming, simhash64, simhash_bands
+from pipelines.dedup import hamming, simhash64, simhash_bands
+from pipelines.urls import canonicalize_url
 
 INT64 = (-(2**63), 2**63 - 1)
 

@@ -1,7 +1,7 @@
 """Copies met in one crawl, before either is written, are still linked.
 
 Duplicate lookups and writes run on the crawl's database lane while the next
-pages are parsed (pipelines/context.DbLane); a copy whose original is still
+pages are parsed (crawlers/runtime.DbLane); a copy whose original is still
 buffered or still being looked up must wait for it instead of being stored as
 a second original."""
 

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from bson import ObjectId
 
-from crawlers.items import Article
+from pipelines.article import Article
 from pipelines.export import (
     arrow_schema,
     json_line,

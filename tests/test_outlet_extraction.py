@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawlers.outlets import BUILTIN_DIR, load_outlets
+from pipelines.outlets import BUILTIN_DIR, load_outlets
 
 FIXTURES = Path(__file__).parent / "fixtures" / "outlet_pages"
 OUTLETS = load_outlets([BUILTIN_DIR])
@@ -208,7 +208,7 @@ def test_fixtures_belong_to_shipped_outlets():
 @pytest.mark.parametrize("name, expected_path", PAGES, ids=[p.name.replace(".expected.json", "") for _, p in PAGES])
 def test_outlet_page_extraction(name, expected_path):
     # imported here so that the URL tests above run even if the pipeline cannot be imported
-    from pipelines.offline import process_html
+    from crawlers.offline import process_html
 
     spec = OUTLETS[name]
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
@@ -234,9 +234,9 @@ def test_outlet_page_extraction(name, expected_path):
         assert local.date().isoformat() == expected["published_at"]
 
 
-# -- generic extraction rules (crawlers/extract.py) on small synthetic pages ----
+# -- generic extraction rules (pipelines/extract.py) on small synthetic pages ----
 
-from crawlers.extract import _chrome_candidate, extract_article  # noqa: E402
+from pipelines.extract import _chrome_candidate, extract_article  # noqa: E402
 
 _PARAS = [
     "The council approved the new budget on Tuesday after a debate that lasted well into the evening hours.",

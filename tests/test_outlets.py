@@ -1,6 +1,6 @@
 import pytest
 
-from crawlers.outlets import (
+from pipelines.outlets import (
     BUILTIN_DIR,
     OutletConfigError,
     load_outlet_file,

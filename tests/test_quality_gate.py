@@ -3,7 +3,7 @@
 tests/fixtures/quality/ holds 11 fundus pages (8 of them rich in subscription
 offers) and 7 trafilatura-eval pages whose `without` snippets include offer or
 newsletter text, as gzipped HTML with their ground truth. The pipeline's own
-code runs on them (`pipelines.offline.process_html` via benchmarks/quality.py)
+code runs on them (`crawlers.offline.process_html` via benchmarks/quality.py)
 and the scores must stay above floors pinned a little below what was measured,
 so a quality drop fails CI. Measured and pinned figures: docs/quality.md.
 """

@@ -166,7 +166,7 @@ def test_fingerprint_changes_with_the_definition():
 
 
 def test_shipped_schedule_is_valid_for_the_shipped_outlets():
-    from crawlers.outlets import BUILTIN_DIR, load_outlets
+    from pipelines.outlets import BUILTIN_DIR, load_outlets
 
     outlets = load_outlets([BUILTIN_DIR])
     sched = load_schedule(DEFAULT_FILE, outlets)

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from crawlers.items import Article, mongo_json_schema, schema_markdown
+from pipelines.article import Article, mongo_json_schema, schema_markdown
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "schema.md"
 

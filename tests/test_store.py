@@ -1,6 +1,6 @@
 from datetime import datetime, timezone
 
-from crawlers.items import Article
+from pipelines.article import Article
 from pipelines.mongo import ensure_schema
 from pipelines.store import plan_writes, replay_spool, spool_write, write_batch
 

@@ -1,6 +1,6 @@
 """The one generic spider: section pages (with pagination), feeds and sitemaps
 lead to article pages. Callbacks only route responses; what a page means is
-decided by the plain functions in crawlers/extract.py."""
+decided by the plain functions in pipelines/extract.py."""
 
 from __future__ import annotations
 
@@ -12,16 +12,15 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from crawlers.errors import decode_html, failure_kind
-from crawlers.extract import (
+from crawlers.errors import failure_kind
+from crawlers.workers import cpu_pool
+from pipelines.decode import decode_html
+from pipelines.extract import (
     PageError,
     extract_article,
     looks_like_html,
     parse_section_page,
 )
-from crawlers.outlets import OutletSpec
-from pipelines.context import cpu_pool
-from pipelines.dedup import canonicalize_url
 from pipelines.listings import (
     Listed,
     ListingError,
@@ -32,7 +31,9 @@ from pipelines.listings import (
     parse_sitemap,
     resolve_since,
 )
+from pipelines.outlets import OutletSpec
 from pipelines.runs import note_bad_page
+from pipelines.urls import canonicalize_url
 
 STATS = "newsdesk/"
 
@@ -181,7 +182,7 @@ class SectionSpider(scrapy.Spider):
         if html is None:
             return
         try:
-            # in a worker process when there is a spare core (pipelines/context.CpuPool)
+            # in a worker process when there is a spare core (crawlers/workers.CpuPool)
             article = await maybe_deferred_to_future(
                 cpu_pool(self.crawler).run(extract_article, html, response.url, self.outlet))
         except PageError as exc:

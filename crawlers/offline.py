@@ -13,8 +13,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from crawlers.extract import extract_article
-from crawlers.outlets import OutletSpec
+from pipelines.extract import extract_article
+from pipelines.outlets import OutletSpec
 from pipelines.stages import normalize_stage, offers_stage, validate_stage
 
 

@@ -1,4 +1,4 @@
-from pipelines.boilerplate import OutletLines, article_line_keys, line_key, strip_furniture
+from pipelines.outlet_lines import OutletLines, article_line_keys, line_key, strip_outlet_lines
 
 FURNITURE = "Download our app for the latest news and alerts"
 
@@ -21,7 +21,7 @@ def test_a_line_in_most_articles_is_learned_and_stripped():
     known = OutletLines()
     for n in range(6):
         known.learn(article_line_keys(story(n)))
-    body, removed = strip_furniture(story(7), known)
+    body, removed = strip_outlet_lines(story(7), known)
     assert FURNITURE not in body and removed == [{"text": FURNITURE, "reason": "outlet_boilerplate"}]
     assert "The hospital story" in body
 
@@ -30,16 +30,16 @@ def test_nothing_is_judged_before_enough_articles_or_for_rare_lines():
     known = OutletLines()
     for n in range(3):
         known.learn(article_line_keys(story(n)))
-    assert strip_furniture(story(9), known) == (story(9), [])
+    assert strip_outlet_lines(story(9), known) == (story(9), [])
     for n in range(3, 20):
         known.learn(article_line_keys(f"Unique opening of story {n} about a different topic entirely.\nEnd {n}."))
-    assert FURNITURE in strip_furniture(story(9), known)[0]  # 3 of 20 articles: not furniture
+    assert FURNITURE in strip_outlet_lines(story(9), known)[0]  # 3 of 20 articles: not furniture
 
 
 def test_counts_round_trip_through_the_database(mongo_db):
     from collections import Counter
 
-    from pipelines.boilerplate_store import load_outlet_lines, save_learned
+    from pipelines.outlet_lines_store import load_outlet_lines, save_learned
 
     learned = Counter()
     for n in range(6):
@@ -53,7 +53,7 @@ def test_counts_round_trip_through_the_database(mongo_db):
 
 
 def test_big_runs_save_only_lines_seen_more_than_once():
-    from pipelines.boilerplate import SAVE_SINGLETONS_BELOW, worth_saving
+    from pipelines.outlet_lines import SAVE_SINGLETONS_BELOW, worth_saving
 
     learned = {"furniture": 12, "paragraph-a": 1, "paragraph-b": 1, "pair": 2}
     assert worth_saving(learned, 40) == {"furniture": 12, "pair": 2}

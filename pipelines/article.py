@@ -29,7 +29,7 @@ class Article(BaseModel):
 
     canonical_url: str = Field(description="Canonical URL; unique key of the collection.")
     url: str = Field(description="The URL the page was fetched from.")
-    outlet: str = Field(min_length=1, description="Outlet name, as in `crawlers/outlets/*.toml`.")
+    outlet: str = Field(min_length=1, description="Outlet name, as in `pipelines/outlets/*.toml`.")
     section: str | None = Field(None, description="Section page URL the article was found on.")
     title: str = Field(min_length=1, description="Headline.")
     body: str = Field(min_length=MIN_BODY_CHARS, description="Clean article text, paragraphs separated by newlines; offers removed.")
@@ -128,5 +128,5 @@ def schema_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":  # python -m crawlers.items > table, pasted into docs/schema.md
+if __name__ == "__main__":  # python -m pipelines.article > table, pasted into docs/schema.md
     print(schema_markdown(), end="")

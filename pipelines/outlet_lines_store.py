@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pymongo import ASCENDING, UpdateOne
 from pymongo.database import Database
 
-from pipelines.boilerplate import OutletLines
+from pipelines.outlet_lines import OutletLines
 
 STATS_ID = "__articles__"  # the per-outlet document holding the article count
 
@@ -22,7 +22,7 @@ STATS_ID = "__articles__"  # the per-outlet document holding the article count
 KEEP_UNSEEN = 30 * 24 * 3600  # a line not seen for 30 days is forgotten (TTL index)
 
 
-def ensure_boilerplate_indexes(db: Database) -> None:
+def ensure_outlet_lines_indexes(db: Database) -> None:
     db.outlet_lines.create_index([("outlet", ASCENDING), ("count", ASCENDING)], name="outlet_count")
     # Most keys are lines seen once; without expiry the collection would grow
     # with every article. Furniture is seen on every crawl and never expires.

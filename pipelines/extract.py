@@ -21,8 +21,8 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
-from crawlers.outlets import OutletSpec
 from pipelines.offers import drop_offer_containers, is_paywall_pointer
+from pipelines.outlets import OutletSpec
 
 ARTICLE_TYPES = {
     "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle",

@@ -59,7 +59,7 @@ def _short(line: str) -> bool:
     return len(line.split()) <= _MAX_WORDS and not line.rstrip().endswith((".", "!", "?", "»", "”", '"'))
 
 
-def furniture_reason(line: str) -> str | None:
+def page_rule_reason(line: str) -> str | None:
     """Why a line is furniture, or None."""
     text = line.strip()
     if not text:
@@ -83,11 +83,11 @@ def _quoted(text: str) -> bool:
     return any(q in text for q in ('"', "“", "«", "„"))
 
 
-def strip_furniture_lines(text: str) -> tuple[str, list[dict]]:
+def strip_page_rule_lines(text: str) -> tuple[str, list[dict]]:
     """The text without furniture lines, and what was removed (text, reason)."""
     kept, removed = [], []
     for line in text.split("\n"):
-        reason = furniture_reason(line)
+        reason = page_rule_reason(line)
         if reason is None:
             kept.append(line)
         else:

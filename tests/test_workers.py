@@ -1,4 +1,4 @@
-"""Process-level tuning in pipelines/context.py."""
+"""Process-level tuning in crawlers/runtime.py."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import platform
 
 import pytest
 
-from pipelines.context import limit_heap_growth
+from crawlers.workers import limit_heap_growth
 
 
 def test_heap_limit_off_when_zero():

@@ -45,7 +45,7 @@ class OutletLines:
     min_articles: int = 5  # never judge before this many articles
     min_share: float = 0.3  # a line in at least this share of articles is furniture
 
-    def is_furniture(self, key: str) -> bool:
+    def is_outlet_line(self, key: str) -> bool:
         if self.articles < self.min_articles:
             return False
         return self.counts.get(key, 0) >= max(3, self.min_share * self.articles)
@@ -56,12 +56,12 @@ class OutletLines:
             self.counts[key] = self.counts.get(key, 0) + 1
 
 
-def strip_furniture(body: str, known: OutletLines) -> tuple[str, list[dict]]:
+def strip_outlet_lines(body: str, known: OutletLines) -> tuple[str, list[dict]]:
     """The body without lines known as the outlet's furniture; removed lines as blocks."""
     kept, removed = [], []
     for line in body.split("\n"):
         key = line_key(line)
-        if key is not None and known.is_furniture(key):
+        if key is not None and known.is_outlet_line(key):
             removed.append({"text": line.strip(), "reason": "outlet_boilerplate"})
         else:
             kept.append(line)

@@ -2,7 +2,7 @@
 
 Each class is built by `from_crawler`, reads its settings, and delegates the
 decision to a pure function (pipelines/normalize.py, offers.py, validate.py,
-dedup.py); the database parts go through pipelines/context.py.
+dedup.py); the database parts go through crawlers/runtime.py.
 """
 
 from __future__ import annotations
@@ -15,16 +15,17 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
 
-from pipelines.boilerplate import (
+from crawlers.runtime import crawl_context
+from crawlers.workers import cpu_pool
+from pipelines.dedup_store import any_matches, dedup_fields, find_duplicate
+from pipelines.outlet_lines import (
     OutletLines,
     article_line_keys,
     forget_singletons,
-    strip_furniture,
+    strip_outlet_lines,
     worth_saving,
 )
-from pipelines.boilerplate_store import load_outlet_lines, save_learned
-from pipelines.context import cpu_pool, crawl_context
-from pipelines.dedup_store import any_matches, dedup_fields, find_duplicate
+from pipelines.outlet_lines_store import load_outlet_lines, save_learned
 from pipelines.stages import normalize_stage, offers_stage, validate_stage
 
 STATS = "newsdesk/"
@@ -61,8 +62,8 @@ class OfferStripPipeline(_Stage):
         return item
 
 
-class BoilerplatePipeline(_Stage):
-    """Strips lines this outlet repeats across its articles (pipelines/boilerplate.py).
+class OutletLinesPipeline(_Stage):
+    """Strips lines this outlet repeats across its articles (pipelines/outlet_lines.py).
 
     Learns only from articles stored for the first time, from their lines
     before stripping, and saves the counts once at the end of the crawl.
@@ -101,7 +102,7 @@ class BoilerplatePipeline(_Stage):
         if not self.enabled or not item.get("body"):
             return item
         self.pending_keys[item["canonical_url"]] = article_line_keys(item["body"])
-        body, removed = strip_furniture(item["body"], self.known)
+        body, removed = strip_outlet_lines(item["body"], self.known)
         if removed:
             item["body"] = body
             item["removed_blocks"] = [*(item.get("removed_blocks") or []), *removed]
@@ -133,7 +134,7 @@ class ValidatePipeline(_Stage):
 class DedupPipeline(_Stage):
     """Exact and near-duplicate detection against the database and this run.
 
-    The lookup runs on the crawl's database lane (pipelines/context.py), after
+    The lookup runs on the crawl's database lane (crawlers/runtime.py), after
     every write submitted before it. Items of this run may still sit in the
     store's buffer, or still be deciding: when one of them looks like a match,
     this item waits until it is buffered, the buffer is written, and only then

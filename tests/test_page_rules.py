@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.furniture import furniture_reason, strip_furniture_lines
+from pipelines.page_rules import page_rule_reason, strip_page_rule_lines
 
 
 @pytest.mark.parametrize("line, reason", [
@@ -24,7 +24,7 @@ from pipelines.furniture import furniture_reason, strip_furniture_lines
     ("Les også: Selda Ekiz åpner opp om dramatisk fødsel: – Det knekte meg", "see_also"),
 ])
 def test_furniture_lines(line, reason):
-    assert furniture_reason(line) == reason
+    assert page_rule_reason(line) == reason
 
 
 @pytest.mark.parametrize("line", [
@@ -39,17 +39,17 @@ def test_furniture_lines(line, reason):
     "MIRA-Award für den besten Kurzfilm",
 ])
 def test_sentences_about_these_things_stay(line):
-    assert furniture_reason(line) is None
+    assert page_rule_reason(line) is None
 
 
 def test_strip_keeps_order_and_records_reasons():
     text = "First paragraph of the story.\nPhoto: AFP\nSecond paragraph.\nComments"
-    body, removed = strip_furniture_lines(text)
+    body, removed = strip_page_rule_lines(text)
     assert body == "First paragraph of the story.\nSecond paragraph."
     assert [r["reason"] for r in removed] == ["photo_credit", "comments_prompt"]
 
 
 @given(st.text())
 def test_never_raises_and_is_idempotent(text):
-    once, _ = strip_furniture_lines(text)
-    assert strip_furniture_lines(once)[0] == once
+    once, _ = strip_page_rule_lines(text)
+    assert strip_page_rule_lines(once)[0] == once

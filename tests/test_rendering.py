@@ -111,3 +111,20 @@ def test_no_browser_installed_exits_2_with_one_line(tmp_path, mongo_uri, db_name
     errors = [line for line in result.stderr.splitlines() if line.startswith("newsdesk:")]
     assert errors == [f'newsdesk: outlet scripted: render = "browser" needs Chromium at {tmp_path}/no/chromium, '
                       "which is not installed (apt-get install chromium, or set NEWSDESK_BROWSER_PATH)"]
+
+
+def test_scrapy_crawl_without_the_browser_exits_2_too(tmp_path, mongo_uri, db_name):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.sitefixtures import REPO
+
+    outlet_file(tmp_path / "outlets", "scripted", "http://127.0.0.1:9", extra='render = "browser"\n')
+    env = newsdesk_env(tmp_path, mongo_uri, db_name)
+    scrapy = str(Path(sys.executable).with_name("scrapy"))
+    result = subprocess.run([scrapy, "crawl", "scripted", "-s", f"NEWSDESK_BROWSER_PATH={tmp_path}/none"],
+                            env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert f'newsdesk: outlet scripted: render = "browser" needs Chromium at {tmp_path}/none' in result.stderr
+    assert "Traceback" not in result.stderr

@@ -7,8 +7,12 @@ crawl that read nothing for a success.
 
 from __future__ import annotations
 
+import sys
+
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
+
+from crawlers.rendering import missing_browser
 
 # The same codes as the newsdesk CLI (README "Exit codes").
 EXIT_BY_STATUS = {"ok": 0, "degraded": 0, "refused": 3, "interrupted": 130}
@@ -19,6 +23,11 @@ class Command(ScrapyCrawl):
         if len(args) != 1:
             raise UsageError("give exactly one outlet name")
         crawler = self._create_crawler(args[0])
+        outlet = getattr(crawler.spidercls, "outlet", None)
+        if outlet is not None and (message := missing_browser(outlet, crawler.settings.get("NEWSDESK_BROWSER_PATH"))):
+            print(f"newsdesk: {message}", file=sys.stderr)
+            self.exitcode = 2  # bad config, as `newsdesk crawl`
+            return
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:

@@ -42,7 +42,29 @@ class SitemapDoc:
     entries: list[Listed]
 
 
+MAX_XML_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit for one file, uncompressed
+
+
+def _ungzip(body: bytes, url: str, what: str) -> bytes:
+    """Sitemaps are often served as .xml.gz without Content-Encoding; capped against gzip bombs."""
+    if body[:2] != b"\x1f\x8b":
+        return body
+    import gzip
+    import io
+    import zlib
+
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+            data = stream.read(MAX_XML_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ListingError(f"{url}: not a {what}: broken gzip: {exc}") from None
+    if len(data) > MAX_XML_BYTES:
+        raise ListingError(f"{url}: not a {what}: larger than {MAX_XML_BYTES // 2**20} MB uncompressed")
+    return data
+
+
 def _xml_root(body: bytes, url: str, what: str):
+    body = _ungzip(body, url, what)
     parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = lxml.etree.fromstring(body, parser=parser)

@@ -68,6 +68,16 @@ def test_sitemap_index_children_carry_their_lastmod():
         parse_sitemap(RSS.encode(), "https://x.test/f")
 
 
+def test_gzipped_sitemaps_are_read_and_bombs_refused():
+    import gzip
+
+    body = gzip.compress(SITEMAP_INDEX.format(base="https://x.test").encode())
+    assert parse_sitemap(body, "https://x.test/index.xml.gz").kind == "sitemapindex"
+    bomb = gzip.compress(b"<urlset>" + b" " * (51 * 1024 * 1024), compresslevel=9)
+    with pytest.raises(ListingError, match="larger than 50 MB uncompressed"):
+        parse_sitemap(bomb, "https://x.test/bomb.xml.gz")
+
+
 def test_feed_entries_have_pubdate_or_published():
     rss = parse_feed_entries(RSS.encode(), "https://x.test/rss")
     assert [(e.url, e.published) for e in rss] == [

@@ -83,7 +83,8 @@ class BrowserRendering:
             return
         handlers = {**settings.getdict("DOWNLOAD_HANDLERS"),
                     "http": SCRAPY_PLAYWRIGHT_HANDLER, "https": SCRAPY_PLAYWRIGHT_HANDLER}
-        settings.set("DOWNLOAD_HANDLERS", handlers, priority="addon")
+        # the outlet's own choice, like its custom_settings: above project-wide handlers
+        settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
         settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", priority="addon")
         settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", {
             "executable_path": settings.get("NEWSDESK_BROWSER_PATH"),

@@ -128,3 +128,26 @@ def test_scrapy_crawl_without_the_browser_exits_2_too(tmp_path, mongo_uri, db_na
     assert result.returncode == 2, result.stderr[-2000:]
     assert f'newsdesk: outlet scripted: render = "browser" needs Chromium at {tmp_path}/none' in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_addon_sets_the_browser_up_only_for_rendering_outlets():
+    from scrapy.utils.test import get_crawler
+
+    from crawlers.settings import ADDONS
+    from crawlers.spiderloader import spider_class_for
+
+    settings = {"ADDONS": ADDONS, "NEWSDESK_BROWSER_PATH": "/opt/chromium", "NEWSDESK_BROWSER_TIMEOUT": 7,
+                "NEWSDESK_BROWSER_MAX_PAGES": 3}
+    crawler = get_crawler(spider_class_for(outlet(render="browser")), settings_dict=settings)
+    crawler._apply_settings()
+    s = crawler.settings
+    assert s.getdict("DOWNLOAD_HANDLERS")["https"].endswith("ScrapyPlaywrightDownloadHandler")
+    launch = s.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
+    assert launch["executable_path"] == "/opt/chromium" and launch["headless"] is True
+    assert launch["args"] == CHROMIUM_FLAGS
+    assert s.getint("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT") == 7000
+    assert s.getint("PLAYWRIGHT_MAX_CONTEXTS") == 1 and s.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT") == 3
+    plain = get_crawler(spider_class_for(outlet()), settings_dict=settings)
+    plain._apply_settings()
+    assert "Playwright" not in plain.settings.getdict("DOWNLOAD_HANDLERS")["https"]
+    assert not plain.settings.get("PLAYWRIGHT_LAUNCH_OPTIONS")

@@ -151,3 +151,26 @@ def test_addon_sets_the_browser_up_only_for_rendering_outlets():
     plain._apply_settings()
     assert "Playwright" not in plain.settings.getdict("DOWNLOAD_HANDLERS")["https"]
     assert not plain.settings.get("PLAYWRIGHT_LAUNCH_OPTIONS")
+
+
+@pytest.mark.slow
+def test_a_page_that_does_not_load_in_time_is_a_timeout(tmp_path, mongo_uri, db_name, mongo_db):
+    import time
+
+    site, _ = script_site()
+    slow_page = script_rendered_page("night-ferry", "Story night-ferry").encode()
+
+    def never_on_time(_handler):
+        time.sleep(6)
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, slow_page
+
+    site.routes["/news/2026/night-ferry.html"] = never_on_time
+    with site.serve() as server:
+        outlet_file(tmp_path / "outlets", "sluggish", server.base_url,
+                    extra='render = "browser"\nrender_pages = "articles"\n')
+        env = newsdesk_env(tmp_path, mongo_uri, db_name)
+        result = run_newsdesk(env, "crawl", "sluggish", "-s", "DOWNLOAD_DELAY=0", "-s", "NEWSDESK_BROWSER_TIMEOUT=2",
+                              "-s", "RETRY_TIMES=0", "--summary-json", str(tmp_path / "summary.json"), timeout=180)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["errors"].get("page:timeout") == 1, (summary["errors"], result.stderr[-2000:])
+    assert [d["url"].rsplit("/", 1)[-1] for d in mongo_db.articles.find({"outlet": "sluggish"})] == ["grid-storage.html"]

@@ -272,6 +272,16 @@ def test_interval_jobs_run_are_recorded_and_observable(env, tmp_path, mongo_db, 
     assert mongo_db.crawl_runs.count_documents({"status": "running"}) == 0
 
 
+def test_since_and_max_pages_schedule_keys_reach_the_crawl(env, tmp_path, mongo_db, services):
+    sched = schedule_file(tmp_path, entry("fixture", "2s", 'max_pages = 3\nsince = "30d"'))
+    svc = start(services, env, sched, tmp_path, mongo_db)
+    run = wait_for(lambda: crawls(mongo_db, "fixture", status="ok"), 25, what="an ok run")[0]
+    assert svc.stop() == 0, svc.output()[-2000:]
+    assert run["over_page_budget"] >= 1 and run["stored"]["new"] < 6, run
+    argv_line = Path(run["log_file"]).read_text().splitlines()[0]
+    assert "NEWSDESK_MAX_PAGES=3" in argv_line and "NEWSDESK_SINCE=30d" in argv_line
+
+
 def test_slow_crawl_coalesces_and_never_overlaps(env, tmp_path, mongo_db, services):
     # Fires every second; each crawl takes 3 s+ (a slow section page).
     sched = schedule_file(tmp_path, entry("slowpoke", "1s"))

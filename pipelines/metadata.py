@@ -1,0 +1,762 @@
+"""Article metadata a reader can trust: title, authors, dates. Pure functions.
+
+Extraction hands over what the page says (JSON-LD objects, meta tags, the
+parsed tree); this module decides:
+
+* **title**: among the JSON-LD `headline`, `og:title`, the article's `<h1>`
+  and `<title>`, with the site-name part cut (the page's `og:site_name`,
+  publisher and domain, and per outlet the suffix/prefix its pages repeat,
+  learned like the outlet lines are: `OutletTitles`);
+* **authors**: people only, from every JSON-LD `author` shape or a byline
+  string: split, slugs turned into names, "By", roles and job titles dropped,
+  wire agencies kept apart (`agency`), the outlet's own name dropped;
+* **dates**: JSON-LD, then meta tags, `<time>`, the URL, then the visible
+  dateline (htmldate); dates in the future or before 1990 dropped.
+
+Text from JSON-LD and meta tags is entity-decoded and stripped of markup
+(`clean_text`, w3lib).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+from w3lib.html import remove_tags, replace_entities
+
+# -- text -------------------------------------------------------------------
+
+_WS = re.compile(r"[\s\u00a0\u200b\u2009\u202f]+")
+
+
+def clean_text(value: Any) -> str | None:
+    """Entities decoded (twice: JSON-LD is often double-escaped), tags removed,
+    spaces collapsed; None for anything that is not a non-blank string."""
+    if not isinstance(value, str):
+        return None
+    text = value
+    for _ in range(2):
+        decoded = replace_entities(text)
+        if decoded == text:
+            break
+        text = decoded
+    if "<" in text and ">" in text:
+        text = replace_entities(remove_tags(text))
+    text = _WS.sub(" ", text).strip()
+    return text or None
+
+
+def _key(text: str | None) -> str:
+    """Comparable form: case, accents, punctuation and spaces ignored."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _words_key(text: str | None) -> str:
+    return " ".join(re.findall(r"\w+", (text or "").casefold()))
+
+
+# -- site names ---------------------------------------------------------------
+
+_DOMAIN_NOISE = {"www", "m", "amp", "mobile", "edition", "news", "online", "de", "en", "es", "fr", "it"}
+
+
+def domain_names(url: str | None) -> list[str]:
+    """The labels of a URL's host that can name the site: 'www.boersen-zeitung.de'
+    -> ['boersen-zeitung', 'boersen-zeitung.de']."""
+    host = (urlsplit(url or "").hostname or "").lower()
+    labels = [x for x in host.split(".") if x]
+    if len(labels) < 2:
+        return [host] if host else []
+    while len(labels) > 2 and labels[0] in _DOMAIN_NOISE:
+        labels = labels[1:]
+    # the registrable part: last two labels, or three for co.uk-style suffixes
+    core = labels[-3:] if len(labels) >= 3 and len(labels[-2]) <= 3 and len(labels[-1]) == 2 else labels[-2:]
+    names = [core[0], ".".join(core)]
+    if len(labels) > len(core):
+        names.append(".".join(labels[-len(core) - 1:]))
+    return names
+
+
+def _initials(text: str) -> str:
+    words = re.findall(r"\w+", text)
+    return _key("".join(w[0] for w in words)) if len(words) >= 2 else ""
+
+
+def _matches_site(part: str, site_keys: set[str]) -> bool:
+    key = _key(part)
+    if not key or not site_keys:
+        return False
+    if key in site_keys or _initials(part) in site_keys:  # "Deutsche Welle" / dw.com
+        return True
+    # "Börsen-Zeitung" vs domain "boersen-zeitung": umlaut transliteration
+    alt = key.replace("ae", "a").replace("oe", "o").replace("ue", "u").replace("ss", "ß")
+    for site in site_keys:
+        s_alt = site.replace("ae", "a").replace("oe", "o").replace("ue", "u").replace("ss", "ß")
+        if alt == s_alt:
+            return True
+        # "DW.com" / "DW", "Spiegel Online" / "spiegel": one holds the other, both short-ish
+        if len(site) >= 4 and len(key) <= 40 and (key.startswith(site) or site.startswith(key)) \
+                and min(len(key), len(site)) >= 0.5 * max(len(key), len(site)):
+            return True
+    return False
+
+
+def site_keys(names: Iterable[str | None]) -> set[str]:
+    return {k for n in names if (k := _key(n)) and len(k) >= 2}
+
+
+# -- title ------------------------------------------------------------------
+
+# Separators between a headline and the site's name, widest first.
+_SEPARATORS = (" | ", " || ", " – ", " — ", " - ", " :: ", " · ", " • ", " / ", " » ", " « ", " ~ ", " -- ")
+_SEP_RE = re.compile(r"\s(?:\|\|?|–|—|-{1,2}|::|·|•|/|»|«|~)\s")
+_DATE_PART = re.compile(r"^[\d\s./:-]+$")
+MIN_HEADLINE_CHARS = 8  # what is left after cutting an affix must still read as a headline
+MAX_AFFIX_CHARS = 80
+
+
+def _split_parts(title: str) -> list[str]:
+    """The title cut at its separators, separators kept: ['Headline', ' | ', 'DW', ' | ', '28.04.2023']."""
+    out, pos = [], 0
+    for m in _SEP_RE.finditer(title):
+        out.append(title[pos:m.start()])
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(title[pos:])
+    return out
+
+
+def strip_site_name(title: str | None, names: set[str]) -> str | None:
+    """`title` without a leading or trailing part naming the site (and a date
+    part beside it): '... | DW | 28.04.2023' -> '...'."""
+    if not title:
+        return title
+    parts = _split_parts(title)
+    if len(parts) < 3:
+        return title
+    texts = parts[::2]
+    # trailing: drop date parts and site parts from the end
+    end = len(texts)
+    cut_end = False
+    while end > 1:
+        last = texts[end - 1].strip()
+        if _matches_site(last, names):
+            end, cut_end = end - 1, True
+        elif _DATE_PART.match(last) and any(_matches_site(t, names) for t in texts[1:end - 1]):
+            end -= 1
+        else:
+            break
+    start = 0
+    if not cut_end:
+        while start < end - 1 and _matches_site(texts[start].strip(), names):
+            start += 1
+    if start == 0 and end == len(texts):
+        return title
+    kept = "".join(parts[2 * start:2 * end - 1]).strip()
+    return kept or title
+
+
+def affix_candidates(title: str) -> list[tuple[str, str, str]]:
+    """(key, side, rest) for each way of cutting a prefix or suffix part off
+    `title` at a separator. The key ignores digits, so '| DW | 28.04.2023'
+    repeats across pages."""
+    parts = _split_parts(title)
+    out = []
+    for i in range(1, len(parts), 2):
+        head, tail = "".join(parts[:i]).strip(), "".join(parts[i + 1:]).strip()
+        suffix, prefix = "".join(parts[i:]), "".join(parts[:i + 1])
+        for side, affix, rest in (("suffix", suffix, head), ("prefix", prefix, tail)):
+            norm = re.sub(r"\d", "0", affix.casefold().strip())
+            if len(rest) >= MIN_HEADLINE_CHARS and len(affix.strip()) <= MAX_AFFIX_CHARS:
+                key = "title:" + side + ":" + hashlib.blake2b(norm.encode(), digest_size=8).hexdigest()
+                out.append((key, side, rest))
+    return out
+
+
+@dataclass
+class OutletTitles:
+    """Title affixes one outlet repeats across its pages ("| DW | 28.04.2023",
+    "Börsen-Zeitung: "): counts of affix keys (`affix_candidates`) over the
+    outlet's articles, kept with the outlet lines (`outlet_lines`)."""
+
+    articles: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    min_articles: int = 3
+    min_share: float = 0.5
+
+    def is_site_affix(self, key: str) -> bool:
+        if self.articles < self.min_articles:
+            return False
+        return self.counts.get(key, 0) >= max(2, self.min_share * self.articles)
+
+    def learn(self, titles: Iterable[str | None]) -> set[str]:
+        """Count one page: the affix keys of its raw titles (<title>, og:title)."""
+        keys = {key for title in titles if title for key, _, _ in affix_candidates(title)}
+        self.articles += 1
+        for key in keys:
+            self.counts[key] = self.counts.get(key, 0) + 1
+        return keys
+
+    def cut(self, title: str | None) -> str | None:
+        """The title without its outlet's repeated affix (the widest one known)."""
+        if not title:
+            return title
+        best = None
+        for key, _side, rest in affix_candidates(title):
+            if self.is_site_affix(key) and (best is None or len(rest) < len(best)):
+                best = rest
+        return best or title
+
+
+@dataclass
+class TitleCandidates:
+    headline: str | None = None  # JSON-LD
+    og_title: str | None = None
+    h1: list[str] = field(default_factory=list)  # article <h1> first
+    html_title: str | None = None
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles | None = None) -> str | None:
+    """The headline, with the site part cut from each candidate: a candidate
+    the article's <h1> confirms wins; else an <h1> that a meta title holds with
+    more around it; else JSON-LD headline, og:title, <h1>, <title>."""
+    def cut(title: str | None) -> str | None:
+        title = clean_text(title)
+        if title and learned is not None:
+            title = learned.cut(title)
+        return strip_site_name(title, names) if title else None
+
+    headline, og_title, html_title = cut(cands.headline), cut(cands.og_title), cut(cands.html_title)
+    metas = [t for t in (headline, og_title, html_title) if t]
+    h1s = [t for h in cands.h1 if (t := clean_text(h))]
+    for h1 in h1s:
+        for meta in metas:
+            if _words_key(h1) == _words_key(meta):
+                return meta
+    for h1 in h1s:
+        hk = _words_key(h1)
+        for meta in metas:
+            wk = _words_key(meta)
+            if len(hk) >= 12 and wk != hk and (wk.startswith(hk) or wk.endswith(hk)):
+                return h1
+    for title in (headline, og_title):
+        if title:
+            return title
+    return h1s[0] if h1s else html_title
+
+
+# -- authors ----------------------------------------------------------------
+
+AGENCIES = {
+    "ap", "associated press", "the associated press", "dpa", "deutsche presse agentur", "reuters",
+    "thomson reuters", "afp", "agence france presse", "agence france-presse", "apa", "kna", "epd",
+    "efe", "agencia efe", "ansa", "pa", "pa media", "press association", "upi", "xinhua", "tass",
+    "ria novosti", "kyodo", "yonhap", "sda", "keystone sda", "keystone-sda", "anp", "belga", "ntb",
+    "tt", "ritzau", "čtk", "ctk", "pap", "mti", "europa press", "lusa", "aap", "ians", "pti", "dts",
+    "dpa-afx", "afx", "sid", "cp", "the canadian press", "canadian press", "ani", "bloomberg",
+    "agencias", "agencies", "agenturen", "agences", "wires", "wire services", "news agencies",
+}
+
+# Words naming a newsroom or desk: a byline part holding one is not a person.
+DESK_WORDS = {
+    "redaktion", "redaktionen", "newsroom", "staff", "desk", "team", "editorial", "rédaction", "redacción",
+    "redazione", "redactie", "redaksjonen", "redaktionsteam", "onlineredaktion", "nachrichtenredaktion",
+    "agenturen", "agencies", "agences", "agencias", "newsdesk", "webredaktion", "zentralredaktion",
+    "nachrichten", "news", "noticias", "notizie", "nieuws", "nyheter", "nyheder", "actualités",
+}
+# Job nouns that end a byline ("Jane Doe, Reporter", "신현주 기자").
+ROLE_NOUNS = {
+    "reporter", "correspondent", "editor", "writer", "columnist", "contributor", "journalist", "redakteur",
+    "redakteurin", "korrespondent", "korrespondentin", "reporterin", "journalistin", "journaliste",
+    "correspondant", "correspondante", "periodista", "corresponsal", "giornalista", "기자", "특파원",
+    "記者", "特派員", "记者", "编辑", "通讯员",
+}
+# Words that make a byline part a role, not a person (several languages).
+ROLE_WORDS = {
+    "reporter", "correspondent", "editor", "editors", "writer", "columnist", "contributor", "journalist",
+    "staff", "senior", "chief", "deputy", "associate", "managing", "executive", "contributing",
+    "political", "politics", "business", "sports", "sport", "science", "health", "tech", "technology",
+    "autos", "motoring", "entertainment", "culture", "travel", "foreign", "economics", "markets",
+    "news", "desk", "newsroom", "editorial", "team", "redaktion", "redakteur", "redakteurin",
+    "korrespondent", "korrespondentin", "autor", "autorin", "author", "reporterin", "journalistin",
+    "chefredakteur", "chefredakteurin", "ressortleiter", "ressortleiterin", "volontär", "volontärin",
+    "rédaction", "rédacteur", "rédactrice", "journaliste", "correspondant", "correspondante",
+    "envoyé", "envoyée", "spécial", "spéciale", "redacción", "redactor", "redactora", "periodista",
+    "corresponsal", "redazione", "giornalista", "corrispondente", "redactie", "verslaggever",
+    "redaksjonen", "admin", "administrator", "webmaster", "moderator", "guest",
+    "gastautor", "gastautorin", "gastbeitrag", "intern", "analyst", "producer", "photographer",
+    "photos", "photo", "fotos", "foto", "video", "illustration", "graphics", "grafik", "anchor",
+    "presenter", "critic", "officer", "director", "founder", "ceo", "president", "professor",
+    "digital", "online", "web", "social", "media", "breaking", "lifestyle",
+    "opinion", "commentary", "kolumnist", "kolumnistin", "leitartikel", "newsdesk", "red", "redaktionen",
+}
+_BY = re.compile(r"^(?:(?i:(?:written|posted|reported|story|words|compiled|edited)\s+)?"
+                 r"(?i:by|von|par|por|door|av|af|przez|autor(?:in)?|author|text|texto|testo|tekst|redacción)"
+                 r"|di|da|de|od)\b\s*:?\s*")
+# Conjunctions of several languages; one-letter ones only in lower case ("John E Smith").
+_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\s\+\s|\b(?i:and|und|et|og|och|en|ve|és|ja|oraz)\b|\b(?-i:y|e|i)\b)\s*")
+_TRAILERS = re.compile(r"\b(?:(?i:published|updated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|"
+                       r"actualizado|pubblicato|aggiornato)|am|on|le|el|il|um|at)\b.*$")
+_MID_BY = re.compile(r"\s(?:By|Von|Par|Por|Door|Av|Af)\s")
+_BRACKETED = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
+_NOISE = re.compile(r"\S+@\S+|https?://\S+|@\w+|\(.*?\)|\[.*?\]|\b\d[\d:./-]*")
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
+MAX_NAME_CHARS = 60
+MAX_NAME_WORDS = 5
+MAX_AUTHORS = 12
+
+
+def _name_from_url(value: str) -> str | None:
+    """'https://site/author/chuck-ross/' -> 'chuck-ross' (a slug, turned into a name later)."""
+    path = [p for p in urlsplit(value).path.split("/") if p]
+    return path[-1] if path and not path[-1].isdigit() and "." not in path[-1] else None
+
+
+def _person_names(obj: Any, by_id: dict[str, dict], depth: int = 0) -> list[tuple[str, str]]:
+    """(kind, name) for every JSON-LD author shape: string, list, Person or
+    Organization object, `@id` reference into the page's graph."""
+    if depth > 3 or obj is None:
+        return []
+    if isinstance(obj, list):
+        return [n for o in obj for n in _person_names(o, by_id, depth + 1)]
+    if isinstance(obj, str):
+        if obj.startswith(("http://", "https://")):
+            ref = by_id.get(obj)
+            if ref is not None:
+                return _person_names(ref, by_id, depth + 1)
+            name = _name_from_url(obj)
+            return [("person", name)] if name else []
+        return [("person", obj)]
+    if not isinstance(obj, dict):
+        return []
+    if set(obj) <= {"@id", "@type"} and obj.get("@id") in by_id:
+        return _person_names(by_id[obj["@id"]], by_id, depth + 1)
+    if obj.get("@id") in by_id and not obj.get("name"):
+        return _person_names(by_id[obj["@id"]], by_id, depth + 1)
+    types = obj.get("@type", [])
+    types = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
+    kind = "organization" if types & {"organization", "newsmediaorganization", "corporation"} else "person"
+    name = obj.get("name")
+    if isinstance(name, list):
+        name = next((n for n in name if isinstance(n, str)), None)
+    if not isinstance(name, str) or not name.strip():
+        given, family = obj.get("givenName"), obj.get("familyName")
+        name = " ".join(p for p in (given, family) if isinstance(p, str)) or None
+    if not name and isinstance(obj.get("url"), str):
+        name = _name_from_url(obj["url"])
+    return [(kind, name)] if name else []
+
+
+def jsonld_authors(article: dict | None, objects: Iterable[dict]) -> tuple[list[str], list[str]]:
+    """(people, organisations) named as the article's JSON-LD `author`."""
+    if not article:
+        return [], []
+    by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
+    people, orgs = [], []
+    for kind, name in _person_names(article.get("author"), by_id):
+        (orgs if kind == "organization" else people).append(name)
+    return people, orgs
+
+
+def _unslug(text: str) -> str:
+    if _SLUG.match(text):
+        return " ".join(w.capitalize() for w in re.split(r"[-_]", text) if not w.isdigit())
+    return text
+
+
+def _agency_key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold().replace("-", " ")))
+
+
+_AGENCY_KEYS = {_agency_key(a) for a in AGENCIES}
+
+
+def is_agency(text: str) -> bool:
+    return _agency_key(text) in _AGENCY_KEYS
+
+
+def _strip_roles(name: str) -> str:
+    """'Keith Barry Senior Autos Reporter' -> 'Keith Barry'; 'Staff Reporter' -> ''.
+    Role words before the name go; after two name words, the first role word
+    starts a job title."""
+    words = name.split()
+    is_role = [w.casefold().strip(".,:") in ROLE_WORDS for w in words]
+    start = 0
+    while start < len(words) and is_role[start]:
+        start += 1
+    words, is_role = words[start:], is_role[start:]
+    if not words or (start and len(words) < 2):
+        return ""
+    for i in range(2, len(words)):
+        if is_role[i]:
+            return " ".join(words[:i])
+    while len(words) > 1 and words[-1].casefold().strip(".,:") in ROLE_NOUNS:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def is_desk(name: str) -> bool:
+    """'BR24 Redaktion', 'MM-Redaktion', 'Guardian staff reporter': a desk, not a person."""
+    return any(w in DESK_WORDS for w in re.split(r"[\W_]+", name.casefold()) if w)
+
+
+_AGENCY_AT = re.compile(r"^(?P<agency>.+?)\s+(?:in|en|à|aus|from|de|da|di|reporting from)\s+\S.*$", re.I)
+
+
+def agency_of(part: str) -> str | None:
+    """The agency a byline part names: 'AP', 'Associated Press in Valencia' -> 'Associated Press'."""
+    if is_agency(part):
+        return part
+    m = _AGENCY_AT.match(part)
+    return m.group("agency") if m and is_agency(m.group("agency")) else None
+
+
+def _looks_like_name(name: str) -> bool:
+    if is_desk(name):
+        return False
+    words = name.split()
+    if not words or len(name) > MAX_NAME_CHARS or len(words) > MAX_NAME_WORDS:
+        return False
+    if not any(c.isalpha() for c in name):
+        return False
+    # a name's words start with a capital (or are particles: von, de, van, bin)
+    if name.islower():
+        return len(words) >= 2  # "lno", "admin": not a name
+    if name.isupper():
+        return True
+    if len(words) == 1 and len(name) <= 3 and name.lower() != name.upper():
+        return False  # initials ("amw", "Red"): not a name to list
+    # scripts without case (CJK, Arabic, Devanagari) count as capitalised
+    capitals = sum(1 for w in words if w[:1].isupper() or w[:1].lower() == w[:1].upper())
+    return capitals >= max(1, len(words) - 2)
+
+
+def split_byline(text: str) -> list[str]:
+    """A byline string cut into the names it lists."""
+    text = _BRACKETED.sub(" ", clean_text(text) or "")
+    text = _MID_BY.split(text)[-1]  # "Capital Von Jemima Kelly": the section name before goes
+    text = _BY.sub("", text)
+    parts = []
+    for part in _SPLIT.split(text):
+        part = _BY.sub("", part.strip())
+        if part:
+            parts.append(part)
+    return parts
+
+
+def _tidy_name(raw: str) -> str:
+    name = _NOISE.sub(" ", raw)
+    name = _TRAILERS.sub("", name) if len(name.split()) > 2 else name
+    name = _WS.sub(" ", name).strip(" .,:;-–—|·•'\"")
+    name = _unslug(name)
+    return _strip_roles(name).strip(" .,:;-–—")
+
+
+def _name_key(name: str) -> str:
+    return _key(name.replace("-", " "))
+
+
+def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
+                  organisations: Iterable[str] = ()) -> tuple[list[str], str | None]:
+    """(people, agency) from raw author strings: split, tidied, roles, the
+    outlet and duplicates dropped, wire agencies set apart."""
+    people: list[str] = []
+    seen: dict[str, int] = {}
+    agencies: list[str] = []
+    for org in organisations:
+        org = clean_text(org)
+        if org and is_agency(org) and org not in agencies:
+            agencies.append(org)
+    for value in raw:
+        if not isinstance(value, str):
+            continue
+        after_agency = False
+        parts = split_byline(value)
+        if len(parts) > 1 and _matches_site(parts[0], outlet_names):
+            continue  # the outlet's signature: "hessenschau.de, Frankfurt, Germany"
+        for part in parts:
+            agency = agency_of(part) or (part if after_agency and re.fullmatch(r"[a-z]{2,4}", part) else None)
+            if agency:
+                if agency not in agencies:  # an agency, or its desk code ("dpa/lno")
+                    agencies.append(agency)
+                after_agency = True
+                continue
+            after_agency = False
+            name = _tidy_name(part)
+            if not name or is_agency(name):
+                if name and name not in agencies:
+                    agencies.append(name)
+                continue
+            if _matches_site(name, outlet_names) or not _looks_like_name(name):
+                continue
+            key = _name_key(name)
+            if key in seen:
+                i = seen[key]
+                # prefer the spelling with capitals and spaces over a slug or all-lower one
+                if people[i].islower() or "-" in people[i] and "-" not in name:
+                    people[i] = name
+                continue
+            seen[key] = len(people)
+            people.append(name)
+    return people[:MAX_AUTHORS], ("/".join(agencies) if agencies else None)
+
+
+# -- dates ------------------------------------------------------------------
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+DISAGREE_AFTER = timedelta(days=1)
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
+
+
+def url_date(url: str) -> str | None:
+    m = _URL_DATE.search(urlsplit(url or "").path)
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+
+
+def plausible(value: datetime | None, now: datetime | None = None) -> datetime | None:
+    """None for a date in the future (a day's slack for time zones) or before 1990."""
+    if value is None:
+        return None
+    now = now or datetime.now(timezone.utc)
+    if value < EARLIEST or value > now + timedelta(days=1):
+        return None
+    return value
+
+
+@dataclass
+class DateChoice:
+    value: datetime | None = None
+    source: str | None = None
+    disagreement: dict | None = None  # {"jsonld": iso, "<other source>": iso} beyond a day
+
+
+def choose_date(candidates: list[tuple[str, datetime | None]], now: datetime | None = None) -> DateChoice:
+    """The first plausible date in source order; when another source is more
+    than a day away from the JSON-LD value, the JSON-LD value stays and the
+    disagreement is returned for the run's record."""
+    dated = [(src, v) for src, v in candidates if plausible(v, now) is not None]
+    if not dated:
+        return DateChoice()
+    source, value = dated[0]
+    choice = DateChoice(value=value, source=source)
+    if source == "jsonld":
+        for other, v in dated[1:]:
+            if abs(v - value) > DISAGREE_AFTER:
+                choice.disagreement = {"jsonld": value.isoformat(), other: v.isoformat()}
+                break
+    return choice
+
+
+# -- reading the page -------------------------------------------------------
+
+def meta_content(root, *keys: str) -> list[str]:
+    """Every non-blank `content` of <meta property|name|itemprop=key>, keys in order."""
+    out = []
+    for key in keys:
+        for el in root.xpath(f'//meta[@property="{key}" or @name="{key}" or @itemprop="{key}"]'):
+            if (value := clean_text(el.get("content"))) and value not in out:
+                out.append(value)
+    return out
+
+
+def _text(el) -> str | None:
+    return clean_text(" ".join(t for t in el.itertext() if isinstance(t, str)))
+
+
+def title_candidates(root, article: dict | None) -> TitleCandidates:
+    """What the page offers as its headline: the <h1>s inside <article> first."""
+    article = article or {}
+    headline = article.get("headline") or article.get("name")
+    inside = root.xpath("//article//h1|//*[@itemprop='headline']|//main//h1")
+    others = root.xpath("//h1")
+    h1 = list(dict.fromkeys(t for el in [*inside, *others] if (t := _text(el))))[:5]
+    return TitleCandidates(
+        headline=headline if isinstance(headline, str) else None,
+        og_title=next(iter(meta_content(root, "og:title", "twitter:title")), None),
+        h1=h1,
+        html_title=clean_text(root.findtext(".//title")),
+    )
+
+
+def page_site_names(root, objects: Iterable[dict], url: str, outlet_names: Iterable[str] = ()) -> set[str]:
+    """Keys of the names the site goes by: og:site_name, application-name,
+    the JSON-LD publisher and WebSite names, the domain, the outlet's name."""
+    names = [*meta_content(root, "og:site_name", "application-name", "twitter:site"), *outlet_names,
+             *domain_names(url)]
+    for obj in objects:
+        types = obj.get("@type", [])
+        types = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
+        if types & {"website", "newsmediaorganization", "organization"} and isinstance(obj.get("name"), str):
+            names.append(obj["name"])
+        publisher = obj.get("publisher")
+        for pub in publisher if isinstance(publisher, list) else [publisher]:
+            if isinstance(pub, dict) and isinstance(pub.get("name"), str):
+                names.append(pub["name"])
+    return site_keys(n.lstrip("@") for n in names if isinstance(n, str))
+
+
+def meta_authors(root) -> list[str]:
+    """Byline strings from meta tags (a profile URL becomes its slug)."""
+    values = meta_content(root, "author", "article:author", "dc.creator", "DC.creator", "sailthru.author",
+                          "parsely-author", "byl")
+    out = []
+    for v in values:
+        if v.startswith(("http://", "https://")):
+            v = _name_from_url(v) or ""
+        if v:
+            out.append(v)
+    return out
+
+
+def _parse_local(text: str, day_first: bool = True) -> datetime | None:
+    """A date string -> datetime, naive when the string names no offset.
+    '01-11-2023' is read day first unless the page is in US English."""
+    text = text.strip()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    import dateparser
+
+    try:
+        return dateparser.parse(text, settings={"RETURN_AS_TIMEZONE_AWARE": False,
+                                                "PREFER_DAY_OF_MONTH": "first",
+                                                "DATE_ORDER": "DMY" if day_first else "MDY"})
+    except (ValueError, OverflowError):
+        return None
+
+
+def day_first(language: str | None) -> bool:
+    """Whether '01-11-2023' is the 1st of November: everywhere but US English."""
+    lang = (language or "").casefold().replace("_", "-")
+    return not (lang == "en-us" or lang == "en")
+
+
+def resolve_dates(raw: list[tuple[str, str | None]], default_tz: str | None = None,
+                  language: str | None = None) -> list[tuple[str, datetime | None]]:
+    """(source, aware UTC datetime): a value without an offset is read in the
+    page's own offset (the first candidate that has one), else the outlet's zone."""
+    from zoneinfo import ZoneInfo
+
+    order = day_first(language)
+    parsed = [(src, _parse_local(v, order) if isinstance(v, str) and v.strip() else None) for src, v in raw]
+    page_tz = next((d.tzinfo for _, d in parsed if d is not None and d.tzinfo is not None), None)
+    fallback = page_tz or (ZoneInfo(default_tz) if default_tz else timezone.utc)
+    out = []
+    for src, d in parsed:
+        if d is not None and d.tzinfo is None:
+            d = d.replace(tzinfo=fallback)
+        out.append((src, d.astimezone(timezone.utc) if d is not None else None))
+    return out
+
+
+# Only the article's own <time>: sidebars, comments and teasers carry other dates.
+_TIME_XPATH = "//time[@datetime][@itemprop='datePublished' or @pubdate]"
+_ARTICLE_TIME_XPATH = "//article//time[@datetime]"
+_DAY_PRECISION = re.compile(r"\d{4}.*\d|\d.*\d{4}")  # a year and more: "2006" alone is not a date
+
+
+def published_candidates(root, article: dict | None, url: str) -> list[tuple[str, str | None]]:
+    """(source, raw value) in the order trusted: JSON-LD, meta tags, <time>, URL."""
+    article = article or {}
+    raw: list[tuple[str, str | None]] = []
+    if isinstance(article.get("datePublished"), str):
+        raw.append(("jsonld", article["datePublished"]))
+    for value in meta_content(root, "article:published_time", "datePublished", "pubdate", "publishdate",
+                              "date", "DC.date.issued", "dc.date", "sailthru.date", "og:published_time",
+                              "publish-date", "parsely-pub-date"):
+        if len(value) >= 8 and _DAY_PRECISION.search(value):
+            raw.append(("meta", value))
+    times = root.xpath(_TIME_XPATH)
+    if not times and len(root.xpath("//article")) == 1:  # several <article>s: teasers, comments
+        times = root.xpath(_ARTICLE_TIME_XPATH)
+    for el in times[:1]:
+        raw.append(("time", el.get("datetime")))
+    if (value := url_date(url)) is not None:
+        raw.append(("url", value))
+    return raw
+
+
+def modified_candidates(root, article: dict | None) -> list[tuple[str, str | None]]:
+    article = article or {}
+    raw: list[tuple[str, str | None]] = []
+    if isinstance(article.get("dateModified"), str):
+        raw.append(("jsonld", article["dateModified"]))
+    raw.extend(("meta", v) for v in meta_content(root, "article:modified_time", "dateModified",
+                                                 "og:updated_time", "last-modified"))
+    return raw
+
+
+def dateline_date(root, url: str, now: datetime | None = None) -> str | None:
+    """The date the page shows, found by htmldate (meta, markup and visible
+    text, original publication date preferred), day precision."""
+    import htmldate
+
+    now = now or datetime.now(timezone.utc)
+    try:
+        return htmldate.find_date(root, url=url, extensive_search=True, original_date=True,
+                                  min_date=EARLIEST.replace(tzinfo=None), max_date=now.replace(tzinfo=None))
+    except (ValueError, TypeError):
+        return None
+
+
+@dataclass
+class PageMetadata:
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    agency: str | None = None
+    published_at: str | None = None  # ISO 8601, UTC
+    modified_at: str | None = None
+    date_disagreement: dict | None = None
+    site_names: set[str] = field(default_factory=set)
+    title_candidates: TitleCandidates | None = None
+
+
+def page_metadata(root, objects: list[dict], article: dict | None, url: str, *,
+                  outlet_names: Iterable[str] = (), timezone_name: str | None = None,
+                  learned_titles: OutletTitles | None = None, fallback_authors: list[str] = (),
+                  now: datetime | None = None) -> PageMetadata:
+    """Title, authors and dates of an article page (see the module docstring).
+    `fallback_authors` (e.g. trafilatura's) are used when the page's JSON-LD
+    and meta tags name nobody."""
+    names = page_site_names(root, objects, url, outlet_names)
+    meta = PageMetadata(site_names=names)
+    meta.title_candidates = title_candidates(root, article)
+    meta.title = choose_title(meta.title_candidates, names, learned_titles)
+
+    people, orgs = jsonld_authors(article, objects)
+    agencies = []
+    fallback = ["; ".join(fallback_authors)] if fallback_authors else []  # one byline, as printed
+    for source in (people, meta_authors(root), fallback):
+        found, agency = clean_authors(source, names, orgs)
+        if agency and agency not in agencies:
+            agencies.append(agency)
+        if found:
+            meta.authors = found
+            break
+        orgs = ()
+    meta.agency = agencies[0] if agencies else None
+
+    language = root.get("lang") or (article or {}).get("inLanguage")
+    language = language if isinstance(language, str) else None
+    published = published_candidates(root, article, url)
+    choice = choose_date(resolve_dates(published, timezone_name, language), now)
+    if choice.value is None and (dateline := dateline_date(root, url, now)):
+        choice = choose_date(resolve_dates([("dateline", dateline)], timezone_name), now)
+    meta.published_at = choice.value.isoformat() if choice.value else None
+    meta.date_disagreement = choice.disagreement
+    modified = choose_date(resolve_dates(modified_candidates(root, article), timezone_name, language), now)
+    if modified.value is not None and (choice.value is None or modified.value >= choice.value):
+        meta.modified_at = modified.value.isoformat()
+    return meta

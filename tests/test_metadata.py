@@ -1,0 +1,235 @@
+"""Unit tests of pipelines/metadata.py: titles, authors, dates, text cleaning."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import lxml.html
+import pytest
+
+from pipelines.metadata import (
+    OutletTitles,
+    TitleCandidates,
+    choose_date,
+    choose_title,
+    clean_authors,
+    clean_text,
+    domain_names,
+    jsonld_authors,
+    page_metadata,
+    resolve_dates,
+    site_keys,
+    split_byline,
+    strip_site_name,
+    url_date,
+)
+
+NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
+
+
+# -- text -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("It&#039;s here", "It's here"),
+    ("&#8216;Quoted&#8217; &quot;twice&quot;", "\u2018Quoted\u2019 \"twice\""),
+    ("Double &amp;#039;escaped&amp;#039;", "Double 'escaped'"),
+    ("&lt;p&gt;A <b>bold</b> claim&lt;/p&gt;", "A bold claim"),
+    ("  spaced \n out\u00a0text ", "spaced out text"),
+    ("   ", None),
+    (None, None),
+    (42, None),
+])
+def test_clean_text_decodes_entities_and_drops_markup(raw, expected):
+    assert clean_text(raw) == expected
+
+
+# -- titles ----------------------------------------------------------------
+
+def test_domain_names():
+    assert domain_names("https://www.boersen-zeitung.de/x") == ["boersen-zeitung", "boersen-zeitung.de"]
+    assert domain_names("https://www.bbc.co.uk/news/1")[:2] == ["bbc", "bbc.co.uk"]
+
+
+@pytest.mark.parametrize(("title", "names", "expected"), [
+    ("Yoga for beginners – Brett Larkin Yoga", ["Brett Larkin Yoga"], "Yoga for beginners"),
+    ("Zinsen steigen | Börsen-Zeitung", ["boersen-zeitung", "boersen-zeitung.de"], "Zinsen steigen"),
+    ("Ziele, Chancen, Risiken | DW | 28.04.2023", ["DW", "dw.com"], "Ziele, Chancen, Risiken"),
+    ("Lesotho Times - Court rules on land", ["Lesotho Times"], "Court rules on land"),
+    # a dash inside the headline, no site name: untouched
+    ("Kiew - Berlin - Paris: a route", ["example.com"], "Kiew - Berlin - Paris: a route"),
+    ("No separator here", ["Site"], "No separator here"),
+])
+def test_strip_site_name(title, names, expected):
+    assert strip_site_name(title, site_keys(names)) == expected
+
+
+def test_learned_affix_is_cut_after_enough_pages_and_not_before():
+    learned = OutletTitles()
+    for headline in ("Markets rally", "Rates fall"):
+        learned.learn([f"{headline} :: Morning Paper Online"])
+    assert learned.cut("Oil slips :: Morning Paper Online") == "Oil slips :: Morning Paper Online"  # 2 pages
+    learned.learn(["Gold gains :: Morning Paper Online"])
+    assert learned.cut("Oil slips :: Morning Paper Online") == "Oil slips"
+    # an affix with a date in it repeats too: digits do not count
+    dated = OutletTitles()
+    for i, headline in enumerate(("Alpha", "Beta", "Gamma")):
+        dated.learn([f"{headline} story | Europe | 2{i}.04.2023"])
+    assert dated.cut("Delta story | Europe | 28.04.2023") == "Delta story"
+    # a headline's own part is not an affix
+    assert dated.cut("Kiew | Berlin") == "Kiew | Berlin"
+
+
+def test_choose_title_prefers_the_candidate_the_h1_confirms():
+    cands = TitleCandidates(headline="Short SEO headline", og_title="The real headline | Daily Site",
+                            h1=["The real headline"], html_title="The real headline | Daily Site")
+    assert choose_title(cands, site_keys(["Daily Site"])) == "The real headline"
+
+
+def test_choose_title_h1_inside_a_longer_meta_title_wins():
+    cands = TitleCandidates(og_title="The real headline ~ tagline of the site", h1=["The real headline"])
+    assert choose_title(cands, set()) == "The real headline"
+
+
+def test_choose_title_falls_back_in_order_and_decodes():
+    assert choose_title(TitleCandidates(headline="It&#039;s &lt;b&gt;news&lt;/b&gt;"), set()) == "It's news"
+    assert choose_title(TitleCandidates(html_title="Only the title - Site"), site_keys(["Site"])) == "Only the title"
+    assert choose_title(TitleCandidates(), set()) is None
+
+
+# -- authors ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Samya Kullab and Vasilisa Stepanenko", ["Samya Kullab", "Vasilisa Stepanenko"]),
+    ("By Jane Doe & John Roe", ["Jane Doe", "John Roe"]),
+    ("Marie Dupont et Jean Martin", ["Marie Dupont", "Jean Martin"]),
+    ("Ana García y Luis Pérez", ["Ana García", "Luis Pérez"]),
+    ("Von Anna Schmidt", ["Anna Schmidt"]),
+    ("John E Smith", ["John E Smith"]),  # a capital initial is not the Portuguese "e"
+])
+def test_split_and_clean_bylines(raw, expected):
+    assert clean_authors([raw])[0] == expected
+
+
+def test_agency_recorded_apart_and_desk_code_kept_with_it():
+    people, agency = clean_authors(["Felix Schröder und Jörg Soldwisch, dpa"])
+    assert people == ["Felix Schröder", "Jörg Soldwisch"]
+    assert agency == "dpa"
+    assert clean_authors(["dpa/lno"]) == ([], "dpa/lno")
+    assert clean_authors(["Associated Press in Valencia"]) == ([], "Associated Press")
+    assert clean_authors(["Reuters"], organisations=["Reuters"]) == ([], "Reuters")
+
+
+def test_job_titles_and_trailing_words_dropped():
+    assert clean_authors(["Keith Barry Senior Autos Reporter"])[0] == ["Keith Barry"]
+    assert clean_authors(["Staff Reporter"])[0] == []
+    assert clean_authors(["BR24 Redaktion"])[0] == []
+    assert clean_authors(["신현주 기자"])[0] == ["신현주"]
+    assert clean_authors(["Rebecca Head"])[0] == ["Rebecca Head"]
+
+
+def test_outlet_name_is_not_an_author():
+    names = site_keys(["Lesotho Times", "topgear.com", "dw", "dw.com"])
+    assert clean_authors(["Lesotho Times"], names)[0] == []
+    assert clean_authors(["TopGear com Published"], names)[0] == []
+    assert clean_authors(["Deutsche Welle"], names)[0] == []  # initials of the domain
+    assert clean_authors(["hessenschau.de, Frankfurt, Germany"], site_keys(["hessenschau.de"]))[0] == []
+
+
+def test_slugs_become_names_and_variants_fold():
+    assert clean_authors(["chuck-ross"])[0] == ["Chuck Ross"]
+    assert clean_authors(["Sophie Foster", "Sophie-Foster", "sophie foster"])[0] == ["Sophie Foster"]
+    assert clean_authors(["sophie-foster", "Sophie Foster"])[0] == ["Sophie Foster"]
+
+
+def test_bounded_length():
+    assert clean_authors(["This is a whole sentence that somebody put in the author field"])[0] == []
+    many = ", ".join(f"Person Number{chr(65 + i)}" for i in range(20))
+    assert len(clean_authors([many])[0]) == 12
+
+
+def test_cjk_names_are_names():
+    assert clean_authors(["大渡 美咲"])[0] == ["大渡 美咲"]
+    assert clean_authors(["구현모"])[0] == ["구현모"]
+
+
+def test_split_byline_drops_bracketed_credits():
+    assert split_byline("Emma Mackenzie (Image: Getty Images/iStockphoto)") == ["Emma Mackenzie"]
+
+
+def test_jsonld_author_shapes():
+    graph = [{"@id": "https://x/#/person/1", "@type": "Person", "name": "Ann Lee"},
+             {"@id": "https://x/#org", "@type": "NewsMediaOrganization", "name": "X Daily"}]
+    assert jsonld_authors({"author": "Ann Lee"}, graph) == (["Ann Lee"], [])
+    assert jsonld_authors({"author": [{"@type": "Person", "name": "Ann Lee"}, {"name": "Bo Wu"}]}, graph) == (
+        ["Ann Lee", "Bo Wu"], [])
+    assert jsonld_authors({"author": {"@id": "https://x/#/person/1"}}, graph) == (["Ann Lee"], [])
+    assert jsonld_authors({"author": [{"@id": "https://x/#org"}]}, graph) == ([], ["X Daily"])
+    assert jsonld_authors({"author": {"@type": "Person", "givenName": "Ann", "familyName": "Lee"}}, graph) == (
+        ["Ann Lee"], [])
+    assert jsonld_authors({"author": "https://x/author/chuck-ross/"}, graph) == (["chuck-ross"], [])
+    assert jsonld_authors(None, graph) == ([], [])
+
+
+# -- dates -------------------------------------------------------------------
+
+def test_url_date():
+    assert url_date("https://x/2024/05/03/story") == "2024-05-03"
+    assert url_date("https://x/news/20240503-story") == "2024-05-03"
+    assert url_date("https://x/story-123") is None
+
+
+def test_future_and_pre_1990_dates_dropped():
+    dates = resolve_dates([("jsonld", "2099-01-01T00:00:00Z"), ("meta", "1985-05-05"), ("time", "2024-05-03")])
+    choice = choose_date(dates, NOW)
+    assert choice.source == "time"
+    assert choice.value == datetime(2024, 5, 3, tzinfo=timezone.utc)
+
+
+def test_jsonld_kept_and_disagreement_recorded():
+    dates = resolve_dates([("jsonld", "2024-05-03T10:00:00+00:00"), ("meta", "2024-05-10T10:00:00+00:00")])
+    choice = choose_date(dates, NOW)
+    assert choice.value == datetime(2024, 5, 3, 10, tzinfo=timezone.utc)
+    assert choice.disagreement == {"jsonld": "2024-05-03T10:00:00+00:00", "meta": "2024-05-10T10:00:00+00:00"}
+    close = choose_date(resolve_dates([("jsonld", "2024-05-03T10:00:00Z"), ("meta", "2024-05-03T20:00:00Z")]), NOW)
+    assert close.disagreement is None
+
+
+def test_date_without_offset_read_in_the_pages_own_offset():
+    dates = resolve_dates([("time", "2024-05-03 10:00"), ("meta", "2024-05-03T12:00:00+02:00")])
+    assert dates[0][1] == datetime(2024, 5, 3, 8, tzinfo=timezone.utc)
+    # none on the page: the outlet's zone
+    alone = resolve_dates([("time", "2024-05-03 10:00")], "Europe/Berlin")
+    assert alone[0][1] == datetime(2024, 5, 3, 8, tzinfo=timezone.utc)
+
+
+def test_ambiguous_day_month_read_by_page_language():
+    assert resolve_dates([("time", "01-11-2023 10:29")], language="de")[0][1].month == 11
+    assert resolve_dates([("time", "01-11-2023 10:29")], language="en-US")[0][1].month == 1
+
+
+# -- the whole page ------------------------------------------------------------
+
+PAGE = """<html lang="en"><head>
+<title>Markets rally on rate hopes | The Daily Example</title>
+<meta property="og:title" content="Markets rally on rate hopes | The Daily Example">
+<meta property="og:site_name" content="The Daily Example">
+<meta property="article:published_time" content="2024-05-03T09:00:00+02:00">
+<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+ {"@type": "NewsArticle", "headline": "Markets rally on rate hopes", "datePublished": "2024-05-03T09:00:00+02:00",
+  "author": [{"@id": "https://example.com/#/a/1"}, {"@type": "Organization", "name": "Reuters"}],
+  "publisher": {"@type": "Organization", "name": "The Daily Example"}},
+ {"@id": "https://example.com/#/a/1", "@type": "Person", "name": "Ann Lee"}]}</script>
+</head><body><article><h1>Markets rally on rate hopes</h1><p>Text.</p></article></body></html>"""
+
+
+def test_page_metadata_end_to_end():
+    from crawlers.extract import _article_object, jsonld_objects
+
+    root = lxml.html.document_fromstring(PAGE)
+    objects = jsonld_objects(root, "https://example.com/2024/05/03/markets")
+    meta = page_metadata(root, objects, _article_object(objects), "https://example.com/2024/05/03/markets", now=NOW)
+    assert meta.title == "Markets rally on rate hopes"
+    assert meta.authors == ["Ann Lee"]
+    assert meta.agency == "Reuters"
+    assert meta.published_at == "2024-05-03T07:00:00+00:00"
+    assert meta.date_disagreement is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import lxml.html
@@ -223,11 +224,9 @@ PAGE = """<html lang="en"><head>
 
 
 def test_page_metadata_end_to_end():
-    from crawlers.extract import _article_object, jsonld_objects
-
     root = lxml.html.document_fromstring(PAGE)
-    objects = jsonld_objects(root, "https://example.com/2024/05/03/markets")
-    meta = page_metadata(root, objects, _article_object(objects), "https://example.com/2024/05/03/markets", now=NOW)
+    graph = json.loads(root.xpath("string(//script[@type='application/ld+json'])"))["@graph"]
+    meta = page_metadata(root, graph, graph[0], "https://example.com/2024/05/03/markets", now=NOW)
     assert meta.title == "Markets rally on rate hopes"
     assert meta.authors == ["Ann Lee"]
     assert meta.agency == "Reuters"

@@ -44,17 +44,21 @@ import trafilatura  # noqa: E402
 from trafilatura.metadata import extract_metadata  # noqa: E402
 
 from pipelines.metadata import (  # noqa: E402
+    TITLE_POLICIES,
     OutletTitles,
+    TitlePolicy,
     _matches_site,
-    agency_of,
-    is_agency,
+    choose_title,
+    clean_authors,
     is_desk,
     page_site_names,
     title_candidates,
 )
 from pipelines.normalize import parse_date, tidy_text  # noqa: E402
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+# ../shared/corpus next to the checkout (/work/main), or next to the worktrees' folder (/work/wt/<name>)
+DEFAULT_CORPUS = next((p / "shared" / "corpus" for p in Path(__file__).resolve().parents[2:4]
+                       if (p / "shared" / "corpus").is_dir()), Path("../shared/corpus"))
 FOLDERS = ("fundus", "trafilatura-eval")
 SYSTEMS = ("trafilatura", "before", "newsdesk")
 FIELDS = ("title", "authors", "people", "date")
@@ -88,7 +92,11 @@ def people_only(names: set[str] | None, sites: set[str]) -> set[str] | None:
     judged with newsdesk's own lists and the page's site names."""
     if names is None:
         return None
-    return {n for n in names if not (is_agency(n) or agency_of(n) or is_desk(n) or _matches_site(n, sites))}
+    def wire(name: str) -> bool:  # "dpa/lno": an agency and its desk code, nobody else
+        people, agency = clean_authors([name])
+        return bool(agency) and not people
+
+    return {n for n in names if not (wire(n) or is_desk(n) or _matches_site(n, sites))}
 
 
 def _truth_date(value) -> tuple[datetime, bool] | None:
@@ -128,8 +136,8 @@ def _name(text: str | None) -> str:
 
 
 def _byline(got: dict) -> set[str]:
-    """Everyone the output credits: its authors and, for newsdesk, the agency ('dpa/lno' -> dpa, lno)."""
-    agency = [a for a in (got.get("agency") or "").split("/") if a.strip()]
+    """Everyone the output credits: its authors and, for newsdesk, the agency."""
+    agency = [got["agency"]] if got.get("agency") else []
     return {_name(a) for a in [*got["authors"], *agency]}
 
 
@@ -201,7 +209,9 @@ def run_newsdesk(html: str, url: str, learned: OutletTitles | None) -> dict:
     meta = page_metadata(root, objects, mod._article_object(objects), url, learned_titles=learned,
                          fallback_authors=_split_traf_authors(doc.author))
     return {"title": tidy_text(meta.title), "authors": meta.authors, "agency": meta.agency,
-            "date": parse_date(meta.published_at)}
+            "date": parse_date(meta.published_at),
+            "title_by_policy": [tidy_text(choose_title(meta.title_candidates, meta.site_names, learned, policy))
+                                for policy in TITLE_POLICIES]}
 
 
 def raw_titles(html: str, url: str) -> list[str]:
@@ -248,7 +258,7 @@ def _run_page(args) -> dict:
     return out
 
 
-def run_all(pages: list[dict], jobs: int = 1) -> list[dict]:
+def run_all(pages: list[dict], jobs: int = 1, learn: bool = True) -> list[dict]:
     pool = Pool(jobs) if jobs > 1 else None
     mapper = pool.map if pool else map
     try:
@@ -257,7 +267,7 @@ def run_all(pages: list[dict], jobs: int = 1) -> list[dict]:
         for i, page in enumerate(pages):
             by_outlet[page["_outlet"]].append(i)
         # each page learns from its outlet's other pages only, never from itself
-        work = [(page, [titles[j] for j in by_outlet[page["_outlet"]] if j != i])
+        work = [(page, [titles[j] for j in by_outlet[page["_outlet"]] if j != i and learn])
                 for i, page in enumerate(pages)]
         return list(mapper(_run_page, work)) if not pool else pool.map(_run_page, work, chunksize=4)
     finally:
@@ -299,6 +309,33 @@ def score(pages: list[dict], outputs: list[dict]) -> dict:
     return {"table": table, "misses": misses}
 
 
+def loso_titles(pages: list[dict], outputs: list[dict]) -> dict[str, tuple[int, int, int]]:
+    """Title exact when the title policy (pipelines.metadata.TITLE_POLICIES) is
+    chosen leaving the page's site out: per folder (LOSO hits, default-policy
+    hits, pages). The policy is the one tuned thing in the title choice."""
+    default = TITLE_POLICIES.index(TitlePolicy())
+    hits = []  # per page, per policy
+    for page, out in zip(pages, outputs, strict=True):
+        got = out["newsdesk"].get("title_by_policy") or [None] * len(TITLE_POLICIES)
+        hits.append([_title(t) == _title(page["title"]) if page.get("title") else None for t in got])
+    totals = [sum(bool(h[k]) for h in hits) for k in range(len(TITLE_POLICIES))]
+    by_site = defaultdict(list)
+    for i, page in enumerate(pages):
+        by_site[page["_outlet"]].append(i)
+    result: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for idx in by_site.values():
+        held = [sum(bool(hits[i][k]) for i in idx) for k in range(len(TITLE_POLICIES))]
+        best = max(range(len(TITLE_POLICIES)), key=lambda k: (totals[k] - held[k], k == default))
+        for i in idx:
+            if hits[i][0] is None:
+                continue
+            cell = result[pages[i]["_folder"]]
+            cell[0] += bool(hits[i][best])
+            cell[1] += bool(hits[i][default])
+            cell[2] += 1
+    return {k: tuple(v) for k, v in result.items()}
+
+
 def format_table(result: dict) -> str:
     table = result["table"]
     head = "| folder | field | trafilatura | newsdesk before | newsdesk | newsdesk / trafilatura |"
@@ -318,15 +355,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", default=None, help="corpus folder (default ../shared/corpus, env NEWSDESK_CORPUS)")
     ap.add_argument("--limit", type=int, default=None, help="first N pages of each folder")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--no-learning", action="store_true",
+                    help="newsdesk without the outlets' learned title affixes (to show what learning adds)")
     ap.add_argument("--misses", choices=FIELDS, action="append", default=[],
                     help="list newsdesk's misses on this field (repeatable)")
     args = ap.parse_args(argv)
     corpus = Path(args.corpus or os.environ.get("NEWSDESK_CORPUS") or DEFAULT_CORPUS)
     pages = load_pages(corpus, args.limit)
-    outputs = run_all(pages, args.jobs)
+    outputs = run_all(pages, args.jobs, learn=not args.no_learning)
     result = score(pages, outputs)
     print(f"trafilatura {trafilatura.__version__}, {len(pages)} pages, run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
     print(format_table(result))
+    for folder, (loso, default, n) in sorted(loso_titles(pages, outputs).items()):
+        print(f"{folder}: title exact with the title policy chosen leave-one-site-out {loso / n:.3f} "
+              f"({loso}/{n}); default policy {default / n:.3f}")
     errors = [(o["id"], s, o[s]["error"]) for o in outputs for s in SYSTEMS if "error" in o[s]]
     for pid, system, err in errors[:10]:
         print(f"  error {system} {pid}: {err}")

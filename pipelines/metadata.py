@@ -227,33 +227,50 @@ class TitleCandidates:
         return dict(self.__dict__)
 
 
-def choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles | None = None) -> str | None:
+@dataclass(frozen=True)
+class TitlePolicy:
+    """How candidates are weighed. The defaults are the variant chosen on the
+    corpus; benchmarks/metadata.py --loso re-chooses it leaving each site out."""
+
+    confirmed_text: str = "meta"  # "meta" or "h1": whose wording wins when the two agree word for word
+    h1_inside_meta: bool = True  # an <h1> that a meta title holds with more around it wins
+    order: tuple[str, ...] = ("headline", "og_title", "h1", "html_title")
+
+
+TITLE_POLICIES = tuple(
+    TitlePolicy(confirmed, inside, order)
+    for confirmed in ("meta", "h1") for inside in (True, False)
+    for order in (("headline", "og_title", "h1", "html_title"), ("og_title", "headline", "h1", "html_title"),
+                  ("h1", "headline", "og_title", "html_title")))
+
+
+def choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles | None = None,
+                 policy: TitlePolicy = TitlePolicy()) -> str | None:
     """The headline, with the site part cut from each candidate: a candidate
     the article's <h1> confirms wins; else an <h1> that a meta title holds with
-    more around it; else JSON-LD headline, og:title, <h1>, <title>."""
+    more around it; else the first candidate in `policy.order`."""
     def cut(title: str | None) -> str | None:
         title = clean_text(title)
         if title and learned is not None:
             title = learned.cut(title)
         return strip_site_name(title, names) if title else None
 
-    headline, og_title, html_title = cut(cands.headline), cut(cands.og_title), cut(cands.html_title)
-    metas = [t for t in (headline, og_title, html_title) if t]
+    found = {"headline": cut(cands.headline), "og_title": cut(cands.og_title), "html_title": cut(cands.html_title)}
+    metas = [t for t in (found["headline"], found["og_title"], found["html_title"]) if t]
     h1s = [t for h in cands.h1 if (t := clean_text(h))]
+    found["h1"] = h1s[0] if h1s else None
     for h1 in h1s:
         for meta in metas:
             if _words_key(h1) == _words_key(meta):
-                return meta
-    for h1 in h1s:
-        hk = _words_key(h1)
-        for meta in metas:
-            wk = _words_key(meta)
-            if len(hk) >= 12 and wk != hk and (wk.startswith(hk) or wk.endswith(hk)):
-                return h1
-    for title in (headline, og_title):
-        if title:
-            return title
-    return h1s[0] if h1s else html_title
+                return meta if policy.confirmed_text == "meta" else h1
+    if policy.h1_inside_meta:
+        for h1 in h1s:
+            hk = _words_key(h1)
+            for meta in metas:
+                wk = _words_key(meta)
+                if len(hk) >= 12 and wk != hk and (wk.startswith(hk) or wk.endswith(hk)):
+                    return h1
+    return next((found[k] for k in policy.order if found.get(k)), None)
 
 
 # -- authors ----------------------------------------------------------------
@@ -435,8 +452,8 @@ def _looks_like_name(name: str) -> bool:
         return len(words) >= 2  # "lno", "admin": not a name
     if name.isupper():
         return True
-    if len(words) == 1 and len(name) <= 3 and name.lower() != name.upper():
-        return False  # initials ("amw", "Red"): not a name to list
+    if len(words) == 1 and len(name) <= 2 and name.lower() != name.upper():
+        return False  # "AB": initials, not a name to list
     # scripts without case (CJK, Arabic, Devanagari) count as capitalised
     capitals = sum(1 for w in words if w[:1].isupper() or w[:1].lower() == w[:1].upper())
     return capitals >= max(1, len(words) - 2)

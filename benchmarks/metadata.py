@@ -7,7 +7,7 @@ Three columns from the same run, on the same pages:
   `pipelines/metadata.py` (JSON-LD ``headline``/``author``/``datePublished``,
   Open Graph dates, then trafilatura's metadata, then ``og:title``/``<title>``),
   kept here as the baseline;
-* ``newsdesk``: the pipeline itself (`process_html`, the code the crawl runs),
+* ``newsdesk``: the pipeline itself (`crawlers.offline.process_html`, the code the crawl runs),
   with the outlet's learned title affixes taken from the outlet's *other*
   pages in the corpus (a crawl learns from the pages it stored before).
 
@@ -65,10 +65,8 @@ FIELDS = ("title", "authors", "people", "date")
 
 
 def _extract_module():
-    try:
-        import pipelines.extract as mod  # after the house move
-    except ImportError:
-        import crawlers.extract as mod
+    import pipelines.extract as mod
+
     return mod
 
 
@@ -200,16 +198,18 @@ def run_before(html: str, url: str) -> dict:
 
 
 def run_newsdesk(html: str, url: str, learned: OutletTitles | None) -> dict:
+    """The pipeline's own output (crawlers.offline.process_html: extract, normalize,
+    offers, validate), plus the title each TITLE_POLICIES variant would choose."""
+    from crawlers.offline import process_html
     from pipelines.metadata import page_metadata
 
+    item = process_html(html, url, learned_titles=learned)
     mod = _extract_module()
     root = mod.parse_html(html, url)
     objects = mod.jsonld_objects(root, url)
-    doc = extract_metadata(html, default_url=url)
-    meta = page_metadata(root, objects, mod._article_object(objects), url, learned_titles=learned,
-                         fallback_authors=_split_traf_authors(doc.author))
-    return {"title": tidy_text(meta.title), "authors": meta.authors, "agency": meta.agency,
-            "date": parse_date(meta.published_at),
+    meta = page_metadata(root, objects, mod._article_object(objects), url)
+    return {"title": item.get("title"), "authors": item.get("authors") or [], "agency": item.get("agency"),
+            "date": item.get("published_at"),
             "title_by_policy": [tidy_text(choose_title(meta.title_candidates, meta.site_names, learned, policy))
                                 for policy in TITLE_POLICIES]}
 

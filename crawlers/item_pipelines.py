@@ -18,6 +18,7 @@ from twisted.internet import defer
 from crawlers.runtime import crawl_context
 from crawlers.workers import cpu_pool
 from pipelines.dedup_store import any_matches, dedup_fields, find_duplicate
+from pipelines.metadata import OutletTitles, title_affix_keys
 from pipelines.outlet_lines import (
     OutletLines,
     article_line_keys,
@@ -51,7 +52,10 @@ class _Stage:
 
 class NormalizePipeline(_Stage):
     def process_item(self, item, spider=None):
-        return normalize_stage(ItemAdapter(item).asdict(), self.outlet)
+        item = ItemAdapter(item).asdict()
+        if item.pop("date_disagreement", None):  # the page's sources over a day apart (JSON-LD kept)
+            self.stats.inc_value(f"{STATS}date_source_disagreements")
+        return normalize_stage(item, self.outlet)
 
 
 class OfferStripPipeline(_Stage):
@@ -63,7 +67,9 @@ class OfferStripPipeline(_Stage):
 
 
 class OutletLinesPipeline(_Stage):
-    """Strips lines this outlet repeats across its articles (pipelines/outlet_lines.py).
+    """Strips lines this outlet repeats across its articles (pipelines/outlet_lines.py),
+    and the title affix its pages repeat ("| Site | 28.04.2023": pipelines/metadata.py
+    OutletTitles, whose keys are counted with the lines).
 
     Learns only from articles stored for the first time, from their lines
     before stripping, and saves the counts once at the end of the crawl.
@@ -99,9 +105,14 @@ class OutletLinesPipeline(_Stage):
                     forget_singletons(self.learned, self.known)
 
     def process_item(self, item, spider=None):
+        page_titles = item.pop("page_titles", None) or []
         if not self.enabled or not item.get("body"):
             return item
-        self.pending_keys[item["canonical_url"]] = article_line_keys(item["body"])
+        titles = OutletTitles(articles=self.known.articles, counts=self.known.counts)
+        if (title := titles.cut(item.get("title"))) != item.get("title"):
+            item["title"] = title
+            self.stats.inc_value(f"{STATS}titles/outlet_affix_cut")
+        self.pending_keys[item["canonical_url"]] = article_line_keys(item["body"]) | title_affix_keys(page_titles)
         body, removed = strip_outlet_lines(item["body"], self.known)
         if removed:
             item["body"] = body

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipelines.extract import extract_article
+from pipelines.metadata import OutletTitles
 from pipelines.outlets import OutletSpec
 from pipelines.stages import normalize_stage, offers_stage, validate_stage
 
@@ -31,9 +32,13 @@ def _decode(html: str | bytes) -> str:
     return html_to_unicode(None, html)[1]  # BOM, <meta charset> and sniffing, as Scrapy does
 
 
-def process_html(html: str | bytes, url: str, outlet: OutletSpec | None = None) -> dict:
-    """The article as the pipeline would store it (before dedup); `dropped` names why not."""
+def process_html(html: str | bytes, url: str, outlet: OutletSpec | None = None,
+                 learned_titles: OutletTitles | None = None) -> dict:
+    """The article as the pipeline would store it (before dedup); `dropped` names why not.
+    `learned_titles`: the outlet's title affixes, as the crawl's outlet-lines stage knows them."""
     item = extract_article(_decode(html), url, outlet).as_item()
+    if learned_titles is not None:
+        item["title"] = learned_titles.cut(item.get("title"))
     if outlet is not None:
         item["outlet"] = outlet.name
     item.setdefault("outlet", "offline")

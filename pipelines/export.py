@@ -18,8 +18,8 @@ from pydantic import BaseModel
 from pipelines.article import Article
 
 # CSV without --fields: the columns a spreadsheet reader wants (no bands, no blocks)
-CSV_FIELDS = ["_id", "canonical_url", "url", "outlet", "section", "title", "authors", "published_at",
-              "language", "paywalled", "duplicate_of", "version", "first_seen", "last_seen",
+CSV_FIELDS = ["_id", "canonical_url", "url", "outlet", "section", "title", "authors", "agency",
+              "published_at", "language", "paywalled", "duplicate_of", "version", "first_seen", "last_seen",
               "syndication_note", "body"]
 PARQUET_ROW_GROUP = 2000
 

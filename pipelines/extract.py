@@ -21,6 +21,13 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from pipelines.metadata import (
+    clean_authors,
+    clean_text,
+    language_code,
+    page_metadata,
+    strip_site_name,
+)
 from pipelines.offers import drop_offer_containers, is_paywall_pointer
 from pipelines.outlets import OutletSpec
 
@@ -53,13 +60,18 @@ class ExtractedArticle:
     body: str | None = None
     description: str | None = None
     authors: list[str] = field(default_factory=list)
-    published_at: str | None = None  # raw; the normalize stage parses it to UTC
+    agency: str | None = None  # wire agency named in the byline (dpa, AP, Reuters...)
+    published_at: str | None = None  # ISO 8601 (UTC when the page gave a time); normalize parses it
     modified_at: str | None = None
     language: str | None = None
     declared_canonical: str | None = None  # <link rel=canonical> or og:url
     paywalled: bool = False
     removed_blocks: list[dict] = field(default_factory=list)  # DOM-level offer removals
     extraction: str = "trafilatura"
+    # not stored: the page's raw <title>/og:title (the outlet's title-affix learning
+    # reads them) and dates more than a day apart from the JSON-LD one (counted per run)
+    page_titles: list[str] = field(default_factory=list)
+    date_disagreement: dict | None = None
 
     def as_item(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -177,17 +189,6 @@ def _article_object(objects: list[dict]) -> dict | None:
     # prefer the one with a headline and the most body text
     candidates.sort(key=lambda o: (bool(o.get("headline")), len(str(o.get("articleBody", "")))), reverse=True)
     return candidates[0] if candidates else None
-
-
-def _names(value: Any) -> list[str]:
-    values = value if isinstance(value, list) else [value]
-    names = []
-    for v in values:
-        name = v.get("name") if isinstance(v, dict) else v
-        name = _clean(name if isinstance(name, str) else None)
-        if name and name not in names and not name.startswith("http"):
-            names.append(name)
-    return names
 
 
 def _meta(root: lxml.html.HtmlElement, *keys: str) -> str | None:
@@ -411,27 +412,26 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
     paywalled, paywall_selectors = is_paywall_pointer(objects)
     art.paywalled = paywalled
     art.declared_canonical = _declared_canonical(root, url)
-    art.language = _clean(root.get("lang")) or _clean(jsonld.get("inLanguage") if isinstance(jsonld.get("inLanguage"), str) else None)
-    if art.language:
-        art.language = art.language.split("-")[0].split("_")[0].lower()[:3]
+    declared_language = _clean(root.get("lang")) or _clean(jsonld.get("inLanguage") if isinstance(jsonld.get("inLanguage"), str) else None)
+    art.language = language_code(declared_language)
 
-    # JSON-LD metadata first
-    art.title = _clean(jsonld.get("headline") if isinstance(jsonld.get("headline"), str) else None)
-    art.published_at = _clean(jsonld.get("datePublished")) if isinstance(jsonld.get("datePublished"), str) else None
-    art.modified_at = _clean(jsonld.get("dateModified")) if isinstance(jsonld.get("dateModified"), str) else None
-    art.authors = _names(jsonld.get("author", []))
-    # Open Graph / meta dates carry the time of day; trafilatura's date is day-only.
-    art.published_at = art.published_at or _meta(root, "article:published_time", "datePublished", "pubdate")
-    art.modified_at = art.modified_at or _meta(root, "article:modified_time", "dateModified")
-    description = jsonld.get("description")
-    art.description = _clean(description) if isinstance(description, str) else _meta(root, "og:description", "description")
+    # title, authors, dates: pipelines/metadata.py decides among the page's sources
+    meta = page_metadata(root, objects, jsonld, url, outlet_names=[outlet.name] if outlet else (),
+                         timezone_name=outlet.timezone if outlet else None)
+    art.title, art.authors, art.agency = meta.title, meta.authors, meta.agency
+    art.published_at, art.modified_at = meta.published_at, meta.modified_at
+    art.date_disagreement = meta.date_disagreement
+    art.page_titles = [t for t in (meta.title_candidates.html_title, meta.title_candidates.og_title) if t]
+    description = clean_text(jsonld.get("description"))  # JSON-LD text is often entity-escaped HTML
+    art.description = description or _meta(root, "og:description", "description")
 
     selectors = outlet.selectors if outlet else None
     if selectors:
         if selectors.title and (titles := _select_text(root, selectors.title)):
-            art.title = titles[0]
+            art.title = strip_site_name(clean_text(titles[0]), meta.site_names)
         if selectors.authors and (authors := _select_text(root, selectors.authors)):
-            art.authors = list(dict.fromkeys(authors))
+            art.authors, agency = clean_authors(authors, meta.site_names)
+            art.agency = agency or art.agency
         if selectors.published_at and (date := _selector_date(root, selectors.published_at)):
             art.published_at = date
         for sel in selectors.remove:
@@ -461,10 +461,11 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
                 if longer is not art.body:
                     art.body, art.extraction = longer, "jsonld"
                 art.body = _add_lead(art.body, _page_lead(root, descriptions), art.title or doc.title)
-            art.title = art.title or _clean(doc.title)
-            art.authors = art.authors or _names([a.strip() for a in (doc.author or "").split(";") if a.strip()])
-            art.published_at = art.published_at or _clean(doc.date)
-            art.language = art.language or _clean(doc.language)
+            art.title = art.title or strip_site_name(clean_text(doc.title), meta.site_names)
+            if not art.authors and doc.author:  # trafilatura's byline search, same cleaning
+                art.authors, agency = clean_authors([doc.author], meta.site_names)
+                art.agency = art.agency or agency
+            art.language = art.language or language_code(_clean(doc.language))
             art.description = art.description or _clean(doc.description)
     if not art.body and (embedded := _embedded_article_html(root)):
         doc = trafilatura.bare_extraction(f"<html><body><article>{embedded}</article></body></html>", url=url,
@@ -476,7 +477,6 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
         art.body = jsonld["articleBody"].strip()
         art.extraction = "jsonld"
 
-    art.title = art.title or _meta(root, "og:title") or _clean(root.findtext(".//title"))
     return art
 
 

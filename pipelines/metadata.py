@@ -181,6 +181,11 @@ def affix_candidates(title: str) -> list[tuple[str, str, str]]:
     return out
 
 
+def title_affix_keys(titles: Iterable[str | None]) -> set[str]:
+    """The affix keys of one page's raw titles, counted once per page."""
+    return {key for title in titles if title for key, _, _ in affix_candidates(title)}
+
+
 @dataclass
 class OutletTitles:
     """Title affixes one outlet repeats across its pages ("| DW | 28.04.2023",
@@ -199,7 +204,7 @@ class OutletTitles:
 
     def learn(self, titles: Iterable[str | None]) -> set[str]:
         """Count one page: the affix keys of its raw titles (<title>, og:title)."""
-        keys = {key for title in titles if title for key, _, _ in affix_candidates(title)}
+        keys = title_affix_keys(titles)
         self.articles += 1
         for key in keys:
             self.counts[key] = self.counts.get(key, 0) + 1
@@ -232,23 +237,24 @@ class TitlePolicy:
     """How candidates are weighed. The defaults are the variant chosen on the
     corpus; benchmarks/metadata.py --loso re-chooses it leaving each site out."""
 
+    jsonld_first: bool = True  # the JSON-LD headline, when there is one, before any agreement test
     confirmed_text: str = "meta"  # "meta" or "h1": whose wording wins when the two agree word for word
     h1_inside_meta: bool = True  # an <h1> that a meta title holds with more around it wins
     order: tuple[str, ...] = ("headline", "og_title", "h1", "html_title")
 
 
 TITLE_POLICIES = tuple(
-    TitlePolicy(confirmed, inside, order)
-    for confirmed in ("meta", "h1") for inside in (True, False)
+    TitlePolicy(first, confirmed, inside, order)
+    for first in (True, False) for confirmed in ("meta", "h1") for inside in (True, False)
     for order in (("headline", "og_title", "h1", "html_title"), ("og_title", "headline", "h1", "html_title"),
                   ("h1", "headline", "og_title", "html_title")))
 
 
 def choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles | None = None,
                  policy: TitlePolicy = TitlePolicy()) -> str | None:
-    """The headline, with the site part cut from each candidate: a candidate
-    the article's <h1> confirms wins; else an <h1> that a meta title holds with
-    more around it; else the first candidate in `policy.order`."""
+    """The headline, with the site part cut from each candidate: the JSON-LD
+    headline; else a candidate the article's <h1> confirms; else an <h1> that
+    a meta title holds with more around it; else the first in `policy.order`."""
     def cut(title: str | None) -> str | None:
         title = clean_text(title)
         if title and learned is not None:
@@ -259,6 +265,8 @@ def choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles 
     metas = [t for t in (found["headline"], found["og_title"], found["html_title"]) if t]
     h1s = [t for h in cands.h1 if (t := clean_text(h))]
     found["h1"] = h1s[0] if h1s else None
+    if policy.jsonld_first and found["headline"]:
+        return found["headline"]
     for h1 in h1s:
         for meta in metas:
             if _words_key(h1) == _words_key(meta):
@@ -777,3 +785,13 @@ def page_metadata(root, objects: list[dict], article: dict | None, url: str, *,
     if modified.value is not None and (choice.value is None or modified.value >= choice.value):
         meta.modified_at = modified.value.isoformat()
     return meta
+
+
+# -- language ---------------------------------------------------------------
+
+def language_code(value: str | None) -> str | None:
+    """'de-AT' -> 'de', 'en_GB' -> 'en'."""
+    if not value:
+        return None
+    code = value.strip().split("-")[0].split("_")[0].lower()[:3]
+    return code if code.isalpha() else None

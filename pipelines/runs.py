@@ -126,6 +126,8 @@ def summarize_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
         # page date vs feed/sitemap date more than a day apart (the page's stored); dates taken from listings
         "date_disagreements": int(stats.get(f"{STATS_PREFIX}date_disagreements", 0)),
         "dates_from_listing": int(stats.get(f"{STATS_PREFIX}date_from_listing", 0)),
+        # the page's own date sources (JSON-LD vs meta, <time>, URL) more than a day apart; JSON-LD kept
+        "date_source_disagreements": int(stats.get(f"{STATS_PREFIX}date_source_disagreements", 0)),
         "older_than_since": int(stats.get(f"{STATS_PREFIX}older_than_since", 0)),
         "over_page_budget": int(stats.get(f"{STATS_PREFIX}over_page_budget", 0)),
         "spooled": int(stats.get(f"{STATS_PREFIX}spooled", 0)),

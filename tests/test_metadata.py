@@ -80,9 +80,14 @@ def test_learned_affix_is_cut_after_enough_pages_and_not_before():
     assert dated.cut("Kiew | Berlin") == "Kiew | Berlin"
 
 
-def test_choose_title_prefers_the_candidate_the_h1_confirms():
-    cands = TitleCandidates(headline="Short SEO headline", og_title="The real headline | Daily Site",
+def test_choose_title_prefers_jsonld_then_the_candidate_the_h1_confirms():
+    cands = TitleCandidates(headline="The JSON-LD headline", og_title="The real headline | Daily Site",
                             h1=["The real headline"], html_title="The real headline | Daily Site")
+    assert choose_title(cands, site_keys(["Daily Site"])) == "The JSON-LD headline"
+    cands.headline = None
+    assert choose_title(cands, site_keys(["Daily Site"])) == "The real headline"
+    cands = TitleCandidates(og_title="A social-media title", h1=["The real headline"],
+                            html_title="The real headline | Daily Site")
     assert choose_title(cands, site_keys(["Daily Site"])) == "The real headline"
 
 

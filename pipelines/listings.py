@@ -76,15 +76,8 @@ def _xml_root(body: bytes, url: str, what: str):
 
 
 def listing_date(text: str | None) -> datetime | None:
-    """A feed or sitemap date: RFC 822 (RSS pubDate, offset kept) or W3C/ISO 8601."""
-    if not text:
-        return None
-    from email.utils import parsedate_to_datetime
-
-    try:
-        return parse_date(parsedate_to_datetime(text))
-    except (TypeError, ValueError, IndexError):
-        return parse_date(text)
+    """A feed or sitemap date: RFC 822 (RSS pubDate) or W3C/ISO 8601, offsets kept."""
+    return parse_date(text)
 
 
 def _local(el) -> str:

@@ -33,7 +33,10 @@ def parse_date(value: str | datetime | None, default_tz: str | None = None) -> d
         except ValueError:
             import dateparser
 
-            parsed = dateparser.parse(text, settings={"RETURN_AS_TIMEZONE_AWARE": False})
+            # an offset or zone in the text is kept ("+0100", "CET", RFC 822 feed dates);
+            # a date without one is read in the outlet's zone
+            parsed = dateparser.parse(text, settings={"RETURN_AS_TIMEZONE_AWARE": True,
+                                                      "TIMEZONE": default_tz or "UTC", "TO_TIMEZONE": "UTC"})
             if parsed is None:
                 return None
     if parsed.tzinfo is None:

@@ -14,6 +14,14 @@ def test_parse_date_naive_uses_outlet_timezone():
     assert parse_date("2026-07-01 12:00", "Europe/Berlin") == datetime(2026, 7, 1, 10, 0, tzinfo=timezone.utc)
 
 
+def test_parse_date_keeps_offsets_and_zones_outside_iso():
+    # RSS pubDate (RFC 822) and printed zones: the offset is kept, whatever the outlet's zone
+    assert parse_date("Tue, 17 Nov 2026 09:30:00 +0100", "Asia/Kolkata") == datetime(2026, 11, 17, 8, 30,
+                                                                                       tzinfo=timezone.utc)
+    assert parse_date("17 November 2026 09:30 CET") == datetime(2026, 11, 17, 8, 30, tzinfo=timezone.utc)
+    assert parse_date("17.11.2026 09:30", "Europe/Berlin") == datetime(2026, 11, 17, 8, 30, tzinfo=timezone.utc)
+
+
 def test_parse_date_localised_text():
     assert parse_date("3 novembre 2026") == datetime(2026, 11, 3, tzinfo=timezone.utc)
 

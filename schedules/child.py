@@ -1,7 +1,7 @@
 """One crawl as a child process, with its own log file and a time limit.
 
 Twisted's reactor cannot be restarted inside one process, so the service
-runs every crawl as `python -m schedules.cli crawl OUTLET ...` (an argument
+runs every crawl as `python -m schedules.commands crawl OUTLET ...` (an argument
 list, never a shell string). The child writes its own `crawl_runs` document
 (RunRecorder); this module adds what only the parent can know: that the
 crawl ran past its time limit and was stopped, that it was killed, or that
@@ -43,7 +43,7 @@ def log_path(outlet: str, run_id: str, env: Mapping[str, str] | None = None,
 
 def crawl_argv(outlet: str, *, run_id: str, lease_owner: str, trigger: str = "schedule",
                settings: Mapping[str, str] | None = None, python: str | None = None) -> list[str]:
-    argv = [python or sys.executable, "-m", "schedules.cli", "crawl", outlet,
+    argv = [python or sys.executable, "-m", "schedules.commands", "crawl", outlet,
             "--trigger", trigger, "--run-id", run_id, "--lease-owner", lease_owner]
     for key, value in (settings or {}).items():
         argv += ["-s", f"{key}={value}"]

@@ -81,7 +81,7 @@ def test_no_standby_exits_3_when_another_leads(env, tmp_path, mongo_db, services
     a = Service(env, sched, tmp_path / "a.log")
     services.append(a)
     a.wait_ready(mongo_db)
-    second = subprocess.run([sys.executable, "-m", "schedules.cli", "serve", "--no-standby", "--schedules",
+    second = subprocess.run([sys.executable, "-m", "schedules.commands", "serve", "--no-standby", "--schedules",
                              str(sched)], env=env, cwd=REPO, capture_output=True, text=True, timeout=60)
     assert second.returncode == 3 and "another scheduler service" in second.stderr
     assert a.stop() == 0

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from crawlers.outlets import OutletConfigError, parse_outlet
 from crawlers.rendering import (
     CHROMIUM_FLAGS,
     missing_browser,
@@ -15,6 +14,7 @@ from crawlers.rendering import (
     renders,
     skip_heavy_resource,
 )
+from pipelines.outlets import OutletConfigError, parse_outlet
 from tests.outlet_site import OutletSite, outlet_file, prose, script_rendered_page
 from tests.sitefixtures import newsdesk_env, run_newsdesk
 

@@ -91,12 +91,12 @@ def wait_for(predicate, timeout: float, interval: float = 0.1, what: str = "cond
 
 
 class Service:
-    """`newsdesk serve` as a real subprocess (`python -m schedules.cli serve`)."""
+    """`newsdesk serve` as a real subprocess (`python -m schedules.commands serve`)."""
 
     def __init__(self, env, schedules: Path, log: Path):
         self.log_path = log
         self.log = open(log, "ab")  # noqa: SIM115 - lives as long as the service process
-        self.proc = subprocess.Popen([sys.executable, "-m", "schedules.cli", "serve", "--schedules", str(schedules)],
+        self.proc = subprocess.Popen([sys.executable, "-m", "schedules.commands", "serve", "--schedules", str(schedules)],
                                      env=env, cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, db, timeout: float = 30) -> dict:

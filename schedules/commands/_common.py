@@ -1,0 +1,176 @@
+"""Helpers every command module shares, written once."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from pipelines.embedded_db import EmbeddedDBError
+from pipelines.listings import resolve_since
+from pipelines.mongo import MongoConfigError, connect, resolve_target
+from pipelines.outlets import OutletConfigError, load_outlets
+from schedules.definitions import ScheduleError, default_schedule_path, load_schedule
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_BUSY = 0, 1, 2, 3
+
+
+class CLIError(Exception):
+    """A one-line error for the user, with an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_CONFIG):
+        super().__init__(message)
+        self.code = code
+
+
+def say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# -- configuration and database ------------------------------------------------
+
+def outlets():
+    try:
+        return load_outlets()
+    except OutletConfigError as exc:
+        raise CLIError(str(exc)) from None
+
+
+def schedule(path: str | Path | None, known_outlets=None):
+    try:
+        return load_schedule(Path(path) if path else default_schedule_path(), known_outlets)
+    except ScheduleError as exc:
+        raise CLIError(str(exc)) from None
+
+
+def target(announce: bool = False):
+    """The database to use (exit 2 when the URI is bad); `announce` prints it on stderr."""
+    try:
+        resolved = resolve_target()
+    except (MongoConfigError, EmbeddedDBError) as exc:
+        raise CLIError(str(exc)) from None
+    if announce:
+        say(f"database: {resolved.display}")
+    return resolved
+
+
+def connect_db(resolved):
+    """(client, database) for a resolved target; close the client (a context manager) when done."""
+    client = connect(resolved)
+    return client, client[resolved.database]
+
+
+# -- reading and printing ----------------------------------------------------------
+
+def parse_since(value: str, now: datetime | None = None) -> datetime:
+    """'2d', '6h', '30m' or an ISO date/time -> aware UTC datetime."""
+    now = now or datetime.now(timezone.utc)
+    match = re.fullmatch(r"(\d+)\s*([smhdw])", value.strip())
+    if match:
+        unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[match[2]]
+        return now - timedelta(**{unit: int(match[1])})
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise CLIError(f"--since: {value!r} is neither a duration like 2d/6h nor an ISO date") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def fmt_time(value) -> str:
+    """UTC to the second, or '-'."""
+    if not isinstance(value, datetime):
+        return "-"
+    value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def ago(value) -> str:
+    if not isinstance(value, datetime):
+        return "never"
+    return f"{(datetime.now(timezone.utc) - value).total_seconds():.0f}s ago"
+
+
+def fmt_counts(counts: dict | None) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted((counts or {}).items())) or "none"
+
+
+def _iso_full(value: datetime) -> str:
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _iso_seconds(value: datetime) -> str:
+    return fmt_time(value).replace(" ", "T") + "Z"
+
+
+def jsonable(value, *, seconds: bool = False):
+    """A document made JSON-ready: datetimes as UTC ISO strings (to the second with
+    `seconds`, as run listings show them), ObjectIds as strings."""
+    if isinstance(value, datetime):
+        return _iso_seconds(value) if seconds else _iso_full(value)
+    if isinstance(value, dict):
+        return {k: jsonable(v, seconds=seconds) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v, seconds=seconds) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)  # ObjectId
+
+
+def run_line(doc: dict) -> str:
+    """One `crawl_runs` document as the line `newsdesk runs` prints."""
+    stored = doc.get("stored") or {}
+    duration = doc.get("duration_s")
+    job_id = doc.get("job_id")
+    outlet = doc.get("outlet", "?") + (f" [{job_id}]" if job_id and job_id != f"crawl:{doc.get('outlet')}" else "")
+    parts = [fmt_time(doc.get("started_at")), outlet, doc.get("trigger", "?"),
+             f"{duration:.1f}s" if isinstance(duration, (int, float)) else "-", doc.get("status", "?")]
+    line = "  ".join(parts)
+    if doc.get("status") not in ("skipped", "missed"):
+        line += (f"  stored {stored.get('new', 0)} new / {stored.get('updated', 0)} updated / "
+                 f"{stored.get('unchanged', 0)} unchanged  dropped: {fmt_counts(doc.get('dropped'))}  "
+                 f"errors: {fmt_counts(doc.get('errors'))}")
+    if doc.get("error"):
+        line += f"  ({doc['error']})"
+    alerts = (doc.get("monitoring") or {}).get("alerts") or []
+    if alerts:
+        line += "  ALERTS: " + "; ".join(a["message"] for a in alerts)
+    return line
+
+
+def last_run_error(db, outlet: str) -> str:
+    """Why the newest run of `outlet` did not happen (a runner returned no document)."""
+    last = db.crawl_runs.find_one({"outlet": outlet}, sort=[("started_at", -1)]) or {}
+    return f"outlet {outlet}: {last.get('error', 'not run')}"
+
+
+# -- settings ---------------------------------------------------------------------
+
+POSITIVE_NUMBER_SETTINGS = (
+    "NEWSDESK_STORE_BATCH", "NEWSDESK_LEASE_TTL", "NEWSDESK_MONGO_TIMEOUT_MS", "NEWSDESK_DB_RETRY_AFTER",
+    "NEWSDESK_STOP_AFTER_KNOWN", "NEWSDESK_RECHECK_FRESH_HOURS", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE",
+    "CONCURRENT_REQUESTS", "NEWSDESK_MAX_PAGES",
+)
+NON_NEGATIVE_NUMBER_SETTINGS = ("DOWNLOAD_DELAY", "NEWSDESK_RECHECK_EVERY_HOURS", "RETRY_TIMES",
+                                "NEWSDESK_PROGRESS_INTERVAL", "NEWSDESK_MMAP_THRESHOLD", "NEWSDESK_CPU_WORKERS_AFTER")
+
+
+def validate_settings(settings, source: str) -> None:
+    """One line naming the source, the setting and the reason, before a crawl starts."""
+    for key in POSITIVE_NUMBER_SETTINGS + NON_NEGATIVE_NUMBER_SETTINGS:
+        if settings.get(key) is None:
+            continue  # unset: the component's own default applies
+        try:
+            value = settings.getfloat(key)
+        except (TypeError, ValueError):
+            raise CLIError(f"{source}: {key}: {settings.get(key)!r} is not a number") from None
+        if value < 0 or (value == 0 and key in POSITIVE_NUMBER_SETTINGS):
+            raise CLIError(f"{source}: {key}: must be {'positive' if key in POSITIVE_NUMBER_SETTINGS else '>= 0'}, "
+                           f"got {settings.get(key)}")
+    try:
+        resolve_since(settings.get("NEWSDESK_SINCE"), datetime.now(timezone.utc))
+    except ValueError as exc:
+        raise CLIError(f"{source}: NEWSDESK_SINCE (--since): {exc}") from None
+    if settings.get("NEWSDESK_DUPLICATE_POLICY") not in ("link", "drop"):
+        raise CLIError(f"{source}: NEWSDESK_DUPLICATE_POLICY: {settings.get('NEWSDESK_DUPLICATE_POLICY')!r} "
+                       "is not 'link' or 'drop'")

@@ -1,0 +1,47 @@
+"""`newsdesk clean`: strip subscription offers from article text."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from pipelines.offers import strip_offers
+from schedules.commands import _common as c
+
+HELP = "strip subscription offers from article text"
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("clean", help=HELP)
+    p.add_argument("files", nargs="*")
+    p.add_argument("--json", action="store_true", help="print body, removed_blocks and syndication_note")
+    p.add_argument("--jsonl", action="store_true", help='read {"id", "text"} lines on stdin')
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    if args.jsonl:
+        for line_no, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                text = record["text"]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise c.CLIError(f"stdin:{line_no}: expected a JSON object with 'text': {exc}") from None
+            res = strip_offers(text)
+            print(json.dumps({"id": record.get("id"), "body": res.body,
+                              "removed_blocks": [b.as_dict() for b in res.removed_blocks],
+                              "syndication_note": res.syndication_note}, ensure_ascii=False))
+        return c.EXIT_OK
+    sources = [(f, Path(f).read_text(encoding="utf-8")) for f in args.files] if args.files else [("-", sys.stdin.read())]
+    for _name, text in sources:
+        res = strip_offers(text)
+        if args.json:
+            print(json.dumps({"body": res.body, "removed_blocks": [b.as_dict() for b in res.removed_blocks],
+                              "syndication_note": res.syndication_note, "hit_wall": res.hit_wall},
+                             ensure_ascii=False))
+        else:
+            sys.stdout.write(res.body + ("\n" if not res.body.endswith("\n") else ""))
+    return c.EXIT_OK

@@ -1,0 +1,25 @@
+"""`newsdesk db init|where`: database housekeeping."""
+
+from __future__ import annotations
+
+from pipelines.mongo import ensure_schema
+from schedules.commands import _common as c
+
+HELP = "database housekeeping"
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("db", help=HELP)
+    p.add_argument("action", choices=["init", "where"])
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    target = c.target(announce=True)
+    _client, db = c.connect_db(target)
+    if args.action == "init":
+        ensure_schema(db)
+        print(f"schema ready in {target.display}")
+    elif args.action == "where":
+        print(target.display)
+    return c.EXIT_OK

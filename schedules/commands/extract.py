@@ -1,0 +1,45 @@
+"""`newsdesk extract`: articles from saved HTML, as the crawl would store them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from crawlers.offline import iter_manifest, process_html, read_html
+from schedules.commands import _common as c
+
+HELP = "print articles extracted from saved HTML, as the pipeline would store them"
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("extract", help=HELP)
+    p.add_argument("files", nargs="*")
+    p.add_argument("--url", help="the page's URL (default: the file's file:// URL)")
+    p.add_argument("--outlet", help="use this outlet's selectors and settings")
+    p.add_argument("--manifest", help="JSON Lines with html_file (relative, .gz allowed), optional id and url")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    outlet = None
+    if args.outlet:
+        outlets = c.outlets()
+        if args.outlet not in outlets:
+            raise c.CLIError(f"--outlet: {args.outlet!r} is not defined")
+        outlet = outlets[args.outlet]
+    failures = 0
+    if args.manifest:
+        jobs = iter_manifest(Path(args.manifest))
+    else:
+        jobs = ((None, Path(f), args.url or Path(f).resolve().as_uri()) for f in args.files)
+    for job_id, path, url in jobs:
+        try:
+            article = process_html(read_html(path), url, outlet)
+        except (OSError, ValueError) as exc:
+            failures += 1
+            c.say(f"{path}: {exc}")
+            article = {"error": str(exc)}
+        if job_id is not None:
+            article = {"id": job_id, **article}
+        print(json.dumps(c.jsonable(article), ensure_ascii=False))
+    return c.EXIT_FAILED if failures else c.EXIT_OK

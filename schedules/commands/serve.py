@@ -1,0 +1,38 @@
+"""`newsdesk serve`: the scheduler service, crawling on schedule until SIGTERM."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from schedules.commands import _common as c
+from schedules.definitions import ScheduleError, default_schedule_path
+from schedules.service import ServiceBusy, serve
+
+HELP = "run the scheduler service (crawls on schedule, until SIGTERM)"
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("serve", help=HELP)
+    p.add_argument("--schedules", metavar="FILE", help="schedule file (default: $NEWSDESK_SCHEDULES or "
+                   "schedules/schedules.toml)")
+    p.add_argument("--http", metavar="HOST:PORT", default=None,
+                   help="serve /healthz and /metrics here (default: the file's [service] http; '' disables)")
+    p.add_argument("--no-standby", action="store_true",
+                   help="exit 3 when another service leads this database, instead of waiting as its standby")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("pymongo").setLevel(logging.WARNING)
+    path = args.schedules or default_schedule_path()
+    c.schedule(path, c.outlets())  # refuse an invalid file before touching the database
+    target = c.target(announce=True)
+    try:
+        return serve(path, target, http=args.http, standby=not args.no_standby)
+    except ScheduleError as exc:
+        raise c.CLIError(str(exc)) from None
+    except ServiceBusy as exc:
+        raise c.CLIError(str(exc), c.EXIT_BUSY) from None

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient
+from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import CollectionInvalid, ConfigurationError, InvalidURI, OperationFailure
 
@@ -178,6 +180,19 @@ def ensure_schema(db: Database) -> None:
                                      unique=True, name="url_version_unique")
     db.crawl_runs.create_index([("outlet", ASCENDING), ("started_at", DESCENDING)], name="outlet_started")
     db.crawl_runs.create_index([("started_at", DESCENDING)], name="started")
+    database_id(db)
     from pipelines.outlet_lines_store import ensure_outlet_lines_indexes
 
     ensure_outlet_lines_indexes(db)
+
+
+def database_id(db: Database) -> str:
+    """A random id the database keeps for life (`database_info`), so a reader's checkpoint
+    can tell it from another database of the same name (a new server, a restored copy)."""
+    doc = db.database_info.find_one({"_id": "database"})
+    if doc is None:  # first use; later readers need only read access
+        doc = db.database_info.find_one_and_update(
+            {"_id": "database"},
+            {"$setOnInsert": {"database_id": uuid.uuid4().hex, "created_at": datetime.now(timezone.utc)}},
+            upsert=True, return_document=ReturnDocument.AFTER)
+    return str(doc["database_id"])

@@ -22,7 +22,6 @@ import logging
 import os
 import stat
 import time
-import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -30,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from bson import json_util
-from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import OperationFailure
 
 from pipelines import write_seq
 from pipelines.article import Article
+from pipelines.mongo import database_id
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +73,7 @@ def select_fields(doc: dict, fields: list[str] | None) -> dict:
 
 def connect_db(uri: str | None = None, database: str | None = None) -> Database:
     """The newsdesk database, resolved as the CLI does (NEWSDESK_MONGO_URI, NEWSDESK_MONGO_DB)."""
-    from pipelines.mongo import connect, resolve_target
+    from pipelines.mongo import connect, resolve_target  # embedded-server start-up only when called
 
     target = resolve_target(uri, database)
     return connect(target)[target.database]
@@ -98,15 +97,6 @@ def iter_articles(db: Database, *, outlet: str | None = None, since: datetime | 
 
 
 # -- checkpoints -------------------------------------------------------------
-
-def database_id(db: Database) -> str:
-    """A random id the database keeps for life, so a checkpoint can tell it from another one."""
-    doc = db.database_info.find_one_and_update(
-        {"_id": "database"},
-        {"$setOnInsert": {"database_id": uuid.uuid4().hex, "created_at": datetime.now(timezone.utc)}},
-        upsert=True, return_document=ReturnDocument.AFTER)
-    return str(doc["database_id"])
-
 
 @dataclass
 class Checkpoint:
@@ -136,8 +126,11 @@ class Checkpoint:
         if self.path is None:
             return
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(self.as_json(), encoding="utf-8")
-        os.replace(tmp, self.path)
+        try:
+            tmp.write_text(self.as_json(), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            raise _bad(self.path, f"cannot be written: {exc.strerror or exc}") from None
 
 
 def _bad(path: Path, reason: str) -> CheckpointError:

@@ -210,3 +210,11 @@ def test_follow_into_a_pipe(env, mongo_db, tmp_path):
     assert follower.returncode == 0, stderr
     assert [json.loads(line) for line in stdout.splitlines()] == [{"change": "new", "canonical_url": "https://x.test/piped"}]
     assert os.path.getsize(tmp_path / "cp") > 0
+
+
+def test_unwritable_checkpoint_or_output_is_one_line(env, tmp_path):
+    missing = tmp_path / "no-such-dir"
+    result = run_newsdesk(env, "articles", "--follow", "--checkpoint", str(missing / "cp"), "--idle-exit", "1")
+    assert result.returncode == 2 and f"checkpoint {missing / 'cp'}: cannot be written" in result.stderr
+    result = run_newsdesk(env, "articles", "--format", "parquet", "--out", str(missing / "a.parquet"))
+    assert result.returncode == 1 and result.stderr.strip().startswith(f"newsdesk: --out {missing / 'a.parquet'}:")

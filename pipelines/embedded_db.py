@@ -19,6 +19,10 @@ from pathlib import Path
 
 DEFAULT_PORT = 27717
 LAUNCHER = "secantusd-py"
+# Change-stream followers resume from a token that must still be in the oplog:
+# a week of history (the entry cap, 100k, still bounds it), and a no-op entry
+# a minute so an idle follower's token keeps moving inside that window.
+OPLOG_ARGS = ["--oplog-retention-seconds", str(7 * 24 * 3600), "--noop-heartbeat-seconds", "60"]
 
 
 OWNER_DB, OWNER_COLLECTION = "newsdesk_embedded", "owner"  # the server-side half of the proof
@@ -100,7 +104,7 @@ def wait_for_ping(uri: str, timeout: float = 30.0) -> None:
 
 def spawn_server(
     port: int, storage: str, log_file: Path, host: str = "127.0.0.1", detach: bool = True,
-    cache_size: str | None = None,
+    cache_size: str | None = None, extra_args: list[str] | None = None,
 ) -> subprocess.Popen:
     """Start secantusd-py as its own process (argument list, never a shell string).
 
@@ -111,6 +115,7 @@ def spawn_server(
            "--log-level", "WARNING"]
     if cache_size:
         cmd += ["--cache-size", cache_size]
+    cmd += extra_args or []
     with open(log_file, "ab") as log:
         return subprocess.Popen(
             cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -218,7 +223,7 @@ def ensure_local_server(env: dict[str, str] | None = None) -> EmbeddedServer:
                                   f"(data in {owner.get('data_dir', '?')}), not ours (data in {data_dir}){hint}")
         raise EmbeddedDBError(f"port {port}: a database server newsdesk did not start is running there{hint}")
     data_dir.mkdir(parents=True, exist_ok=True)
-    proc = spawn_server(port, str(data_dir), log_file)
+    proc = spawn_server(port, str(data_dir), log_file, extra_args=OPLOG_ARGS)
     record.write_text(json.dumps({"pid": proc.pid, "port": port, "data_dir": str(data_dir)}))
     try:
         wait_for_ping(uri)

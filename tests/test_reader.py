@@ -245,3 +245,26 @@ def test_store_stamps_inserts_and_changes_not_recrawls(mongo_db):
     assert now["https://x.test/s2"] == first["https://x.test/s2"]
     assert mongo_db[write_seq.COLLECTION].find_one()["pending"] == []
     assert write_seq.safe_seq(mongo_db) == now["https://x.test/s1"]
+
+
+def test_auto_mode_polls_a_server_without_change_streams(tmp_path):
+    from pymongo import MongoClient
+
+    from pipelines import embedded_db
+
+    port = embedded_db.free_port()
+    server = embedded_db.spawn_server(port, ":memory:", tmp_path / "log", detach=False, extra_args=["--standalone"])
+    try:
+        uri = f"mongodb://127.0.0.1:{port}/"
+        embedded_db.wait_for_ping(uri)
+        db = MongoClient(uri, tz_aware=True).standalone
+        assert not reader.change_streams_available(db)
+        path = tmp_path / "cp.json"
+        reader.start_checkpoint(db, path, None).save()
+        _stored(db, "https://x.test/standalone")
+        got = [c.article["canonical_url"] for c in follow(db, path, idle_exit=0.5, idle_wait=0.05)]
+        assert got == ["https://x.test/standalone"]
+        assert open_checkpoint(path, db).mode == "poll"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -16,6 +16,7 @@ from pathlib import Path
 from pipelines.extract import extract_article
 from pipelines.metadata import OutletTitles
 from pipelines.outlets import OutletSpec
+from pipelines.outlet_lines import OutletLines, strip_outlet_lines
 from pipelines.stages import normalize_stage, offers_stage, validate_stage
 
 
@@ -33,16 +34,23 @@ def _decode(html: str | bytes) -> str:
 
 
 def process_html(html: str | bytes, url: str, outlet: OutletSpec | None = None,
-                 learned_titles: OutletTitles | None = None) -> dict:
+                 learned_titles: OutletTitles | None = None, *, section: str | None = None,
+                 known_lines: OutletLines | None = None) -> dict:
     """The article as the pipeline would store it (before dedup); `dropped` names why not.
-    `learned_titles`: the outlet's title affixes, as the crawl's outlet-lines stage knows them."""
+    `learned_titles`: the outlet's title affixes, as the crawl's outlet-lines stage knows them.
+    `known_lines`: the outlet's learned boilerplate lines, stripped as that stage does
+    (re-extraction and ingest pass both)."""
     item = extract_article(_decode(html), url, outlet).as_item()
     if learned_titles is not None:
         item["title"] = learned_titles.cut(item.get("title"))
     if outlet is not None:
         item["outlet"] = outlet.name
     item.setdefault("outlet", "offline")
+    item["section"] = section
     item = offers_stage(normalize_stage(item, outlet))
+    if known_lines is not None and item.get("body"):
+        item["body"], removed = strip_outlet_lines(item["body"], known_lines)
+        item["removed_blocks"] = [*(item.get("removed_blocks") or []), *removed]
     valid, reason = validate_stage(item)
     return {**(valid or item), "dropped": reason}
 

@@ -42,6 +42,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.RedirectLoopGuard": 650,
     # closest to the downloader: a permit per request in flight, given back before Retry/Redirect
     "crawlers.domain_cap.DomainConcurrencyCap": 990,
+    # next to the downloader: the request as sent, the response as received (docs/archive.md)
+    "crawlers.archive.WarcArchiveMiddleware": 950,
 }
 SPIDER_MIDDLEWARES = {
     "crawlers.middlewares.KnownArticleFilter": 950,
@@ -95,3 +97,7 @@ NEWSDESK_BROWSER_MAX_PAGES = 4  # browser pages open at once
 NEWSDESK_SINCE = None  # back-fill bound (`--since`): ISO date or duration (2d); listings older than it stop the crawl
 NEWSDESK_MAX_PAGES = None  # cap on pages fetched per crawl (`--max-pages`); None: no cap
 NEWSDESK_CPU_WORKERS_AFTER = 20  # articles extracted inline before the workers start (small crawls never start them)
+NEWSDESK_ARCHIVE = True  # keep every fetched response as WARC (crawlers/archive.py, docs/archive.md)
+NEWSDESK_ARCHIVE_DIR = None  # default: $NEWSDESK_ARCHIVE_DIR, else $NEWSDESK_HOME/archive
+NEWSDESK_ARCHIVE_MAX_BYTES = 1024**3  # a WARC file is closed past this size
+NEWSDESK_ARCHIVE_RETENTION_DAYS = 0  # day directories older than this are deleted at a crawl's start; 0: keep all

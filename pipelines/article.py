@@ -22,6 +22,14 @@ class RemovedBlockDoc(BaseModel):
     reason: str = Field(description="Why it was removed, e.g. `metered_limit`, `price_plan`.")
 
 
+class ArchiveRefDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    file: str = Field(description="WARC file, relative to the archive root (absolute for an ingested file).")
+    offset: int = Field(ge=0, description="Byte offset of the response record in the file.")
+    length: int = Field(ge=0, description="Length in bytes of the (compressed) record.")
+    fetched_at: datetime = Field(description="When the response was fetched (WARC-Date), UTC.")
+
+
 class Article(BaseModel):
     """One news article as stored in the `articles` collection."""
 
@@ -46,6 +54,7 @@ class Article(BaseModel):
     fingerprint: str | None = Field(None, description="Hash of the normalised body: exact-duplicate key.")
     simhash: int | None = Field(None, description="64-bit sketch of the body's MinHash signature (signed int64): Hamming distance estimates overlap.")
     simhash_bands: list[str] = Field(default_factory=list, description="Near-duplicate lookup keys: MinHash LSH bands and sketch slices (see docs/dedup.md).")
+    archive: ArchiveRefDoc | None = Field(None, description="Where the fetched response is kept as WARC (docs/archive.md): file, offset, length, fetched_at; null when the archive is off.")
     duplicate_of: Any | None = Field(None, description="`_id` of the first stored copy when this is a duplicate, else null.")
     first_seen: datetime | None = Field(None, description="When newsdesk first stored this URL (set once).")
     last_seen: datetime | None = Field(None, description="When a crawl last saw this URL.")

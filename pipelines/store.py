@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 CONTENT_FIELDS = (
     "url", "outlet", "section", "title", "body", "description", "authors", "published_at",
     "modified_at", "language", "paywalled", "removed_blocks", "syndication_note", "extraction",
-    "fingerprint", "simhash", "simhash_bands",
+    "fingerprint", "simhash", "simhash_bands", "archive",
 )
 
 
@@ -45,10 +45,11 @@ class WritePlan:
     version_ops: list = field(default_factory=list)
     op_outcomes: list[str] = field(default_factory=list)  # aligned with article_ops
     items: list[dict] = field(default_factory=list)  # aligned with article_ops
+    unwritten: Counter = field(default_factory=Counter)  # outcomes that need no write
 
     @property
     def outcomes(self) -> Counter:
-        return Counter(self.op_outcomes)
+        return Counter(self.op_outcomes) + self.unwritten
 
     def outcomes_after(self, exc: BulkWriteError, retry) -> Counter:
         """Outcomes of a partly failed unordered bulk write.
@@ -71,7 +72,7 @@ class WritePlan:
                 outcomes[err["index"]] = "invalid"
                 logger.error("%s: refused by the database validator: %s", item.get("url"),
                              str(err.get("errInfo", err.get("errmsg")))[:300])
-        counts = Counter(o for o in outcomes if o != "failed")
+        counts = Counter(o for o in outcomes if o != "failed") + self.unwritten
         return counts + retry(to_retry) if to_retry else counts
 
     def add(self, op, outcome: str, item: dict) -> None:
@@ -91,11 +92,14 @@ def outcome_for(stored: dict | None, item: dict) -> str:
 
 
 def plan_writes(items: Iterable[dict], existing: dict[str, dict], now: datetime,
-                seq: int | None = None) -> WritePlan:
+                seq: int | None = None, seen: bool = True) -> WritePlan:
     """Operations for one batch. `existing` maps canonical_url -> stored doc
     (at least `fingerprint`, `version`, and for changed ones `body`, `title`).
-    `seq` (pipelines/write_seq.py) is stamped on inserted and changed documents."""
+    `seq` (pipelines/write_seq.py) is stamped on inserted and changed documents.
+    `seen=False` (re-extraction from the archive: nothing was fetched) leaves
+    `last_seen` alone, so an unchanged body needs no write at all."""
     plan = WritePlan()
+    seen_now = {"last_seen": now} if seen else {}
     for item in items:
         url = item["canonical_url"]
         stored = existing.get(url)
@@ -110,7 +114,12 @@ def plan_writes(items: Iterable[dict], existing: dict[str, dict], now: datetime,
                                 "schema_version": SCHEMA_VERSION, "write_seq": seq}), "new", item)
             existing[url] = {"fingerprint": item.get("fingerprint"), "version": 1, "body": item.get("body")}
         elif outcome == "unchanged":
-            plan.add(UpdateOne({"canonical_url": url}, {"$set": {"last_seen": now}}), "unchanged", item)
+            # the archive record of this fetch replaces the older one (retention deletes that)
+            refreshed = {**seen_now, **({"archive": item["archive"]} if item.get("archive") else {})}
+            if refreshed:
+                plan.add(UpdateOne({"canonical_url": url}, {"$set": refreshed}), "unchanged", item)
+            else:
+                plan.unwritten["unchanged"] += 1
         else:
             version = int(stored.get("version") or 1)
             plan.version_ops.append(InsertOne({
@@ -121,7 +130,7 @@ def plan_writes(items: Iterable[dict], existing: dict[str, dict], now: datetime,
             # same change matches nothing instead of bumping the version twice.
             plan.add(UpdateOne(
                 {"canonical_url": url, "fingerprint": stored.get("fingerprint")},
-                {"$set": {**content, "last_seen": now, "schema_version": SCHEMA_VERSION, "write_seq": seq},
+                {"$set": {**content, **seen_now, "schema_version": SCHEMA_VERSION, "write_seq": seq},
                  "$inc": {"version": 1}}), "updated", item)
             existing[url] = {"fingerprint": item.get("fingerprint"), "version": version + 1,
                              "body": item.get("body"), "title": item.get("title")}
@@ -135,7 +144,7 @@ def fetch_existing(articles: Collection, urls: list[str]) -> dict[str, dict]:
 
 
 def write_batch(db: Database, items: list[dict], now: datetime | None = None,
-                _retry: bool = True, new_items: list | None = None) -> Counter:
+                _retry: bool = True, new_items: list | None = None, seen: bool = True) -> Counter:
     """Upsert one batch; returns outcomes (new, updated, unchanged, invalid).
 
     Raises ConnectionFailure (and other PyMongoErrors) when the database is
@@ -143,6 +152,7 @@ def write_batch(db: Database, items: list[dict], now: datetime | None = None,
     validator refuses is counted `invalid` and logged, never spooled: a
     replay would fail the same way. `new_items`, when given, receives the
     items stored for the first time (for learners that must see each article once).
+    `seen`: see `plan_writes`.
     """
     if not items:
         return Counter()
@@ -151,14 +161,16 @@ def write_batch(db: Database, items: list[dict], now: datetime | None = None,
     by_url = {item["canonical_url"]: item for item in items}
     existing = fetch_existing(db.articles, list(by_url))
     if all(outcome_for(existing.get(url), item) == "unchanged" for url, item in by_url.items()):
-        return _write_planned(db, plan_writes(by_url.values(), existing, now), now, _retry, new_items)
+        return _write_planned(db, plan_writes(by_url.values(), existing, now, seen=seen), now, _retry,
+                              new_items)
     # Inserts and content changes carry a write sequence number that stays
     # pending until the bulk write has returned, so polling readers never pass
     # it before it is committed (pipelines/write_seq.py).
     seq = write_seq.begin(db)
     started = time.monotonic()
     try:
-        return _write_planned(db, plan_writes(by_url.values(), existing, now, seq), now, _retry, new_items)
+        return _write_planned(db, plan_writes(by_url.values(), existing, now, seq, seen=seen), now, _retry,
+                              new_items)
     finally:
         if (time.monotonic() - started) * 1000 > write_seq.PENDING_EXPIRY_MS / 2:
             try:
@@ -177,6 +189,8 @@ def _write_planned(db: Database, plan: WritePlan, now: datetime, _retry: bool,
             # a replay may have saved this version already: only duplicates are fine
             if any(e.get("code") != 11000 for e in exc.details.get("writeErrors", [])):
                 raise
+    if not plan.article_ops:  # re-extraction of unchanged bodies: nothing to write
+        return plan.outcomes
     try:
         db.articles.bulk_write(plan.article_ops, ordered=False)
     except BulkWriteError as exc:

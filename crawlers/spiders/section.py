@@ -9,16 +9,15 @@ from functools import cached_property
 from typing import ClassVar
 
 import scrapy
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawlers.errors import failure_kind
+from crawlers.pages import BadPage, response_html
 from crawlers.workers import cpu_pool
-from pipelines.decode import decode_html
 from pipelines.extract import (
     PageError,
     extract_article,
-    looks_like_html,
     parse_section_page,
 )
 from pipelines.listings import (
@@ -80,15 +79,11 @@ class SectionSpider(scrapy.Spider):
         self.logger.warning("bad page %s: %s: %s", response.url, kind, reason)
 
     def html_of(self, response: Response) -> str | None:
-        if not response.body:
-            self.bad_page(response, "empty", "empty response body")
+        try:
+            return response_html(response)
+        except BadPage as exc:
+            self.bad_page(response, exc.kind, exc.reason)
             return None
-        if not isinstance(response, TextResponse) or not looks_like_html(response.body):
-            self.bad_page(response, "not_html", f"content is not HTML ({response.headers.get('Content-Type', b'').decode(errors='replace')})")
-            return None
-        declared = response.headers.get("Content-Type", b"").decode("latin-1").lower()
-        declared_charset = "charset=" in declared or b"charset" in response.body[:2048].lower()
-        return decode_html(response.body, response.encoding if declared_charset else None, response.text)
 
     def on_error(self, failure):
         """Errback of every request: name the failure, count it, log one line; the crawl goes on."""
@@ -193,4 +188,5 @@ class SectionSpider(scrapy.Spider):
         item["section"] = response.meta.get("section")
         if "listed_at" in response.meta:
             item["listed_at"] = response.meta["listed_at"]
+        item["archive"] = response.meta.get("archive")  # where crawlers/archive.py wrote the response
         yield item

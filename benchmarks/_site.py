@@ -19,6 +19,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import os
 import random
 import re
 import string
@@ -30,7 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus" / "fundus"
+# NEWSDESK_CORPUS as for benchmarks/quality.py (a worktree's ../shared is not the shared folder)
+CORPUS = Path(os.environ.get("NEWSDESK_CORPUS") or REPO.parent / "shared" / "corpus") / "fundus"
 ARTICLE_PATTERN = r"/news/\d{4}/\d{2}/\d{2}/a\d+\.html$"
 PER_PAGE = 25          # article links per section page
 MAX_SECTIONS = 8       # sections crawled in parallel, each paginated

@@ -23,6 +23,11 @@ Usage::
     .venv/bin/python benchmarks/throughput.py [--pages 100] [--repeat 1]
     .venv/bin/python benchmarks/throughput.py --memory-curve   # 1k, 5k, 10k pages: peak RSS of C
     .venv/bin/python benchmarks/throughput.py --profile prof.html  # C under pyinstrument
+    .venv/bin/python benchmarks/throughput.py --archive-cost  # also C0: C with NEWSDESK_ARCHIVE=False
+
+With --archive-cost each run also crawls with the WARC archive off (C0,
+interleaved with C) and reports archive bytes per article and the ratio
+C/C0 of crawl rates (and of CPU per article): the cost of keeping every page.
 """
 
 from __future__ import annotations
@@ -236,7 +241,12 @@ def per_min(result: dict) -> float:
     return result["articles"] / result["seconds"] * 60
 
 
-def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_core: bool) -> None:
+def dir_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else 0
+
+
+def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_core: bool,
+               archive_cost: bool = False) -> None:
     with tempfile.TemporaryDirectory(prefix="nd-bench-") as tmp:
         tmp = Path(tmp)
         t = time.perf_counter()
@@ -245,7 +255,12 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_
               f"({time.perf_counter() - t:.1f}s to build)", flush=True)
         with SiteServer(site.root) as server, DatabaseServer(tmp) as db:
             outlet_file = write_outlet(tmp / "outlets", site, server.base_url)
-            runs: dict[str, list[dict]] = {"A": [], "B": [], "C1": [], "C": []}
+            runs: dict[str, list[dict]] = {"A": [], "B": [], "C1": [], "C0": [], "C": []}
+
+            def crawl_off(r: int) -> dict:
+                return run_crawl(server.base_url, outlet_file.parent, db.uri, f"off{r}", tmp / f"off{r}",
+                                 extra={"NEWSDESK_ARCHIVE": False})
+
             for r in range(repeat):  # interleaved, so load from elsewhere hits all alike
                 runs["A"].append(run_fetch_only(site, server.base_url, tmp))
                 runs["B"].append(run_extract_only(site, server.base_url, outlet_file))
@@ -254,8 +269,14 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_
                     runs["C1"].append(run_crawl(server.base_url, outlet_file.parent, db.uri, f"one{r}",
                                                 tmp / f"one{r}", extra={"NEWSDESK_CPU_WORKERS": 0},
                                                 profile=profile if r == 0 else None))
+                # C0: the same crawl without the archive, before C on even runs and after it on odd ones
+                if archive_cost and r % 2 == 0:
+                    runs["C0"].append(crawl_off(r))
                 runs["C"].append(run_crawl(server.base_url, outlet_file.parent, db.uri, f"bench{r}", tmp / f"home{r}",
                                            profile=profile if r == 0 and not one_core else None))
+                runs["C"][-1]["archive_bytes"] = dir_bytes(tmp / f"home{r}" / "archive")
+                if archive_cost and r % 2 == 1:
+                    runs["C0"].append(crawl_off(r))
                 print(f"  run {r + 1}: " + ", ".join(f"{k} {per_min(v[-1]):.0f}/min" for k, v in runs.items() if v),
                       f"(load average {os.getloadavg()[0]:.1f})", flush=True)
             if keep:
@@ -291,6 +312,16 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_
         print(line)
     if profile is not None:
         print(f"profile of {'C1' if one_core else 'C'} (first run, under pyinstrument): {profile}")
+    archived = statistics.median(x["archive_bytes"] for x in runs["C"])
+    pages = runs["C"][-1]["pages"]
+    print(f"archive (WARC.gz):   {archived / max(1, last['articles']):9.0f} bytes per article "
+          f"({archived / 2**20:.1f} MB for {pages} responses: {last['articles']} articles and the section pages; "
+          f"HTML {statistics.median(f.stat().st_size for f in site.article_files()) / 1024:.0f} KB median)")
+    if "C0" in rate:
+        cpu_line = (f"; CPU ms/article C0 {cost['C0']:.1f}, C {cost['C']:.1f}: C/C0 {cost['C'] / cost['C0']:.3f}"
+                    if {"C0", "C"} <= set(cost) else "")
+        print(f"C0 crawl, archive off: {rate['C0']:7.0f} pages/min  (NEWSDESK_ARCHIVE=False){cpu_line}")
+        print(f"ratio archive on/off (C/C0): {c / rate['C0']:.3f} (throughput cost {(1 - c / rate['C0']) * 100:.1f}%)")
     if "C1" in rate:
         print(f"ratio C1/L (one core): {rate['C1'] / limit:.2f}")
     print(f"ratio C/L: {c / limit:.2f}")
@@ -326,6 +357,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="peak RSS of C at these sizes (default 1000,5000,10000)")
     parser.add_argument("--one-core", action="store_true",
                         help="also C1: the crawl with NEWSDESK_CPU_WORKERS=0 (everything on one core)")
+    parser.add_argument("--archive-cost", action="store_true",
+                        help="also C0: the crawl with the WARC archive off; bytes per article and C/C0")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a Scrapy setting for the memory-curve crawls (repeatable)")
     parser.add_argument("--keep", action="store_true", help=argparse.SUPPRESS)
@@ -339,7 +372,7 @@ def main(argv: list[str] | None = None) -> None:
         memory_curve([int(x) for x in args.memory_curve.split(",")],
                      extra=dict(item.split("=", 1) for item in args.set))
         return
-    throughput(args.pages, args.repeat, args.profile, args.keep, args.one_core)
+    throughput(args.pages, args.repeat, args.profile, args.keep, args.one_core, args.archive_cost)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ its record.
 Settings: NEWSDESK_ARCHIVE (on/off), NEWSDESK_ARCHIVE_DIR (default
 $NEWSDESK_HOME/archive), NEWSDESK_ARCHIVE_MAX_BYTES (rotation size),
 NEWSDESK_ARCHIVE_RETENTION_DAYS (day directories older than this are
-deleted when a crawl of the outlet opens; 0 keeps everything).
+deleted when a crawl of the outlet opens; 0 keeps everything),
+NEWSDESK_ARCHIVE_GZIP_LEVEL (zlib level of each record, default 3).
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from pipelines.warc import DEFAULT_MAX_BYTES, WarcFileWriter, default_archive_dir, prune
+from pipelines.warc import (
+    DEFAULT_GZIP_LEVEL,
+    DEFAULT_MAX_BYTES,
+    WarcFileWriter,
+    default_archive_dir,
+    prune,
+)
 
 logger = logging.getLogger(__name__)
 STATS = "newsdesk/archive/"
@@ -48,10 +55,11 @@ def _http_version(protocol: str | None) -> str:
 
 
 class WarcArchiveMiddleware:
-    def __init__(self, crawler, root, max_bytes: int, retention_days: int):
+    def __init__(self, crawler, root, max_bytes: int, retention_days: int, gzip_level: int = DEFAULT_GZIP_LEVEL):
         self.crawler = crawler
         self.root = root
         self.max_bytes = max_bytes
+        self.gzip_level = gzip_level
         self.retention_days = retention_days
         self.writer: WarcFileWriter | None = None
 
@@ -62,13 +70,14 @@ class WarcArchiveMiddleware:
             raise NotConfigured("NEWSDESK_ARCHIVE is off")
         root = settings.get("NEWSDESK_ARCHIVE_DIR") or default_archive_dir(os.environ)
         mw = cls(crawler, Path(root).expanduser(), settings.getint("NEWSDESK_ARCHIVE_MAX_BYTES", DEFAULT_MAX_BYTES),
-                 settings.getint("NEWSDESK_ARCHIVE_RETENTION_DAYS", 0))
+                 settings.getint("NEWSDESK_ARCHIVE_RETENTION_DAYS", 0),
+                 settings.getint("NEWSDESK_ARCHIVE_GZIP_LEVEL", DEFAULT_GZIP_LEVEL))
         crawler.signals.connect(mw.spider_opened, signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signals.spider_closed)
         return mw
 
     def spider_opened(self, spider):
-        self.writer = WarcFileWriter(self.root, spider.name, max_bytes=self.max_bytes)
+        self.writer = WarcFileWriter(self.root, spider.name, max_bytes=self.max_bytes, gzip_level=self.gzip_level)
         removed = prune(self.root, spider.name, self.retention_days, datetime.now(timezone.utc).date())
         if removed:
             self.crawler.stats.inc_value(f"{STATS}days_pruned", len(removed))

@@ -100,4 +100,5 @@ NEWSDESK_CPU_WORKERS_AFTER = 20  # articles extracted inline before the workers 
 NEWSDESK_ARCHIVE = True  # keep every fetched response as WARC (crawlers/archive.py, docs/archive.md)
 NEWSDESK_ARCHIVE_DIR = None  # default: $NEWSDESK_ARCHIVE_DIR, else $NEWSDESK_HOME/archive
 NEWSDESK_ARCHIVE_MAX_BYTES = 1024**3  # a WARC file is closed past this size
+NEWSDESK_ARCHIVE_GZIP_LEVEL = 3  # 1-9; 3 is ~3.5x faster than warcio's 9 for ~12% more bytes (docs/archive.md)
 NEWSDESK_ARCHIVE_RETENTION_DAYS = 0  # day directories older than this are deleted at a crawl's start; 0: keep all

@@ -40,6 +40,7 @@ SUFFIX = ".warc.gz"
 ROLE_HEADER = "WARC-Newsdesk-Role"
 SECTION_HEADER = "WARC-Newsdesk-Section"
 DEFAULT_MAX_BYTES = 1024**3  # 1 GiB, the size Heritrix and Common Crawl use
+DEFAULT_GZIP_LEVEL = 3
 MAX_BODY = 10 * 1024 * 1024  # as DOWNLOAD_MAXSIZE: larger payloads are not pages
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _SCAN_CHUNK = 1 << 20
@@ -106,6 +107,30 @@ def _file_stamp(now: datetime) -> str:
     return now.strftime("%Y%m%d%H%M%S")
 
 
+class _GzipMembers:
+    """Each record its own gzip member, at a chosen level.
+
+    warcio's own wrapper always compresses at level 9: on news pages
+    (~330 KB of HTML) that is ~16 ms a page for 1% less than level 6 and
+    ~12% less than level 3 (4.4 ms); the crawl thread pays it. warcio calls
+    `flush` once at the end of each record."""
+
+    def __init__(self, out, level: int):
+        self.out, self.level = out, level
+        self._compressor = None
+
+    def write(self, data: bytes) -> None:
+        if self._compressor is None:
+            self._compressor = zlib.compressobj(self.level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self.out.write(self._compressor.compress(data))
+
+    def flush(self) -> None:
+        if self._compressor is not None:
+            self.out.write(self._compressor.flush())
+            self._compressor = None
+        self.out.flush()
+
+
 @dataclass
 class WarcFileWriter:
     """One outlet's current archive file: rotated by size and by UTC day."""
@@ -113,6 +138,7 @@ class WarcFileWriter:
     root: Path
     outlet: str
     max_bytes: int = DEFAULT_MAX_BYTES
+    gzip_level: int = DEFAULT_GZIP_LEVEL
     software: str = "newsdesk"
     _fh: object = field(default=None, repr=False)
     _writer: WARCWriter | None = field(default=None, repr=False)
@@ -128,7 +154,7 @@ class WarcFileWriter:
         self._serial += 1
         self._path = day_dir / f"{self.outlet}-{_file_stamp(now)}-{os.getpid()}-{self._serial:05d}{SUFFIX}"
         self._fh = open(self._path, "ab")  # noqa: SIM115 - kept open across records
-        self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.0")
+        self._writer = WARCWriter(_GzipMembers(self._fh, self.gzip_level), gzip=False, warc_version="1.0")
         self._day = now.date()
         self.files_written.append(self._path)
         info = self._writer.create_warcinfo_record(self._path.name, {

@@ -96,3 +96,13 @@ def test_archive_switched_off_writes_nothing(tmp_path, mongo_uri, db_name, mongo
     assert not Path(tmp_path / "w").exists()
     assert mongo_db.articles.count_documents({}) == 6
     assert mongo_db.articles.count_documents({"archive": None}) == 6
+
+
+def test_bad_archive_settings_exit_2_with_one_line(env):
+    for pair, says in (("NEWSDESK_ARCHIVE_GZIP_LEVEL=12", "must be 0-9"),
+                       ("NEWSDESK_ARCHIVE_MAX_BYTES=0", "must be positive"),
+                       ("NEWSDESK_ARCHIVE_RETENTION_DAYS=-1", "must be >= 0")):
+        run = run_newsdesk(env, "crawl", "fixture", "-s", pair)
+        assert run.returncode == 2, run.stderr
+        (line,) = [line for line in run.stderr.splitlines() if line.startswith("newsdesk:")]
+        assert pair.split("=")[0] in line and says in line

@@ -23,11 +23,13 @@ Usage::
     .venv/bin/python benchmarks/throughput.py [--pages 100] [--repeat 1]
     .venv/bin/python benchmarks/throughput.py --memory-curve   # 1k, 5k, 10k pages: peak RSS of C
     .venv/bin/python benchmarks/throughput.py --profile prof.html  # C under pyinstrument
-    .venv/bin/python benchmarks/throughput.py --archive-cost  # also C0: C with NEWSDESK_ARCHIVE=False
+    .venv/bin/python benchmarks/throughput.py --archive-cost [--repeat 4]
 
-With --archive-cost each run also crawls with the WARC archive off (C0,
-interleaved with C) and reports archive bytes per article and the ratio
-C/C0 of crawl rates (and of CPU per article): the cost of keeping every page.
+--archive-cost measures only what the WARC archive costs: the crawl C with
+the archive on and C0 with NEWSDESK_ARCHIVE=False, alternating (C0 C C C0
+...) on one site and database; it prints archive bytes per article, the
+ratio of crawl rates C/C0 (the throughput cost) and of CPU per article
+(all processes of the crawl; steadier than rates when the machine is shared).
 """
 
 from __future__ import annotations
@@ -241,12 +243,7 @@ def per_min(result: dict) -> float:
     return result["articles"] / result["seconds"] * 60
 
 
-def dir_bytes(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else 0
-
-
-def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_core: bool,
-               archive_cost: bool = False) -> None:
+def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_core: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="nd-bench-") as tmp:
         tmp = Path(tmp)
         t = time.perf_counter()
@@ -255,12 +252,7 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_
               f"({time.perf_counter() - t:.1f}s to build)", flush=True)
         with SiteServer(site.root) as server, DatabaseServer(tmp) as db:
             outlet_file = write_outlet(tmp / "outlets", site, server.base_url)
-            runs: dict[str, list[dict]] = {"A": [], "B": [], "C1": [], "C0": [], "C": []}
-
-            def crawl_off(r: int) -> dict:
-                return run_crawl(server.base_url, outlet_file.parent, db.uri, f"off{r}", tmp / f"off{r}",
-                                 extra={"NEWSDESK_ARCHIVE": False})
-
+            runs: dict[str, list[dict]] = {"A": [], "B": [], "C1": [], "C": []}
             for r in range(repeat):  # interleaved, so load from elsewhere hits all alike
                 runs["A"].append(run_fetch_only(site, server.base_url, tmp))
                 runs["B"].append(run_extract_only(site, server.base_url, outlet_file))
@@ -269,14 +261,8 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_
                     runs["C1"].append(run_crawl(server.base_url, outlet_file.parent, db.uri, f"one{r}",
                                                 tmp / f"one{r}", extra={"NEWSDESK_CPU_WORKERS": 0},
                                                 profile=profile if r == 0 else None))
-                # C0: the same crawl without the archive, before C on even runs and after it on odd ones
-                if archive_cost and r % 2 == 0:
-                    runs["C0"].append(crawl_off(r))
                 runs["C"].append(run_crawl(server.base_url, outlet_file.parent, db.uri, f"bench{r}", tmp / f"home{r}",
                                            profile=profile if r == 0 and not one_core else None))
-                runs["C"][-1]["archive_bytes"] = dir_bytes(tmp / f"home{r}" / "archive")
-                if archive_cost and r % 2 == 1:
-                    runs["C0"].append(crawl_off(r))
                 print(f"  run {r + 1}: " + ", ".join(f"{k} {per_min(v[-1]):.0f}/min" for k, v in runs.items() if v),
                       f"(load average {os.getloadavg()[0]:.1f})", flush=True)
             if keep:
@@ -312,19 +298,49 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_
         print(line)
     if profile is not None:
         print(f"profile of {'C1' if one_core else 'C'} (first run, under pyinstrument): {profile}")
-    archived = statistics.median(x["archive_bytes"] for x in runs["C"])
-    pages = runs["C"][-1]["pages"]
-    print(f"archive (WARC.gz):   {archived / max(1, last['articles']):9.0f} bytes per article "
-          f"({archived / 2**20:.1f} MB for {pages} responses: {last['articles']} articles and the section pages; "
-          f"HTML {statistics.median(f.stat().st_size for f in site.article_files()) / 1024:.0f} KB median)")
-    if "C0" in rate:
-        cpu_line = (f"; CPU ms/article C0 {cost['C0']:.1f}, C {cost['C']:.1f}: C/C0 {cost['C'] / cost['C0']:.3f}"
-                    if {"C0", "C"} <= set(cost) else "")
-        print(f"C0 crawl, archive off: {rate['C0']:7.0f} pages/min  (NEWSDESK_ARCHIVE=False){cpu_line}")
-        print(f"ratio archive on/off (C/C0): {c / rate['C0']:.3f} (throughput cost {(1 - c / rate['C0']) * 100:.1f}%)")
     if "C1" in rate:
         print(f"ratio C1/L (one core): {rate['C1'] / limit:.2f}")
     print(f"ratio C/L: {c / limit:.2f}")
+
+
+def dir_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else 0
+
+
+def archive_cost(n_pages: int, repeat: int) -> None:
+    """C (archive on) against C0 (archive off), alternating; the ratio C/C0."""
+    with tempfile.TemporaryDirectory(prefix="nd-archive-") as tmp:
+        tmp = Path(tmp)
+        site = build_site(tmp / "site", n_pages)
+        html_bytes = sum(f.stat().st_size for f in site.article_files())
+        runs: dict[str, list[dict]] = {"C0": [], "C": []}
+        with SiteServer(site.root) as server, DatabaseServer(tmp) as db:
+            outlet_file = write_outlet(tmp / "outlets", site, server.base_url)
+            for r in range(repeat):
+                for kind in (("C0", "C") if r % 2 == 0 else ("C", "C0")):
+                    home = tmp / f"{kind}{r}"
+                    res = run_crawl(server.base_url, outlet_file.parent, db.uri, f"{kind}{r}", home,
+                                    extra={"NEWSDESK_ARCHIVE": kind == "C"})
+                    res["archive_bytes"] = dir_bytes(home / "archive")
+                    runs[kind].append(res)
+                print(f"  run {r + 1}: C0 {per_min(runs['C0'][-1]):.0f}/min, C {per_min(runs['C'][-1]):.0f}/min "
+                      f"(load average {os.getloadavg()[0]:.1f})", flush=True)
+    rate = {k: statistics.median(per_min(x) for x in v) for k, v in runs.items()}
+    cpu = {k: statistics.median(x["cpu"] / x["articles"] * 1000 for x in v) for k, v in runs.items()
+           if all(x.get("cpu") for x in v)}
+    on = runs["C"][-1]
+    archived = statistics.median(x["archive_bytes"] for x in runs["C"])
+    print(f"pages: {n_pages} articles ({html_bytes / n_pages / 1024:.0f} KB of HTML each on average), "
+          f"{on['pages']} responses a crawl; nproc {os.cpu_count()}; median of {repeat} run(s)")
+    print(f"C0 archive off:      {rate['C0']:9.0f} pages/min" + (f"  ({cpu['C0']:.1f} CPU ms/article)" if cpu else ""))
+    print(f"C  archive on:       {rate['C']:9.0f} pages/min" + (f"  ({cpu['C']:.1f} CPU ms/article)" if cpu else ""))
+    print(f"archive:             {archived / on['articles']:9.0f} bytes per article "
+          f"({archived / 2**20:.1f} MB of WARC.gz for {on['pages']} responses, section pages included; "
+          f"{archived / html_bytes:.2f} of the article HTML)")
+    if len(cpu) == 2:
+        print(f"ratio CPU per article C/C0: {cpu['C'] / cpu['C0']:.3f}")
+    print(f"ratio archive on/off (C/C0): {rate['C'] / rate['C0']:.3f} "
+          f"(throughput cost {(1 - rate['C'] / rate['C0']) * 100:.1f}%)")
 
 
 def memory_curve(sizes: list[int], extra: dict | None = None) -> None:
@@ -358,7 +374,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--one-core", action="store_true",
                         help="also C1: the crawl with NEWSDESK_CPU_WORKERS=0 (everything on one core)")
     parser.add_argument("--archive-cost", action="store_true",
-                        help="also C0: the crawl with the WARC archive off; bytes per article and C/C0")
+                        help="only C with the WARC archive on vs C0 off: bytes per article, ratio C/C0")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a Scrapy setting for the memory-curve crawls (repeatable)")
     parser.add_argument("--keep", action="store_true", help=argparse.SUPPRESS)
@@ -368,11 +384,14 @@ def main(argv: list[str] | None = None) -> None:
         urls_file, out = args._fetch_only
         fetch_only_child(json.loads(Path(urls_file).read_text()), Path(out))
         return
+    if args.archive_cost:
+        archive_cost(args.pages, args.repeat)
+        return
     if args.memory_curve:
         memory_curve([int(x) for x in args.memory_curve.split(",")],
                      extra=dict(item.split("=", 1) for item in args.set))
         return
-    throughput(args.pages, args.repeat, args.profile, args.keep, args.one_core, args.archive_cost)
+    throughput(args.pages, args.repeat, args.profile, args.keep, args.one_core)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pipelines.extract import extract_article
 from pipelines.metadata import OutletTitles
-from pipelines.outlets import OutletSpec
 from pipelines.outlet_lines import OutletLines, strip_outlet_lines
+from pipelines.outlets import OutletSpec
 from pipelines.stages import normalize_stage, offers_stage, validate_stage
 
 

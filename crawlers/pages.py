@@ -10,8 +10,8 @@ from __future__ import annotations
 from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 
-from crawlers.errors import decode_html
-from crawlers.extract import looks_like_html
+from pipelines.decode import decode_html
+from pipelines.extract import looks_like_html
 
 
 class BadPage(ValueError):

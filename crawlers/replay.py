@@ -17,13 +17,13 @@ from collections import Counter
 
 from pymongo.database import Database
 
-from crawlers.extract import PageError
-from crawlers.outlets import OutletSpec
+from crawlers.offline import process_html
 from crawlers.pages import BadPage, response_from, response_html
-from pipelines.boilerplate import OutletLines
-from pipelines.boilerplate_store import load_outlet_lines
 from pipelines.dedup_store import any_matches, dedup_fields, find_duplicate
-from pipelines.offline import process_html
+from pipelines.extract import PageError
+from pipelines.outlet_lines import OutletLines
+from pipelines.outlet_lines_store import load_outlet_lines
+from pipelines.outlets import OutletSpec
 from pipelines.store import write_batch
 from pipelines.warc import ArchivedResponse
 

@@ -25,9 +25,9 @@ from urllib.parse import urlsplit
 
 from pymongo.database import Database
 
-from crawlers.outlets import OutletSpec
 from crawlers.replay import ArticleReplay
 from pipelines import checkpoints
+from pipelines.outlets import OutletSpec
 from pipelines.warc import BadRecord, iter_responses, read_response
 
 
@@ -130,8 +130,8 @@ class _Throttled:
 
 def ingest_job(path: str, target, options: IngestOptions, queue) -> Counter:
     """One file in a worker process: its own client and outlets; lines and progress go to `queue`."""
-    from crawlers.outlets import load_outlets
     from pipelines.mongo import connect
+    from pipelines.outlets import load_outlets
 
     client = connect(target)
     progress = _Throttled(queue)

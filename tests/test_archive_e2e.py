@@ -7,8 +7,8 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from crawlers.outlets import load_outlet_file
-from pipelines.offline import process_html
+from crawlers.offline import process_html
+from pipelines.outlets import load_outlet_file
 from pipelines.warc import read_response
 from tests.fixture_server import FixtureServer
 from tests.sitefixtures import FAST, newsdesk_env, run_newsdesk, write_outlet

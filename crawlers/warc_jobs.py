@@ -25,7 +25,9 @@ from urllib.parse import urlsplit
 
 from pymongo.database import Database
 
+from crawlers import settings as crawl_settings
 from crawlers.replay import ArticleReplay
+from crawlers.workers import limit_heap_growth
 from pipelines import checkpoints
 from pipelines.outlets import OutletSpec
 from pipelines.warc import BadRecord, iter_responses, read_response
@@ -69,6 +71,7 @@ def ingest_file(path: Path, db: Database, outlets: Mapping[str, OutletSpec], opt
     """Ingest one file from its checkpoint; returns this run's counts (the checkpoint
     keeps those of all runs)."""
     path = Path(path)
+    limit_heap_growth(crawl_settings.NEWSDESK_MMAP_THRESHOLD)  # as a crawl does: RSS flat over many pages
     if options.restart:
         checkpoints.forget(options.state_dir, path)
     state = checkpoints.load(options.state_dir, path)
@@ -195,6 +198,7 @@ def reextract_stored(db: Database, outlets: Mapping[str, OutletSpec], archive_ro
                      batch_size: int = 100, say: Callable[[str], None] = _nothing,
                      progress: Callable[[int], None] = _nothing) -> Counter:
     """Every stored article matching `query`, extracted again from its archived response."""
+    limit_heap_growth(crawl_settings.NEWSDESK_MMAP_THRESHOLD)
     replay = ArticleReplay(db, batch_size=batch_size, seen=False)
     projection = {"canonical_url": 1, "outlet": 1, "archive": 1}
     for doc in db.articles.find(query, projection).sort("_id", 1):

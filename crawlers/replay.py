@@ -21,6 +21,7 @@ from crawlers.offline import process_html
 from crawlers.pages import BadPage, response_from, response_html
 from pipelines.dedup_store import any_matches, dedup_fields, find_duplicate
 from pipelines.extract import PageError
+from pipelines.metadata import OutletTitles
 from pipelines.outlet_lines import OutletLines
 from pipelines.outlet_lines_store import load_outlet_lines
 from pipelines.outlets import OutletSpec
@@ -68,8 +69,9 @@ class ArticleReplay:
             return f"skipped/http_{response.status}"
         try:
             html = response_html(response_from(response.url, response.status, response.headers, response.body))
-            item = process_html(html, response.url, outlet, section=response.section,
-                                known_lines=self.outlet_lines(outlet))
+            lines = self.outlet_lines(outlet)
+            titles = OutletTitles(articles=lines.articles, counts=lines.counts) if lines is not None else None
+            item = process_html(html, response.url, outlet, titles, section=response.section, known_lines=lines)
         except BadPage as exc:
             return f"skipped/{exc.kind}"
         except PageError:

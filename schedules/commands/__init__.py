@@ -27,8 +27,8 @@ import sys
 from schedules.commands._common import EXIT_OK, CLIError, say
 
 # In the order `newsdesk --help` lists them.
-COMMANDS = ("outlets", "crawl", "articles", "extract", "clean", "spool", "check", "db",
-            "serve", "schedule", "runs", "nodes")
+COMMANDS = ("outlets", "crawl", "articles", "extract", "clean", "reextract", "ingest", "spool", "check",
+            "db", "serve", "schedule", "runs", "nodes")
 
 
 def _command_in(argv: list[str]) -> str | None:

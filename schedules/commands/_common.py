@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -149,10 +150,11 @@ def last_run_error(db, outlet: str) -> str:
 POSITIVE_NUMBER_SETTINGS = (
     "NEWSDESK_STORE_BATCH", "NEWSDESK_LEASE_TTL", "NEWSDESK_MONGO_TIMEOUT_MS", "NEWSDESK_DB_RETRY_AFTER",
     "NEWSDESK_STOP_AFTER_KNOWN", "NEWSDESK_RECHECK_FRESH_HOURS", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE",
-    "CONCURRENT_REQUESTS", "NEWSDESK_MAX_PAGES",
+    "CONCURRENT_REQUESTS", "NEWSDESK_MAX_PAGES", "NEWSDESK_ARCHIVE_MAX_BYTES",
 )
 NON_NEGATIVE_NUMBER_SETTINGS = ("DOWNLOAD_DELAY", "NEWSDESK_RECHECK_EVERY_HOURS", "RETRY_TIMES",
-                                "NEWSDESK_PROGRESS_INTERVAL", "NEWSDESK_MMAP_THRESHOLD", "NEWSDESK_CPU_WORKERS_AFTER")
+                                "NEWSDESK_PROGRESS_INTERVAL", "NEWSDESK_MMAP_THRESHOLD", "NEWSDESK_CPU_WORKERS_AFTER",
+                                "NEWSDESK_ARCHIVE_RETENTION_DAYS")
 
 
 def validate_settings(settings, source: str) -> None:
@@ -171,6 +173,42 @@ def validate_settings(settings, source: str) -> None:
         resolve_since(settings.get("NEWSDESK_SINCE"), datetime.now(timezone.utc))
     except ValueError as exc:
         raise CLIError(f"{source}: NEWSDESK_SINCE (--since): {exc}") from None
+    level = settings.get("NEWSDESK_ARCHIVE_GZIP_LEVEL")
+    if level is not None and str(level) not in {str(n) for n in range(10)}:
+        raise CLIError(f"{source}: NEWSDESK_ARCHIVE_GZIP_LEVEL: must be 0-9, got {level}")
     if settings.get("NEWSDESK_DUPLICATE_POLICY") not in ("link", "drop"):
         raise CLIError(f"{source}: NEWSDESK_DUPLICATE_POLICY: {settings.get('NEWSDESK_DUPLICATE_POLICY')!r} "
                        "is not 'link' or 'drop'")
+
+
+# -- progress of long commands (reextract, ingest) ----------------------------------
+
+def progress_bar(**kwargs):
+    """A tqdm bar on stderr; none when stderr is not a terminal (logs, CI): the summary still prints."""
+    from tqdm import tqdm
+
+    return tqdm(file=sys.stderr, disable=None, dynamic_ncols=True, **kwargs)
+
+
+def _keys_line(counts: Counter, prefix: str) -> str:
+    parts = [(k.removeprefix(prefix).replace("_", " "), v) for k, v in sorted(counts.items()) if k.startswith(prefix)]
+    return ", ".join(f"{k} {v}" for k, v in parts) or "none"
+
+
+def print_pipeline_counts(title: str, counts: Counter) -> None:
+    """The summary of an archive command: stored, linked, skipped, dropped (crawlers/replay.py keys)."""
+    print("\n".join([
+        title,
+        f"  articles stored: {counts['stored/new']} new, {counts['stored/updated']} updated, "
+        f"{counts['stored/unchanged']} unchanged, {counts['stored/invalid']} invalid",
+        f"  duplicates linked: {counts['duplicates/linked']}",
+        f"  skipped: {_keys_line(counts, 'skipped/')}",
+        f"  dropped: {_keys_line(counts, 'dropped/')}",
+    ]))
+
+
+def say_over_bar(line: str) -> None:
+    """One line on stderr without breaking a progress bar that is running."""
+    from tqdm import tqdm
+
+    tqdm.write(line, file=sys.stderr)

@@ -237,3 +237,24 @@ def test_page_metadata_end_to_end():
     assert meta.agency == "Reuters"
     assert meta.published_at == "2024-05-03T07:00:00+00:00"
     assert meta.date_disagreement is None
+
+
+def test_title_affix_keys_count_once_per_page():
+    from pipelines.metadata import title_affix_keys
+
+    keys = title_affix_keys(["Oil slips | Paper", "Oil slips | Paper"])
+    assert keys == title_affix_keys(["Oil slips | Paper"])
+    assert all(k.startswith("title:") for k in keys)  # apart from the outlet-line keys they share storage with
+    assert title_affix_keys([None, ""]) == set()
+
+
+def test_process_html_cuts_the_learned_affix():
+    from crawlers.offline import process_html
+
+    learned = OutletTitles()
+    for headline in ("Markets rally on rate hopes", "Rates fall again", "Gold gains"):
+        learned.learn([f"{headline} ~ Morning Paper Online"])
+    body = "".join(f"<p>Paragraph {i} of the article, with enough words to be read as text.</p>" for i in range(8))
+    page = f"<html><head><title>Oil slips on supply ~ Morning Paper Online</title></head><body>{body}</body></html>"
+    assert process_html(page, "https://example.org/a")["title"] == "Oil slips on supply ~ Morning Paper Online"
+    assert process_html(page, "https://example.org/a", learned_titles=learned)["title"] == "Oil slips on supply"

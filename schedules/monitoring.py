@@ -1,4 +1,4 @@
-"""After-run checks, alerts, and the service's /healthz and /metrics endpoint.
+"""After-run checks, alerts, and the metrics behind the service's /metrics (served by schedules/dashboard/server.py).
 
 The checks are pure functions of the run document and the runs before it
 (plus a field-coverage count from the database), so they are unit-tested
@@ -16,10 +16,9 @@ import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
+from prometheus_client import CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
 logger = logging.getLogger("newsdesk.monitoring")
@@ -229,51 +228,3 @@ def load_last_good(db, metrics: Metrics) -> None:
         if isinstance(row.get("last"), datetime):
             last = row["last"] if row["last"].tzinfo else row["last"].replace(tzinfo=timezone.utc)
             metrics.mark_good(row["_id"], last.timestamp())
-
-
-class StatusServer:
-    """GET /healthz (JSON, 503 when unhealthy) and GET /metrics (Prometheus text)."""
-
-    def __init__(self, host: str, port: int, metrics: Metrics, health: Callable[[], dict]):
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - stdlib name
-                path = self.path.split("?", 1)[0]
-                if path == "/metrics":
-                    self._send(200, outer.metrics.render(), CONTENT_TYPE_LATEST)
-                elif path == "/healthz":
-                    state = outer.health()
-                    code = 200 if state.get("ok") else 503
-                    self._send(code, json.dumps(state, default=str).encode(), "application/json")
-                else:
-                    self._send(404, b"not found\n", "text/plain")
-
-            def _send(self, code, body, ctype):
-                self.send_response(code)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format, *args):  # noqa: A002 - stdlib signature
-                pass
-
-        self.metrics = metrics
-        self.health = health
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name="status-http", daemon=True)
-
-    @property
-    def address(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"{host}:{port}"
-
-    def start(self) -> StatusServer:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()

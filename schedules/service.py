@@ -270,7 +270,7 @@ class SchedulerService:
         self.last_reload: dict = {}
         self.manual_threads: list[threading.Thread] = []
         self.scheduler = None
-        self.http_server: monitoring.StatusServer | None = None
+        self.http_server = None  # schedules.dashboard.server.StatusServer: dashboard, /healthz, /metrics
         self.started_at = utcnow()
 
     # -- setup ------------------------------------------------------------
@@ -377,13 +377,17 @@ class SchedulerService:
         addr = self.http_override if self.http_override is not None else self.schedule.service.http
         if not addr:
             return
+        from schedules.dashboard.server import StatusServer, config_for, status_routes
+
         host, _, port = addr.rpartition(":")
+        config = config_for(self.db, self.target, self.env, mode="service", schedule=lambda: self.schedule)
+        config.extra_routes = status_routes(self.metrics, self.health)
         try:
-            self.http_server = monitoring.StatusServer(host or "127.0.0.1", int(port), self.metrics,
-                                                       self.health).start()
-            logger.info("health and metrics on http://%s/healthz and /metrics", self.http_server.address)
+            self.http_server = StatusServer(host or "127.0.0.1", int(port), config).start()
+            logger.info("dashboard on http://%s/, health and metrics on /healthz and /metrics",
+                        self.http_server.address)
         except OSError as exc:  # the scheduler matters more than its metrics
-            logger.error("could not serve /healthz and /metrics on %s: %s", addr, exc)
+            logger.error("could not serve the dashboard, /healthz and /metrics on %s: %s", addr, exc)
 
     # -- the job store follows the file ------------------------------------------
     def _apply(self, schedule: ScheduleFile) -> str:

@@ -103,7 +103,7 @@ def serve_standalone(host: str, port: int, config: DashboardConfig, *, announce:
         sock.close()
 
 
-def config_for(db, target, env, *, mode: str, schedule_path=None) -> DashboardConfig:
+def config_for(db, target, env, *, mode: str, schedule: Callable | None = None) -> DashboardConfig:
     """The dashboard over this database, with the outlet files, the schedule file and the command path."""
     from crawlers.outlets import load_outlets
     from schedules.definitions import default_schedule_path, load_schedule
@@ -116,9 +116,9 @@ def config_for(db, target, env, *, mode: str, schedule_path=None) -> DashboardCo
         except Exception:  # a broken outlet file: the runs still show
             return []
 
-    def schedule():
-        return load_schedule(schedule_path or default_schedule_path(env), load_outlets())
+    def schedule_file():
+        return load_schedule(default_schedule_path(env), load_outlets())
 
     return DashboardConfig(db=db, database_display=target.display, token=env.get("NEWSDESK_DASHBOARD_TOKEN") or None,
-                           outlet_names=outlet_names, schedule=schedule, send_command=send_command,
+                           outlet_names=outlet_names, schedule=schedule or schedule_file, send_command=send_command,
                            live_service=live_service, mode=mode)

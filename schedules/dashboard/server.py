@@ -67,17 +67,14 @@ class StatusServer:
 
     def __init__(self, host: str, port: int, config: DashboardConfig):
         self.sock = bind(host, port)
+        bound_host, bound_port = self.sock.getsockname()[:2]
+        self.address = f"{bound_host}:{bound_port}"  # port 0 resolved; still known after stop()
         config.allowed_hosts = allowed_hosts_for(host)
         self.server = _uvicorn(create_app(config))
         self.thread = threading.Thread(target=self._run, name="status-http", daemon=True)
 
     def _run(self) -> None:
         asyncio.run(self.server.serve(sockets=[self.sock]))
-
-    @property
-    def address(self) -> str:
-        host, port = self.sock.getsockname()[:2]
-        return f"{host}:{port}"
 
     def start(self) -> StatusServer:
         self.thread.start()

@@ -66,12 +66,14 @@ def fill(db, runs: int, articles: int, versions: int, now: datetime, seed: int =
             "stored": {"new": rng.randint(0, 40), "updated": rng.randint(0, 5), "unchanged": rng.randint(0, 100)},
             "dropped": {"too_short": rng.randint(0, 5), "missing_title": rng.randint(0, 2)},
             "errors": {k: rng.randint(1, 6) for k in rng.sample(ERROR_KINDS, rng.randint(0, 3))},
+            "fields": {"articles": pages - 10, "published_at": pages - 12, "authors": pages // 2, "paywalled": 3},
             "monitoring": {"error_rate": 0.05, "alerts": []}})
         if len(docs) == 2000:
             db.crawl_runs.insert_many(docs)
             docs = []
     if docs:
         db.crawl_runs.insert_many(docs)
+    fill_days(db)
     batch = []
     for i in range(articles):
         outlet = OUTLETS[i % len(OUTLETS)]
@@ -95,6 +97,21 @@ def fill(db, runs: int, articles: int, versions: int, now: datetime, seed: int =
             {"canonical_url": f"https://{OUTLETS[i % len(OUTLETS)]}.example/story/{i}", "version": 1,
              "body": "An older body.\n" + PARAGRAPH, "title": "Older title", "fingerprint": "x", "replaced_at": now}
             for i in range(versions)])
+
+
+def fill_days(db) -> None:
+    """run_days as pipelines.runs.add_to_day leaves them after these runs, written in one go."""
+    days: dict[str, dict] = {}
+    for run in db.crawl_runs.find({}, {"outlet": 1, "started_at": 1, "stored": 1, "errors": 1}):
+        day = run["started_at"].replace(hour=0, minute=0, second=0, microsecond=0)
+        doc = days.setdefault(f"{run['outlet']}|{day:%Y-%m-%d}",
+                              {"outlet": run["outlet"], "day": day, "runs": 0, "new": 0, "errors": {}})
+        doc["runs"] += 1
+        doc["new"] += run["stored"]["new"]
+        for kind, count in run["errors"].items():
+            doc["errors"][kind] = doc["errors"].get(kind, 0) + count
+    db.run_days.delete_many({})
+    db.run_days.insert_many([{"_id": key, **doc} for key, doc in days.items()])
 
 
 def start_dashboard(env: dict, database: str, port: int) -> subprocess.Popen:
@@ -144,7 +161,8 @@ def main() -> int:
                                                    ("small", len(OUTLETS), 200, 20)):
                 db = client[name]
                 if (db.crawl_runs.estimated_document_count() == runs
-                        and db.articles.estimated_document_count() == articles):
+                        and db.articles.estimated_document_count() == articles
+                        and db.run_days.estimated_document_count()):
                     print(f"{name}: reusing {runs} runs, {articles} articles in {args.data}")
                     continue
                 client.drop_database(name)

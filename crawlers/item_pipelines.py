@@ -27,6 +27,7 @@ from pipelines.outlet_lines import (
     worth_saving,
 )
 from pipelines.outlet_lines_store import load_outlet_lines, save_learned
+from pipelines.runs import note_fields
 from pipelines.stages import normalize_stage, offers_stage, validate_stage
 
 STATS = "newsdesk/"
@@ -139,6 +140,8 @@ class ValidatePipeline(_Stage):
         valid, reason = validate_stage(item)
         if valid is None:
             self.drop(reason, item)
+        else:
+            note_fields(self.stats, valid)
         return valid
 
 

@@ -159,6 +159,7 @@ ARTICLE_INDEXES = [
     IndexModel([("canonical_url", ASCENDING)], unique=True, name="canonical_url_unique"),
     IndexModel([("outlet", ASCENDING), ("published_at", DESCENDING)], name="outlet_published"),
     IndexModel([("last_seen", ASCENDING)], name="last_seen"),
+    IndexModel([("published_at", DESCENDING)], name="published"),  # the dashboard's date search
     IndexModel([("fingerprint", ASCENDING)], name="fingerprint"),
     IndexModel([("simhash_bands", ASCENDING)], name="simhash_bands"),
     IndexModel([("write_seq", ASCENDING), ("_id", ASCENDING)], name="write_seq"),
@@ -180,6 +181,7 @@ def ensure_schema(db: Database) -> None:
                                      unique=True, name="url_version_unique")
     db.crawl_runs.create_index([("outlet", ASCENDING), ("started_at", DESCENDING)], name="outlet_started")
     db.crawl_runs.create_index([("started_at", DESCENDING)], name="started")
+    db.run_days.create_index([("day", ASCENDING)], name="day")
     database_id(db)
     from pipelines.outlet_lines_store import ensure_outlet_lines_indexes
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from bson import ObjectId
 
+from pipelines.runs import add_to_day
 from schedules.dashboard import queries
 from schedules.definitions import parse_schedule
 
@@ -33,13 +34,15 @@ def test_outlet_row_sparkline_error_rate_alerts_coverage(mongo_db):
                         monitoring={"alerts": [{"check": "failing", "outlet": "a", "message": "a: last 2 failed"}]}))
     runs.append(run_doc("a", 3, status="ok", new=2, job_id="crawl:a:world",
                         monitoring={"alerts": [{"check": "zero_new", "outlet": "a", "message": "quiet"}]}))
+    runs[-1]["fields"] = {"articles": 6, "published_at": 6, "authors": 3, "paywalled": 0}
+    runs[-2]["fields"] = {"articles": 4, "published_at": 3, "authors": 2, "paywalled": 3}
+    runs[0]["fields"] = {"articles": 100, "published_at": 0}  # older than the last 30 crawls: not counted
     mongo_db.crawl_runs.insert_many(runs)
-    mongo_db.articles.insert_many(
-        [article_doc("a", i, paywalled=i < 3, authors=["X"] if i < 5 else [],
-                     published_at=None if i == 0 else NOW) for i in range(10)])
-    mongo_db.articles.insert_one(article_doc("b", 1))
+    mongo_db.crawl_runs.insert_one(run_doc("b", 24 * 400))  # a year ago: still found
+    for run in [*runs, run_doc("b", 24 * 400)]:  # as finish_run does
+        add_to_day(mongo_db, run["outlet"], run["started_at"], run)
 
-    row = queries.outlet_row(mongo_db, "a")
+    row = queries.outlet_row(mongo_db, "a", now=NOW)
     assert row["runs_counted"] == 30
     # oldest first, the newest crawl (failed, 0 new) last; the skipped trigger is not there
     assert row["new_per_run"][-3:] == [34, 2, 0]
@@ -54,27 +57,33 @@ def test_outlet_row_sparkline_error_rate_alerts_coverage(mongo_db):
     cov = row["coverage"]
     assert cov == {"articles": 10, "published_at": 0.9, "authors": 0.5, "paywalled": 0.3}
 
-    names = queries.outlet_names(mongo_db, ["c"])
-    assert names == ["a", "c"]  # b has articles, no runs; c is defined in a file
-    never = queries.outlet_row(mongo_db, "c")
+    names = queries.outlet_names(mongo_db, ["c"], now=NOW)
+    assert names == ["a", "c"]  # c is defined in a file and never ran; b last ran a year ago
+    assert queries.outlet_row(mongo_db, "b", now=NOW)["latest"]["outlet"] == "b"
+    never = queries.outlet_row(mongo_db, "c", now=NOW)
     assert never["latest"] is None and never["error_rate"] is None and never["coverage"]["articles"] == 0
 
 
 def test_list_runs_filters_and_pages(mongo_db):
-    mongo_db.crawl_runs.insert_many([run_doc("a", 10 - i, status="ok" if i % 3 else "failed",
-                                             trigger="cli" if i % 2 else "schedule") for i in range(10)]
-                                    + [run_doc("b", 1.5)])
-    everything = queries.list_runs(mongo_db, page_size=4)
+    runs = [run_doc("a", 10 - i, status="ok" if i % 3 else "failed", trigger="cli" if i % 2 else "schedule")
+            for i in range(10)] + [run_doc("b", 1.5)]
+    mongo_db.crawl_runs.insert_many(runs)
+    for run in runs:
+        add_to_day(mongo_db, run["outlet"], run["started_at"], run)
+    everything = queries.list_runs(mongo_db, page_size=4, now=NOW)
     assert len(everything) == 5  # one more than a page: there is a next page
     assert everything[0]["outlet"] == "a" and everything[0]["started_at"] == NOW - timedelta(hours=1)
-    failed = queries.list_runs(mongo_db, outlet="a", status="failed")
+    failed = queries.list_runs(mongo_db, outlet="a", status="failed", now=NOW)
     assert len(failed) == 4 and all(r["status"] == "failed" for r in failed)
-    cli_failed = queries.list_runs(mongo_db, outlet="a", status="failed", trigger="cli")
+    cli_failed = queries.list_runs(mongo_db, outlet="a", status="failed", trigger="cli", now=NOW)
     assert [r["trigger"] for r in cli_failed] == ["cli"] * 2
-    page3 = queries.list_runs(mongo_db, page=3, page_size=4)
+    page2 = queries.list_runs(mongo_db, page=2, page_size=4, now=NOW)
+    assert [r["_id"] for r in page2[:1]] == [everything[4]["_id"]]  # page 2 starts where page 1 ended
+    page3 = queries.list_runs(mongo_db, page=3, page_size=4, now=NOW)
     assert len(page3) == 3
-    choices = queries.run_filter_choices(mongo_db, ["z"])
-    assert choices == {"outlet": ["a", "b", "z"], "status": ["failed", "ok"], "trigger": ["cli", "schedule"]}
+    choices = queries.run_filter_choices(mongo_db, ["z"], now=NOW)
+    assert choices["outlet"] == ["a", "b", "z"] and {"failed", "ok", "timed_out"} <= set(choices["status"])
+    assert choices["trigger"] == ["cli", "manual", "schedule"]
 
 
 def test_run_detail_errors_by_kind_with_examples_and_redaction(mongo_db):
@@ -123,12 +132,20 @@ def test_search_and_article_detail_with_versions_and_duplicate(mongo_db):
         {"canonical_url": copy["canonical_url"], "version": 2, "body": "two", "title": "t2", "replaced_at": NOW},
         {"canonical_url": copy["canonical_url"], "version": 1, "body": "one", "title": "t1", "replaced_at": NOW}])
 
-    assert [a["title"] for a in queries.search_articles(mongo_db, title="budget")] == [
-        "Budget (copy)", "Budget passes parliament"]
-    assert queries.search_articles(mongo_db, title="(copy") != []  # a regex character is literal text
-    in_a = queries.search_articles(mongo_db, outlet="a", since=NOW - timedelta(days=4), until=NOW)
-    assert [a["title"] for a in in_a] == ["Budget passes parliament", "Weather 3", "Weather 4"]
-    assert len(queries.search_articles(mongo_db, page_size=2)) == 3
+    def titles(**kw):
+        rows, field, stopped = queries.search_articles(mongo_db, now=NOW, **kw)
+        return [a["title"] for a in rows]
+
+    assert sorted(titles(title="budget")) == ["Budget (copy)", "Budget passes parliament"]
+    assert titles(title="(copy") == ["Budget (copy)"]  # a regex character is literal text
+    assert titles(outlet="a", since=NOW - timedelta(days=4), until=NOW) == [
+        "Budget passes parliament", "Weather 3", "Weather 4"]
+    assert titles(outlet="a", until=NOW - timedelta(days=4, hours=12)) == ["Weather 5", "Weather 6", "Weather 7"]
+    assert titles(outlet="a", page=2, page_size=4) == ["Weather 6", "Weather 7"]
+    assert len(titles(page_size=2)) == 3
+    old = article_doc("c", 0, title="Budget of 1990", last_seen=NOW - timedelta(days=5000))
+    mongo_db.articles.insert_one(old)
+    assert "Budget of 1990" in titles(title="budget")  # the windows reach back to everything
 
     detail = queries.article_detail(mongo_db, str(copy["_id"]))
     assert detail["original"]["title"] == "Budget passes parliament"
@@ -139,14 +156,17 @@ def test_search_and_article_detail_with_versions_and_duplicate(mongo_db):
 
 
 def test_chart_data_per_day_durations_errors(mongo_db):
-    mongo_db.crawl_runs.insert_many([
-        run_doc("a", 1, new=3, errors={"page:http_404": 2}), run_doc("a", 2, new=4),
-        run_doc("b", 30, new=5, errors={"page:http_404": 1, "page:timeout": 4}),
-        run_doc("b", 24 * 20, new=100, errors={"page:timeout": 50}),  # before the window
-        run_doc("a", 0.5, status="skipped")])
+    runs = [run_doc("a", 1, new=3, errors={"page:http_404": 2}), run_doc("a", 2, new=4),
+            run_doc("b", 30, new=5, errors={"page:http_404": 1, "page:timeout": 4}),
+            run_doc("b", 24 * 20, new=100, errors={"page:timeout": 50}),  # before the window
+            run_doc("a", 0.5, status="skipped")]
+    mongo_db.crawl_runs.insert_many(runs)
+    for run in runs:  # as finish_run does when a crawl ends
+        add_to_day(mongo_db, run["outlet"], run["started_at"], run)
     days, series = queries.stored_per_day(mongo_db, days=3, now=NOW)
     assert days == ["2026-11-18", "2026-11-19", "2026-11-20"]
     assert series == {"a": [0, 0, 7], "b": [0, 5, 0]}
     assert queries.errors_by_kind(mongo_db, days=3, now=NOW) == [("page:timeout", 4), ("page:http_404", 3)]
+    assert mongo_db.run_days.find_one({"_id": "a|2026-11-20"})["runs"] == 3
     durations = queries.run_durations(mongo_db, limit=3)
     assert [d["outlet"] for d in durations] == ["b", "a", "a"]  # oldest first; the skipped one is no crawl

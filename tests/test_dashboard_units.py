@@ -119,14 +119,17 @@ def test_actions_need_the_token_and_a_same_origin_request():
 def test_run_summary_keeps_the_first_urls_of_each_error_kind():
     from scrapy.utils.test import get_crawler
 
-    from pipelines.runs import EXAMPLES_PER_KIND, note_bad_page, summarize_stats
+    from pipelines.runs import EXAMPLES_PER_KIND, note_bad_page, note_fields, summarize_stats
 
     stats = get_crawler().stats
     for i in range(5):
         note_bad_page(stats, "http_404", f"https://a.example/gone/{i}")
     note_bad_page(stats, "timeout", "https://a.example/slow")
     note_bad_page(stats, "timeout", "https://a.example/slow")  # the same URL again: counted, not listed twice
+    for item in ({"published_at": "2026", "authors": ["A"]}, {"paywalled": True, "authors": []}, {}):
+        note_fields(stats, item)
     summary = summarize_stats(stats.get_stats())
+    assert summary["fields"] == {"articles": 3, "published_at": 1, "authors": 1, "paywalled": 1}
     assert summary["errors"] == {"page:http_404": 5, "page:timeout": 2}
     assert summary["error_examples"] == {
         "page:http_404": [f"https://a.example/gone/{i}" for i in range(EXAMPLES_PER_KIND)],

@@ -116,6 +116,16 @@ def _parse_day(value: str | None, field_name: str) -> datetime | None:
         raise HTTPException(400, f"{field_name}: {value!r} is not a date like 2026-11-20") from None
 
 
+def _parse_time(value: str | None, field_name: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(400, f"{field_name}: {value!r} is not an ISO date and time") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
 def _page(request: Request) -> int:
     try:
         return max(int(request.query_params.get("page", "1")), 1)
@@ -200,13 +210,18 @@ def create_app(config: DashboardConfig) -> Starlette:
         params = request.query_params
         outlet, title = params.get("outlet") or None, params.get("title") or None
         since, until = _parse_day(params.get("since"), "since"), _parse_day(params.get("until"), "until")
+        before = _parse_time(params.get("before"), "before")
         page = _page(request)
-        rows = queries.search_articles(db, outlet=outlet, title=title, since=since, until=until, page=page)
+        rows, field, stopped = queries.search_articles(db, outlet=outlet, title=title, since=since, until=until,
+                                                       before=before, page=page)
         more = len(rows) > queries.PAGE_SIZE
         keep = {k: v for k, v in params.items() if k != "page" and v}
+        older = {k: v for k, v in keep.items() if k != "before"}
         return render(request, "articles.html", rows=rows[:queries.PAGE_SIZE], outlets=queries.outlet_names(
             db, config.outlet_names()), chosen={k: params.get(k, "") for k in ("outlet", "title", "since", "until")},
-            page=page, next_url=f"?{urlencode({**keep, 'page': page + 1})}" if more else None,
+            page=page, order=field, stopped=stopped, before=before,
+            older_url=f"?{urlencode({**older, 'before': stopped.isoformat()})}" if stopped else None,
+            next_url=f"?{urlencode({**keep, 'page': page + 1})}" if more else None,
             prev_url=f"?{urlencode({**keep, 'page': page - 1})}" if page > 1 else None)
 
     def article_page(request: Request):

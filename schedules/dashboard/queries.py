@@ -1,15 +1,20 @@
 """What the dashboard shows, read from the database: plain functions of a pymongo Database.
 
 No HTTP here, so each one is tested against a real server without a web
-server. Every query is bounded (a limit, an indexed filter or a time window),
-so a page costs the same with 10,000 runs and 100,000 articles as with ten:
-`outlet_started` and `started` on crawl_runs, `outlet_published` and `_id`
-on articles, `url_version_unique` on article_versions.
+server. A page must cost about the same with 10,000 runs and 100,000
+articles as with ten (benchmarks/dashboard.py), so every read is a range on
+an indexed date read newest first through widening windows (`newest`): an
+hour, then six, a day, four... until enough documents are found. A bare
+sort is not enough: SecantusDB, unlike MongoDB, sorts a whole collection
+for it. Indexes used: `outlet_started` and `started` on crawl_runs,
+`outlet_published`, `published` and `last_seen` on articles,
+`url_version_unique` on article_versions, `day` on run_days.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
@@ -23,9 +28,14 @@ from pymongo.database import Database
 from pipelines.mongo import redact_text
 from schedules.monitoring import GOOD_STATUSES, NOT_CRAWLS, error_count
 
-RUNS_PER_OUTLET = 30  # the outlets page: the sparkline and the error rate
-COVERAGE_SAMPLE = 200  # newest articles per outlet for the paywalled share and field coverage
+RUNS_PER_OUTLET = 30  # the outlets page: the sparkline, the error rate and the field coverage
 PAGE_SIZE = 50
+WINDOWS = (timedelta(hours=1), timedelta(hours=6), timedelta(days=1), timedelta(days=4), timedelta(days=16),
+           timedelta(days=64), timedelta(days=366), None)  # None: everything older
+TITLE_SEARCH_BUDGET_S = 0.15  # a title is a regex (no text index on SecantusDB): stop widening after this
+KNOWN_STATUSES = ("ok", "degraded", "failed", "timed_out", "killed", "interrupted", "abandoned", "error",
+                  "refused", "skipped", "missed", "running")
+KNOWN_TRIGGERS = ("schedule", "manual", "cli")
 RUN_FIELDS = {"outlet": 1, "trigger": 1, "status": 1, "started_at": 1, "finished_at": 1, "duration_s": 1,
               "stored": 1, "errors": 1, "pages_fetched": 1, "job_id": 1, "section": 1, "error": 1,
               "monitoring": 1, "node": 1, "service": 1}
@@ -49,11 +59,46 @@ def new_articles(run: Mapping) -> int:
     return int((run.get("stored") or {}).get("new", 0) or 0)
 
 
+def newest(collection, query: Mapping, *, field: str, limit: int, projection: Mapping | None = None,
+           before: datetime | None = None, now: datetime | None = None,
+           budget_s: float | None = None) -> tuple[list[dict], datetime | None]:
+    """Up to `limit` documents matching `query`, newest `field` first (below `before` if given).
+
+    Read slice by slice, each a range on `field` (an index answers it), wider each time, until
+    `limit` are found or nothing older is left. Returns (documents, lower bound reached): None when
+    everything was searched, else the date a further search should continue below (only when a
+    `budget_s` in seconds stopped it early).
+    """
+    upper = before
+    now = now or datetime.now(timezone.utc)
+    top = upper or now
+    found: list[dict] = []
+    started = time.monotonic()
+    for width in WINDOWS:
+        lower = top - width if width is not None else None
+        if lower is not None and upper is not None and lower >= upper:
+            continue
+        bounds = {k: v for k, v in (("$lt", upper), ("$gte", lower)) if v is not None}
+        if upper is None and lower is not None:
+            bounds = {"$gte": lower}
+        q = {**query, field: bounds} if bounds else dict(query)
+        found.extend(collection.find(q, projection, sort=[(field, DESCENDING), ("_id", DESCENDING)],
+                                     limit=limit - len(found)))
+        if len(found) >= limit or lower is None:
+            return found, None
+        upper = lower
+        if budget_s is not None and time.monotonic() - started > budget_s:
+            return found, lower
+    return found, None
+
+
 # -- outlets -----------------------------------------------------------------------
 
-def outlet_names(db: Database, defined: Iterable[str] = ()) -> list[str]:
-    """Outlets defined in files plus any that have runs (a removed outlet's history still shows)."""
-    return sorted(set(defined) | {n for n in db.crawl_runs.distinct("outlet") if isinstance(n, str)})
+def outlet_names(db: Database, defined: Iterable[str] = (), now: datetime | None = None) -> list[str]:
+    """Outlets defined in files plus any that ran in the last 30 days (a removed one still shows)."""
+    since = (now or datetime.now(timezone.utc)) - timedelta(days=30)
+    ran = {d.get("outlet") for d in db.run_days.find({"day": {"$gte": since}}, {"outlet": 1})}
+    return sorted(set(defined) | {name for name in ran if isinstance(name, str)})
 
 
 def firing_alerts(runs: Iterable[Mapping]) -> list[dict]:
@@ -69,29 +114,39 @@ def firing_alerts(runs: Iterable[Mapping]) -> list[dict]:
     return firing
 
 
-def field_coverage(articles: list[Mapping]) -> dict[str, float | None]:
-    """Shares of articles with a date, with authors, and paywalled; None with no articles."""
-    n = len(articles)
+def field_coverage(runs: Iterable[Mapping]) -> dict[str, float | None]:
+    """Shares of the articles these runs validated with a date, with authors, and paywalled.
+
+    From each run's `fields` counts (pipelines/runs.py); None where no run counted any.
+    """
+    totals: Counter = Counter()
+    for run in runs:
+        totals.update({k: int(v) for k, v in (run.get("fields") or {}).items()})
+    n = totals.get("articles", 0)
     if not n:
         return {"articles": 0, "published_at": None, "authors": None, "paywalled": None}
-    return {"articles": n,
-            "published_at": sum(1 for a in articles if a.get("published_at")) / n,
-            "authors": sum(1 for a in articles if a.get("authors")) / n,
-            "paywalled": sum(1 for a in articles if a.get("paywalled")) / n}
+    return {"articles": n, **{k: totals.get(k, 0) / n for k in ("published_at", "authors", "paywalled")}}
 
 
-def outlet_row(db: Database, outlet: str, *, runs: int = RUNS_PER_OUTLET, sample: int = COVERAGE_SAMPLE) -> dict:
+def outlet_row(db: Database, outlet: str, *, runs: int = RUNS_PER_OUTLET, now: datetime | None = None) -> dict:
     """One line of the outlets page."""
-    recent = list(db.crawl_runs.find({"outlet": outlet, "status": {"$nin": list(NOT_CRAWLS)}}, RUN_FIELDS,
-                                     sort=[("started_at", DESCENDING)], limit=runs))
-    last_good = db.crawl_runs.find_one({"outlet": outlet, "status": {"$in": list(GOOD_STATUSES)}},
-                                       RUN_FIELDS, sort=[("started_at", DESCENDING)])
-    latest = db.crawl_runs.find_one({"outlet": outlet}, RUN_FIELDS, sort=[("started_at", DESCENDING)])
+    fields = {"outlet": 1, "status": 1, "started_at": 1, "finished_at": 1, "stored.new": 1, "errors": 1, "pages_fetched": 1,
+              "job_id": 1, "section": 1, "monitoring.alerts": 1, "fields": 1}
+    # A few more than `runs`: skipped and missed triggers are runs too, but not crawls.
+    for extra in (runs // 3, runs * 3):
+        window, _ = newest(db.crawl_runs, {"outlet": outlet}, field="started_at", limit=runs + extra,
+                           projection=fields, now=now)
+        recent = [r for r in window if r.get("status") not in NOT_CRAWLS][:runs]
+        if len(recent) == runs or len(window) < runs + extra:
+            break
+    latest = window[0] if window else None
+    last_good = next((r for r in recent if r.get("status") in GOOD_STATUSES), None)
+    if last_good is None and latest is not None:
+        found, _ = newest(db.crawl_runs, {"outlet": outlet, "status": {"$in": list(GOOD_STATUSES)}},
+                          field="started_at", limit=1, projection=RUN_FIELDS, now=now)
+        last_good = found[0] if found else None
     pages = sum(int(r.get("pages_fetched") or 0) for r in recent)
     errors = sum(error_count(r) for r in recent)
-    # The newest articles by _id (an ObjectId grows with insert time): what extraction does now.
-    newest = list(db.articles.find({"outlet": outlet}, {"published_at": 1, "authors": 1, "paywalled": 1},
-                                   sort=[("_id", DESCENDING)], limit=sample))
     return {
         "outlet": outlet,
         "latest": latest,
@@ -102,12 +157,17 @@ def outlet_row(db: Database, outlet: str, *, runs: int = RUNS_PER_OUTLET, sample
         "errors": errors,
         "pages": pages,
         "alerts": firing_alerts(recent),
-        "coverage": field_coverage(newest),
+        "coverage": field_coverage(recent),
     }
 
 
-def outlets_overview(db: Database, defined: Iterable[str] = ()) -> list[dict]:
-    return [outlet_row(db, name) for name in outlet_names(db, defined)]
+def outlets_overview(db: Database, defined: Iterable[str] = (), now: datetime | None = None) -> list[dict]:
+    """Outlets that have run first (newest run first), then the ones that never ran, by name."""
+    rows = [outlet_row(db, name, now=now) for name in outlet_names(db, defined, now=now)]
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return sorted(rows, key=lambda r: (r["latest"] is None,
+                                       -(utc(r["latest"]["started_at"]) or epoch).timestamp() if r["latest"] else 0,
+                                       r["outlet"]))
 
 
 # -- runs ------------------------------------------------------------------------------
@@ -121,19 +181,22 @@ def run_filter(outlet: str | None = None, status: str | None = None, trigger: st
 
 
 def list_runs(db: Database, *, outlet: str | None = None, status: str | None = None,
-              trigger: str | None = None, page: int = 1, page_size: int = PAGE_SIZE) -> list[dict]:
-    """Newest first; one page of page_size (plus one, so the caller knows a next page exists)."""
+              trigger: str | None = None, page: int = 1, page_size: int = PAGE_SIZE,
+              now: datetime | None = None) -> list[dict]:
+    """Newest first; one page of page_size (plus one, so the caller knows a next page exists).
+
+    Page n reads the newest n pages: a deep page costs more, the first pages stay cheap."""
     page = max(page, 1)
-    return list(db.crawl_runs.find(run_filter(outlet, status, trigger), RUN_FIELDS,
-                                   sort=[("started_at", DESCENDING), ("_id", DESCENDING)],
-                                   skip=(page - 1) * page_size, limit=page_size + 1))
+    runs, _ = newest(db.crawl_runs, run_filter(outlet, status, trigger), field="started_at",
+                     limit=page * page_size + 1, projection=RUN_FIELDS, now=now)
+    return runs[(page - 1) * page_size:]
 
 
-def run_filter_choices(db: Database, defined_outlets: Iterable[str] = ()) -> dict[str, list[str]]:
-    """The values the runs filters offer."""
-    return {"outlet": outlet_names(db, defined_outlets),
-            "status": sorted(s for s in db.crawl_runs.distinct("status") if isinstance(s, str)),
-            "trigger": sorted(t for t in db.crawl_runs.distinct("trigger") if isinstance(t, str))}
+def run_filter_choices(db: Database, defined_outlets: Iterable[str] = (), now: datetime | None = None
+                       ) -> dict[str, list[str]]:
+    """The values the runs filters offer (statuses and triggers as newsdesk writes them)."""
+    return {"outlet": outlet_names(db, defined_outlets, now=now), "status": sorted(KNOWN_STATUSES),
+            "trigger": sorted(KNOWN_TRIGGERS)}
 
 
 def run_detail(db: Database, run_id: str) -> dict | None:
@@ -161,10 +224,10 @@ def last_outcomes(db: Database, job_ids: Iterable[str]) -> dict[str, dict]:
     for job_id in job_ids:
         parts = job_id.split(":")
         outlet = parts[1] if len(parts) > 1 else job_id
-        doc = db.crawl_runs.find_one({"outlet": outlet, "job_id": job_id}, RUN_FIELDS,
-                                     sort=[("started_at", DESCENDING)])
-        if doc is not None:
-            out[job_id] = doc
+        found, _ = newest(db.crawl_runs, {"outlet": outlet, "job_id": job_id}, field="started_at", limit=1,
+                          projection=RUN_FIELDS)
+        if found:
+            out[job_id] = found[0]
     return out
 
 
@@ -225,14 +288,30 @@ def article_filter(*, outlet: str | None = None, title: str | None = None,
 
 def search_articles(db: Database, *, outlet: str | None = None, title: str | None = None,
                     since: datetime | None = None, until: datetime | None = None,
-                    page: int = 1, page_size: int = PAGE_SIZE) -> list[dict]:
-    """Newest published first (page_size + 1 rows: one more tells that a next page exists)."""
+                    before: datetime | None = None, page: int = 1, page_size: int = PAGE_SIZE,
+                    now: datetime | None = None) -> tuple[list[dict], str, datetime | None]:
+    """(page_size + 1 articles, the date field they are ordered by, where a title search stopped).
+
+    By outlet or date: newest published first (`outlet_published`, `published`). Otherwise newest
+    seen first (`last_seen`). A title is matched as text, case-insensitive, in those windows; it stops
+    widening after TITLE_SEARCH_BUDGET_S and says how far back it looked (go on with `before`).
+    """
     page = max(page, 1)
-    query = article_filter(outlet=outlet, title=title, since=since, until=until)
-    sort = [("published_at", DESCENDING), ("_id", DESCENDING)] if outlet or since or until \
-        else [("_id", DESCENDING)]  # no filter on the index's keys: newest stored first, on _id
-    return list(db.articles.find(query, ARTICLE_LIST_FIELDS, sort=sort,
-                                 skip=(page - 1) * page_size, limit=page_size + 1))
+    skip, limit = (page - 1) * page_size, page * page_size + 1
+    field = "published_at" if outlet or since or until else "last_seen"
+    query = article_filter(outlet=outlet, title=title)
+    if since:
+        query[field] = {"$gte": since}
+    upper = min(d for d in (until, before) if d) if (until or before) else None
+    if since and upper:
+        query[field]["$lt"] = upper
+    if since:  # one bounded range: read it whole, newest first
+        rows = list(db.articles.find(query, ARTICLE_LIST_FIELDS, sort=[(field, DESCENDING), ("_id", DESCENDING)],
+                                     limit=limit))
+        return rows[skip:], field, None
+    rows, stopped = newest(db.articles, query, field=field, limit=limit, projection=ARTICLE_LIST_FIELDS,
+                           before=upper, now=now, budget_s=TITLE_SEARCH_BUDGET_S if title else None)
+    return rows[skip:], field, stopped
 
 
 def article_detail(db: Database, article_id: str) -> dict | None:
@@ -257,38 +336,38 @@ def _since(now: datetime, days: int) -> datetime:
     return start
 
 
-def stored_per_day(db: Database, *, days: int = 14, now: datetime | None = None
-                   ) -> tuple[list[str], dict[str, list[int]]]:
-    """New articles stored per UTC day per outlet, from the runs' summaries: (days, outlet -> counts)."""
+def _days(db: Database, days: int, now: datetime | None) -> tuple[datetime, list[dict]]:
     now = now or datetime.now(timezone.utc)
     start = _since(now, days)
+    return start, list(db.run_days.find({"day": {"$gte": start}}))
+
+
+def stored_per_day(db: Database, *, days: int = 14, now: datetime | None = None
+                   ) -> tuple[list[str], dict[str, list[int]]]:
+    """New articles stored per UTC day per outlet (run_days, written as runs finish): (days, outlet -> counts)."""
+    start, rows = _days(db, days, now)
     labels = [(start + timedelta(days=i)).strftime("%Y-%m-%d") for i in range(days)]
     series: dict[str, list[int]] = defaultdict(lambda: [0] * days)
-    for run in db.crawl_runs.find({"started_at": {"$gte": start}}, {"outlet": 1, "started_at": 1, "stored": 1}):
-        started, new = utc(run.get("started_at")), new_articles(run)
-        if started is None or not new:
-            continue
-        index = (started - start).days
-        if 0 <= index < days:
-            series[run.get("outlet", "?")][index] += new
+    for row in rows:
+        index = (utc(row["day"]) - start).days
+        if 0 <= index < days and row.get("new"):
+            series[row.get("outlet", "?")][index] += int(row["new"])
     return labels, dict(sorted(series.items()))
 
 
 def run_durations(db: Database, *, limit: int = 200) -> list[dict]:
     """The newest crawls (not skipped or missed triggers), oldest first: outlet, start, duration, status."""
-    docs = list(db.crawl_runs.find({"status": {"$nin": list(NOT_CRAWLS)}},
-                                   {"outlet": 1, "started_at": 1, "duration_s": 1, "status": 1},
-                                   sort=[("started_at", DESCENDING)], limit=limit))
+    docs, _ = newest(db.crawl_runs, {"status": {"$nin": list(NOT_CRAWLS)}}, field="started_at", limit=limit,
+                     projection={"outlet": 1, "started_at": 1, "duration_s": 1, "status": 1})
     return [{"id": str(d["_id"]), "outlet": d.get("outlet", "?"), "started_at": utc(d.get("started_at")),
              "duration_s": float(d.get("duration_s") or 0.0), "status": d.get("status", "?")}
             for d in reversed(docs)]
 
 
 def errors_by_kind(db: Database, *, days: int = 14, now: datetime | None = None) -> list[tuple[str, int]]:
-    """Errors summed over the runs of the last `days` days, by kind, largest first."""
-    now = now or datetime.now(timezone.utc)
+    """Errors summed over the runs of the last `days` days (run_days), by kind, largest first."""
     totals: Counter = Counter()
-    for run in db.crawl_runs.find({"started_at": {"$gte": _since(now, days)}}, {"errors": 1}):
-        for kind, count in (run.get("errors") or {}).items():
+    for row in _days(db, days, now)[1]:
+        for kind, count in (row.get("errors") or {}).items():
             totals[kind] += int(count)
     return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))

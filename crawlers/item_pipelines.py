@@ -27,6 +27,7 @@ from pipelines.outlet_lines import (
     worth_saving,
 )
 from pipelines.outlet_lines_store import load_outlet_lines, save_learned
+from pipelines.removed_at import place_removed
 from pipelines.runs import note_fields
 from pipelines.stages import normalize_stage, offers_stage, validate_stage
 
@@ -116,8 +117,8 @@ class OutletLinesPipeline(_Stage):
         self.pending_keys[item["canonical_url"]] = article_line_keys(item["body"]) | title_affix_keys(page_titles)
         body, removed = strip_outlet_lines(item["body"], self.known)
         if removed:
+            item["removed_blocks"] = place_removed(item["body"], body, item.get("removed_blocks") or [], removed)
             item["body"] = body
-            item["removed_blocks"] = [*(item.get("removed_blocks") or []), *removed]
             self.stats.inc_value(f"{STATS}boilerplate/lines_removed", len(removed))
         return item
 

@@ -20,6 +20,8 @@ class RemovedBlockDoc(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(description="The text offer stripping removed.")
     reason: str = Field(description="Why it was removed, e.g. `metered_limit`, `price_plan`.")
+    at: int | None = Field(None, ge=0, description="Index of the body paragraph it stood before "
+                           "(the paragraph count: after the last); none when removed from the HTML.")
 
 
 class ArchiveRefDoc(BaseModel):

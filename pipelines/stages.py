@@ -10,6 +10,7 @@ from pipelines.normalize import normalize_item
 from pipelines.offers import strip_offers
 from pipelines.outlets import OutletSpec
 from pipelines.page_rules import strip_page_rule_lines
+from pipelines.removed_at import place_removed
 from pipelines.validate import validate_item
 
 
@@ -25,12 +26,13 @@ def normalize_stage(item: dict, outlet: OutletSpec | None) -> dict:
 def offers_stage(item: dict) -> dict:
     """Strip offers, then page furniture, from the body; merge with DOM-level
     removals; set the paywall flag."""
-    result = strip_offers(item.get("body") or "", language=item.get("language"))
+    before = item.get("body") or ""
+    result = strip_offers(before, language=item.get("language"))
     body, furniture = strip_page_rule_lines(result.body)
     item = dict(item)
     item["body"] = body or None
-    item["removed_blocks"] = [*(item.get("removed_blocks") or []), *(b.as_dict() for b in result.removed_blocks),
-                              *furniture]
+    item["removed_blocks"] = place_removed(before, body, item.get("removed_blocks") or [],
+                                           [*(b.as_dict() for b in result.removed_blocks), *furniture])
     item["syndication_note"] = result.syndication_note
     item["paywalled"] = bool(item.get("paywalled") or result.hit_wall)
     return item

@@ -134,3 +134,31 @@ def test_run_summary_keeps_the_first_urls_of_each_error_kind():
     assert summary["error_examples"] == {
         "page:http_404": [f"https://a.example/gone/{i}" for i in range(EXAMPLES_PER_KIND)],
         "page:timeout": ["https://a.example/slow"]}
+
+
+def test_removed_blocks_get_the_position_they_stood_at_through_two_stages():
+    from pipelines.removed_at import place_removed
+    from pipelines.stages import offers_stage
+
+    before = "Intro.\nSubscribe now for $1 a week\nMiddle.\nPhoto: Agency\nEnd."
+    after_offers = "Intro.\nMiddle.\nEnd."
+    blocks = place_removed(before, after_offers, [{"text": "dom", "reason": "container"}],
+                           [{"text": "Subscribe now for $1 a week", "reason": "price_plan"},
+                            {"text": "Photo: Agency", "reason": "photo_credit"}])
+    assert blocks == [{"text": "dom", "reason": "container"},  # no position: removed from the HTML
+                      {"text": "Subscribe now for $1 a week", "reason": "price_plan", "at": 1},
+                      {"text": "Photo: Agency", "reason": "photo_credit", "at": 2}]
+    # a later stage drops "Intro.": the earlier blocks move with the paragraphs still there
+    later = place_removed(after_offers, "Middle.\nEnd.", blocks, [{"text": "Intro.", "reason": "outlet_boilerplate"}])
+    assert [(b["reason"], b.get("at")) for b in later] == [
+        ("container", None), ("price_plan", 0), ("photo_credit", 1), ("outlet_boilerplate", 0)]
+    segments, _ = text.body_segments("Middle.\nEnd.", later)
+    assert [s.get("text") or [b["reason"] for b in s["removed"]] for s in segments] == [
+        ["price_plan", "outlet_boilerplate"], "Middle.", ["photo_credit"], "End."]
+
+    # the real offer stage records where the offer was
+    body = ("The council approved the harbour plan on Tuesday after two years of debate among its members.\n"
+            "You have reached your limit of free articles this month. Subscribe to continue reading.\n"
+            "Work starts in spring and runs to the end of next year, the mayor's office said in a statement.")
+    item = offers_stage({"body": body, "language": "en", "removed_blocks": []})
+    assert item["removed_blocks"] and all(b.get("at") == 1 for b in item["removed_blocks"])

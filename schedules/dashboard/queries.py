@@ -61,7 +61,7 @@ def new_articles(run: Mapping) -> int:
 
 def newest(collection, query: Mapping, *, field: str, limit: int, projection: Mapping | None = None,
            before: datetime | None = None, now: datetime | None = None,
-           budget_s: float | None = None) -> tuple[list[dict], datetime | None]:
+           budget_s: float | None = None, windows: tuple = WINDOWS) -> tuple[list[dict], datetime | None]:
     """Up to `limit` documents matching `query`, newest `field` first (below `before` if given).
 
     Read slice by slice, each a range on `field` (an index answers it), wider each time, until
@@ -74,7 +74,7 @@ def newest(collection, query: Mapping, *, field: str, limit: int, projection: Ma
     top = upper or now
     found: list[dict] = []
     started = time.monotonic()
-    for width in WINDOWS:
+    for width in windows:
         lower = top - width if width is not None else None
         if lower is not None and upper is not None and lower >= upper:
             continue
@@ -94,11 +94,32 @@ def newest(collection, query: Mapping, *, field: str, limit: int, projection: Ma
 
 # -- outlets -----------------------------------------------------------------------
 
-def outlet_names(db: Database, defined: Iterable[str] = (), now: datetime | None = None) -> list[str]:
+def active_days(db: Database, now: datetime | None = None, days: int = 30) -> dict[str, datetime]:
+    """Each outlet that ran in the last `days` days, with the start of the last day it ran (run_days)."""
+    since = (now or datetime.now(timezone.utc)) - timedelta(days=days)
+    last: dict[str, datetime] = {}
+    for doc in db.run_days.find({"day": {"$gte": since}}, {"outlet": 1, "day": 1}):
+        day = utc(doc.get("day"))
+        if isinstance(doc.get("outlet"), str) and day and day > last.get(doc["outlet"], day - timedelta(1)):
+            last[doc["outlet"]] = day
+    return last
+
+
+def activity_hint(active: Mapping[str, datetime] | None, outlet: str, now: datetime | None) -> dict:
+    """Arguments for `newest` over one outlet's runs: windows from its last active day; one plain
+    read for an outlet idle for a month or never run (its index entry is empty or short)."""
+    if active is None:
+        return {"now": now}
+    if outlet in active:
+        return {"now": min(active[outlet] + timedelta(days=1), now or datetime.now(timezone.utc))}
+    return {"now": now, "windows": (None,)}
+
+
+def outlet_names(db: Database, defined: Iterable[str] = (), now: datetime | None = None,
+                 active: Mapping[str, datetime] | None = None) -> list[str]:
     """Outlets defined in files plus any that ran in the last 30 days (a removed one still shows)."""
-    since = (now or datetime.now(timezone.utc)) - timedelta(days=30)
-    ran = {d.get("outlet") for d in db.run_days.find({"day": {"$gte": since}}, {"outlet": 1})}
-    return sorted(set(defined) | {name for name in ran if isinstance(name, str)})
+    ran = active if active is not None else active_days(db, now)
+    return sorted(set(defined) | set(ran))
 
 
 def firing_alerts(runs: Iterable[Mapping]) -> list[dict]:
@@ -128,14 +149,16 @@ def field_coverage(runs: Iterable[Mapping]) -> dict[str, float | None]:
     return {"articles": n, **{k: totals.get(k, 0) / n for k in ("published_at", "authors", "paywalled")}}
 
 
-def outlet_row(db: Database, outlet: str, *, runs: int = RUNS_PER_OUTLET, now: datetime | None = None) -> dict:
-    """One line of the outlets page."""
+def outlet_row(db: Database, outlet: str, *, runs: int = RUNS_PER_OUTLET, now: datetime | None = None,
+               active: Mapping[str, datetime] | None = None) -> dict:
+    """One line of the outlets page (`active`: from active_days, saves empty reads)."""
+    hint = activity_hint(active, outlet, now)
     fields = {"outlet": 1, "status": 1, "started_at": 1, "finished_at": 1, "stored.new": 1, "errors": 1, "pages_fetched": 1,
               "job_id": 1, "section": 1, "monitoring.alerts": 1, "fields": 1}
     # A few more than `runs`: skipped and missed triggers are runs too, but not crawls.
     for extra in (runs // 3, runs * 3):
         window, _ = newest(db.crawl_runs, {"outlet": outlet}, field="started_at", limit=runs + extra,
-                           projection=fields, now=now)
+                           projection=fields, **hint)
         recent = [r for r in window if r.get("status") not in NOT_CRAWLS][:runs]
         if len(recent) == runs or len(window) < runs + extra:
             break
@@ -143,7 +166,7 @@ def outlet_row(db: Database, outlet: str, *, runs: int = RUNS_PER_OUTLET, now: d
     last_good = next((r for r in recent if r.get("status") in GOOD_STATUSES), None)
     if last_good is None and latest is not None:
         found, _ = newest(db.crawl_runs, {"outlet": outlet, "status": {"$in": list(GOOD_STATUSES)}},
-                          field="started_at", limit=1, projection=RUN_FIELDS, now=now)
+                          field="started_at", limit=1, projection=RUN_FIELDS, **hint)
         last_good = found[0] if found else None
     pages = sum(int(r.get("pages_fetched") or 0) for r in recent)
     errors = sum(error_count(r) for r in recent)
@@ -163,7 +186,8 @@ def outlet_row(db: Database, outlet: str, *, runs: int = RUNS_PER_OUTLET, now: d
 
 def outlets_overview(db: Database, defined: Iterable[str] = (), now: datetime | None = None) -> list[dict]:
     """Outlets that have run first (newest run first), then the ones that never ran, by name."""
-    rows = [outlet_row(db, name, now=now) for name in outlet_names(db, defined, now=now)]
+    active = active_days(db, now)
+    rows = [outlet_row(db, name, now=now, active=active) for name in outlet_names(db, defined, active=active)]
     epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
     return sorted(rows, key=lambda r: (r["latest"] is None,
                                        -(utc(r["latest"]["started_at"]) or epoch).timestamp() if r["latest"] else 0,
@@ -218,14 +242,15 @@ def run_detail(db: Database, run_id: str) -> dict | None:
 
 # -- schedules -----------------------------------------------------------------------------
 
-def last_outcomes(db: Database, job_ids: Iterable[str]) -> dict[str, dict]:
+def last_outcomes(db: Database, job_ids: Iterable[str], now: datetime | None = None) -> dict[str, dict]:
     """The newest crawl_runs document of each job."""
     out = {}
+    active = active_days(db, now)
     for job_id in job_ids:
         parts = job_id.split(":")
         outlet = parts[1] if len(parts) > 1 else job_id
         found, _ = newest(db.crawl_runs, {"outlet": outlet, "job_id": job_id}, field="started_at", limit=1,
-                          projection=RUN_FIELDS)
+                          projection=RUN_FIELDS, **activity_hint(active, outlet, now))
         if found:
             out[job_id] = found[0]
     return out

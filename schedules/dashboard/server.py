@@ -11,6 +11,7 @@ import asyncio
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable
 
 import uvicorn
@@ -100,6 +101,24 @@ def serve_standalone(host: str, port: int, config: DashboardConfig, *, announce:
         sock.close()
 
 
+def cached(load: Callable, ttl_s: float = 10.0) -> Callable:
+    """`load()` at most every ttl_s seconds: outlet and schedule files are read and validated once
+    per ttl, not once per page (edits show within the ttl). A failure is raised, never cached."""
+    state: dict = {}
+    lock = threading.Lock()
+
+    def get():
+        with lock:
+            if "value" in state and time.monotonic() - state["at"] < ttl_s:
+                return state["value"]
+        value = load()
+        with lock:
+            state.update(value=value, at=time.monotonic())
+        return value
+
+    return get
+
+
 def config_for(db, target, env, *, mode: str, schedule: Callable | None = None) -> DashboardConfig:
     """The dashboard over this database, with the outlet files, the schedule file and the command path."""
     from crawlers.outlets import load_outlets
@@ -107,15 +126,15 @@ def config_for(db, target, env, *, mode: str, schedule: Callable | None = None) 
     from schedules.service import live_service
     from schedules.service_cli import send_command
 
+    outlets = cached(load_outlets)
+
     def outlet_names():
         try:
-            return list(load_outlets())
+            return list(outlets())
         except Exception:  # a broken outlet file: the runs still show
             return []
 
-    def schedule_file():
-        return load_schedule(default_schedule_path(env), load_outlets())
-
+    schedule_file = cached(lambda: load_schedule(default_schedule_path(env), outlets()))
     return DashboardConfig(db=db, database_display=target.display, token=env.get("NEWSDESK_DASHBOARD_TOKEN") or None,
                            outlet_names=outlet_names, schedule=schedule or schedule_file, send_command=send_command,
                            live_service=live_service, mode=mode)

@@ -8,9 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 
-
-def paragraphs(body: str | None) -> list[str]:
-    return [line for line in (body or "").split("\n") if line.strip()]
+from pipelines.removed_at import paragraphs
 
 
 def body_segments(body: str | None, removed_blocks: Iterable[Mapping] | None) -> tuple[list[dict], list[dict]]:

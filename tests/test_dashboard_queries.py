@@ -170,3 +170,23 @@ def test_chart_data_per_day_durations_errors(mongo_db):
     assert mongo_db.run_days.find_one({"_id": "a|2026-11-20"})["runs"] == 3
     durations = queries.run_durations(mongo_db, limit=3)
     assert [d["outlet"] for d in durations] == ["b", "a", "a"]  # oldest first; the skipped one is no crawl
+
+
+def test_outlets_overview_reads_busy_outlets_together_and_quiet_ones_alone(mongo_db):
+    runs = [run_doc("busy", i * 0.25, new=1) for i in range(60)]  # every 15 minutes
+    runs += [run_doc("daily", 24 * i, new=2) for i in range(35)]  # once a day: few among the newest
+    runs += [run_doc("gone", 24 * 100, status="failed")]  # idle for months
+    runs += [run_doc("gone", 24 * 101, status="ok")]
+    mongo_db.crawl_runs.insert_many(runs)
+    for run in runs:
+        add_to_day(mongo_db, run["outlet"], run["started_at"], run)
+    rows = {r["outlet"]: r for r in queries.outlets_overview(mongo_db, ["gone", "never"], now=NOW)}
+    assert list(rows) == ["busy", "daily", "gone", "never"]  # newest run first, never-run last
+    assert rows["busy"]["runs_counted"] == 30 and rows["daily"]["runs_counted"] == 30
+    assert rows["daily"]["new_per_run"] == [2] * 30
+    assert rows["gone"]["latest"]["status"] == "failed" and rows["gone"]["last_good"]["status"] == "ok"
+    assert rows["never"]["latest"] is None and rows["never"]["new_per_run"] == []
+
+    outcomes = queries.last_outcomes(mongo_db, ["crawl:busy", "crawl:daily", "crawl:gone", "crawl:never"], now=NOW)
+    assert outcomes["crawl:busy"]["started_at"] == NOW and outcomes["crawl:daily"]["started_at"] == NOW
+    assert outcomes["crawl:gone"]["status"] == "failed" and "crawl:never" not in outcomes

@@ -55,7 +55,7 @@ def test_parquet_round_trip_keeps_values(tmp_path):
     row = table.to_pylist()[0]
     assert row["_id"] == str(doc["_id"]) and row["duplicate_of"] == str(doc["duplicate_of"])
     assert row["published_at"] == WHEN and row["authors"] == ["A. One", "B. Two"]
-    assert row["removed_blocks"] == [{"text": "Subscribe", "reason": "upsell"}]
+    assert row["removed_blocks"] == [{"text": "Subscribe", "reason": "upsell", "at": None}]  # no position stored
     assert table.to_pylist()[1]["published_at"] is None
 
 

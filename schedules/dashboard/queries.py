@@ -149,31 +149,22 @@ def field_coverage(runs: Iterable[Mapping]) -> dict[str, float | None]:
     return {"articles": n, **{k: totals.get(k, 0) / n for k in ("published_at", "authors", "paywalled")}}
 
 
-def outlet_row(db: Database, outlet: str, *, runs: int = RUNS_PER_OUTLET, now: datetime | None = None,
-               active: Mapping[str, datetime] | None = None) -> dict:
-    """One line of the outlets page (`active`: from active_days, saves empty reads)."""
-    hint = activity_hint(active, outlet, now)
-    fields = {"outlet": 1, "status": 1, "started_at": 1, "finished_at": 1, "stored.new": 1, "errors": 1, "pages_fetched": 1,
-              "job_id": 1, "section": 1, "monitoring.alerts": 1, "fields": 1}
-    # A few more than `runs`: skipped and missed triggers are runs too, but not crawls.
-    for extra in (runs // 3, runs * 3):
-        window, _ = newest(db.crawl_runs, {"outlet": outlet}, field="started_at", limit=runs + extra,
-                           projection=fields, **hint)
-        recent = [r for r in window if r.get("status") not in NOT_CRAWLS][:runs]
-        if len(recent) == runs or len(window) < runs + extra:
-            break
+OUTLET_RUN_FIELDS = {"outlet": 1, "status": 1, "started_at": 1, "finished_at": 1, "stored.new": 1, "errors": 1,
+                     "pages_fetched": 1, "job_id": 1, "section": 1, "monitoring.alerts": 1, "fields": 1}
+
+
+def summarize_outlet(outlet: str, window: list[Mapping], runs: int = RUNS_PER_OUTLET,
+                     last_good: Mapping | None = None) -> dict:
+    """One line of the outlets page from the outlet's newest runs (newest first)."""
+    recent = [r for r in window if r.get("status") not in NOT_CRAWLS][:runs]
     latest = window[0] if window else None
-    last_good = next((r for r in recent if r.get("status") in GOOD_STATUSES), None)
-    if last_good is None and latest is not None:
-        found, _ = newest(db.crawl_runs, {"outlet": outlet, "status": {"$in": list(GOOD_STATUSES)}},
-                          field="started_at", limit=1, projection=RUN_FIELDS, **hint)
-        last_good = found[0] if found else None
+    good = next((r for r in recent if r.get("status") in GOOD_STATUSES), None) or last_good
     pages = sum(int(r.get("pages_fetched") or 0) for r in recent)
     errors = sum(error_count(r) for r in recent)
     return {
         "outlet": outlet,
         "latest": latest,
-        "last_good": last_good,
+        "last_good": good,
         "new_per_run": [new_articles(r) for r in reversed(recent)],
         "runs_counted": len(recent),
         "error_rate": errors / pages if pages else None,
@@ -184,10 +175,77 @@ def outlet_row(db: Database, outlet: str, *, runs: int = RUNS_PER_OUTLET, now: d
     }
 
 
-def outlets_overview(db: Database, defined: Iterable[str] = (), now: datetime | None = None) -> list[dict]:
-    """Outlets that have run first (newest run first), then the ones that never ran, by name."""
+def _crawl_count(window: Iterable[Mapping]) -> int:
+    return sum(1 for r in window if r.get("status") not in NOT_CRAWLS)
+
+
+def _last_good(db: Database, outlet: str, hint: dict) -> dict | None:
+    found, _ = newest(db.crawl_runs, {"outlet": outlet, "status": {"$in": list(GOOD_STATUSES)}},
+                      field="started_at", limit=1, projection=RUN_FIELDS, **hint)
+    return found[0] if found else None
+
+
+def outlet_window(db: Database, outlet: str, runs: int, hint: dict) -> list[dict]:
+    """The outlet's newest runs, enough to hold `runs` crawls (skipped and missed triggers are no crawls)."""
+    for extra in (runs // 3, runs * 3):
+        window, _ = newest(db.crawl_runs, {"outlet": outlet}, field="started_at", limit=runs + extra,
+                           projection=OUTLET_RUN_FIELDS, **hint)
+        if _crawl_count(window) >= runs or len(window) < runs + extra:
+            break
+    return window
+
+
+def outlet_row(db: Database, outlet: str, *, runs: int = RUNS_PER_OUTLET, now: datetime | None = None,
+               active: Mapping[str, datetime] | None = None) -> dict:
+    """One line of the outlets page, read for this outlet alone (`active`: from active_days)."""
+    hint = activity_hint(active, outlet, now)
+    window = outlet_window(db, outlet, runs, hint)
+    row = summarize_outlet(outlet, window, runs)
+    if row["last_good"] is None and window:
+        row["last_good"] = _last_good(db, outlet, hint)
+    return row
+
+
+def idle_latest(db: Database, outlets: list[str]) -> dict[str, dict]:
+    """The newest run of each outlet that did not run for a month (or never), in one aggregation."""
+    if not outlets:
+        return {}
+    pipeline = [{"$match": {"outlet": {"$in": outlets}}}, {"$sort": {"started_at": -1}},
+                {"$group": {"_id": "$outlet", "latest": {"$first": "$$ROOT"}}}]
+    return {row["_id"]: row["latest"] for row in db.crawl_runs.aggregate(pipeline)}
+
+
+def outlets_overview(db: Database, defined: Iterable[str] = (), now: datetime | None = None,
+                     runs: int = RUNS_PER_OUTLET) -> list[dict]:
+    """Outlets that have run first (newest run first), then the ones that never ran, by name.
+
+    One windowed read of the newest runs of all outlets together (a page costs a few queries, not a
+    few per outlet); an outlet running much less often than the others is then read on its own.
+    """
     active = active_days(db, now)
-    rows = [outlet_row(db, name, now=now, active=active) for name in outlet_names(db, defined, active=active)]
+    names = outlet_names(db, defined, active=active)
+    per_outlet = runs + runs // 3
+    wanted = per_outlet * len(active)
+    batch = newest(db.crawl_runs, {}, field="started_at", limit=wanted, projection=OUTLET_RUN_FIELDS,
+                   now=now)[0] if active else []
+    everything_read = len(batch) < wanted
+    by_outlet: dict[str, list[dict]] = defaultdict(list)
+    for run in batch:
+        by_outlet[run.get("outlet")].append(run)
+    idle = idle_latest(db, [n for n in names if n not in active])
+    rows = []
+    for name in names:
+        hint = activity_hint(active, name, now)
+        if name in active:
+            window = by_outlet.get(name, [])
+            if _crawl_count(window) < runs and not everything_read:
+                window = outlet_window(db, name, runs, hint)
+        else:
+            window = [idle[name]] if name in idle else []
+        row = summarize_outlet(name, window, runs)
+        if row["last_good"] is None and window:
+            row["last_good"] = _last_good(db, name, hint)
+        rows.append(row)
     epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
     return sorted(rows, key=lambda r: (r["latest"] is None,
                                        -(utc(r["latest"]["started_at"]) or epoch).timestamp() if r["latest"] else 0,
@@ -243,16 +301,29 @@ def run_detail(db: Database, run_id: str) -> dict | None:
 # -- schedules -----------------------------------------------------------------------------
 
 def last_outcomes(db: Database, job_ids: Iterable[str], now: datetime | None = None) -> dict[str, dict]:
-    """The newest crawl_runs document of each job."""
-    out = {}
+    """The newest crawl_runs document of each job: one windowed read of the newest runs of all jobs,
+    then a read of its own for a job not among them, one aggregation for the idle outlets' jobs."""
+    job_ids = list(job_ids)
+    outlet_of = {j: (j.split(":")[1] if j.count(":") else j) for j in job_ids}
     active = active_days(db, now)
+    out: dict[str, dict] = {}
+    if active and job_ids:
+        batch, _ = newest(db.crawl_runs, {}, field="started_at", limit=5 * len(job_ids), projection=RUN_FIELDS,
+                          now=now)
+        for run in batch:  # newest first
+            if run.get("job_id") in outlet_of and run["job_id"] not in out:
+                out[run["job_id"]] = run
+    idle = [j for j in job_ids if j not in out and outlet_of[j] not in active]
+    if idle:
+        pipeline = [{"$match": {"job_id": {"$in": idle}}}, {"$sort": {"started_at": -1}},
+                    {"$group": {"_id": "$job_id", "latest": {"$first": "$$ROOT"}}}]
+        out.update({row["_id"]: row["latest"] for row in db.crawl_runs.aggregate(pipeline)})
     for job_id in job_ids:
-        parts = job_id.split(":")
-        outlet = parts[1] if len(parts) > 1 else job_id
-        found, _ = newest(db.crawl_runs, {"outlet": outlet, "job_id": job_id}, field="started_at", limit=1,
-                          projection=RUN_FIELDS, **activity_hint(active, outlet, now))
-        if found:
-            out[job_id] = found[0]
+        if job_id not in out and outlet_of[job_id] in active:
+            found, _ = newest(db.crawl_runs, {"outlet": outlet_of[job_id], "job_id": job_id}, field="started_at",
+                              limit=1, projection=RUN_FIELDS, **activity_hint(active, outlet_of[job_id], now))
+            if found:
+                out[job_id] = found[0]
     return out
 
 

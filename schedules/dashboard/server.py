@@ -121,7 +121,7 @@ def cached(load: Callable, ttl_s: float = 10.0) -> Callable:
 
 def config_for(db, target, env, *, mode: str, schedule: Callable | None = None) -> DashboardConfig:
     """The dashboard over this database, with the outlet files, the schedule file and the command path."""
-    from crawlers.outlets import load_outlets
+    from pipelines.outlets import load_outlets
     from schedules.definitions import default_schedule_path, load_schedule
     from schedules.service import live_service
     from schedules.service_cli import send_command

@@ -115,7 +115,7 @@ def fill_days(db) -> None:
 
 
 def start_dashboard(env: dict, database: str, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "schedules.dashboard", "--port", str(port)], cwd=REPO,
+    proc = subprocess.Popen([NEWSDESK, "dashboard", "--port", str(port)], cwd=REPO,
                             env={**env, "NEWSDESK_MONGO_DB": database}, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30

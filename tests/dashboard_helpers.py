@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DASHBOARD_CMD = [sys.executable, "-m", "schedules.dashboard"]
+DASHBOARD_CMD = [str(Path(sys.executable).with_name("newsdesk")), "dashboard"]
 TOKEN = "test-dashboard-token-7f3a"
 
 

@@ -173,3 +173,22 @@ def test_the_database_password_never_appears(tmp_path, mongo_uri, db_name, mongo
             proc.stop()
     finally:
         mongo_client.admin.command("dropUser", user)
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(tmp_path, mongo_uri, db_name):
+    import socket
+    import subprocess
+
+    from tests.dashboard_helpers import DASHBOARD_CMD, REPO
+
+    (tmp_path / "outlets").mkdir()
+    env = newsdesk_env(tmp_path, mongo_uri, db_name)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = subprocess.run([*DASHBOARD_CMD, "--port", str(port)], env=env, cwd=REPO, capture_output=True,
+                                text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"newsdesk: --host/--port: cannot listen on 127.0.0.1:{port}: Address already in use"]

@@ -28,7 +28,7 @@ from schedules.commands._common import EXIT_OK, CLIError, say
 
 # In the order `newsdesk --help` lists them.
 COMMANDS = ("outlets", "crawl", "articles", "extract", "clean", "reextract", "ingest", "spool", "check",
-            "db", "serve", "schedule", "runs", "nodes")
+            "db", "serve", "schedule", "runs", "dashboard", "nodes")
 
 
 def _command_in(argv: list[str]) -> str | None:

@@ -17,7 +17,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--schedules", metavar="FILE", help="schedule file (default: $NEWSDESK_SCHEDULES or "
                    "schedules/schedules.toml)")
     p.add_argument("--http", metavar="HOST:PORT", default=None,
-                   help="serve /healthz and /metrics here (default: the file's [service] http; '' disables)")
+                   help="serve the dashboard, /healthz and /metrics here (default: the file's [service] http; '' disables)")
     p.add_argument("--no-standby", action="store_true",
                    help="exit 3 when another service leads this database, instead of waiting as its standby")
     p.set_defaults(run=run)

@@ -88,7 +88,7 @@ class StatusServer:
 
 
 def serve_standalone(host: str, port: int, config: DashboardConfig, *, announce: Callable[[str], None]) -> None:
-    """`newsdesk dashboard`: blocks until SIGINT/SIGTERM (uvicorn's own handlers)."""
+    """`newsdesk dashboard` (schedules/commands/dashboard.py): blocks until SIGINT/SIGTERM (uvicorn's own handlers)."""
     sock = bind(host, port)
     config.allowed_hosts = allowed_hosts_for(host)
     server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning", access_log=False,
@@ -122,9 +122,9 @@ def cached(load: Callable, ttl_s: float = 10.0) -> Callable:
 def config_for(db, target, env, *, mode: str, schedule: Callable | None = None) -> DashboardConfig:
     """The dashboard over this database, with the outlet files, the schedule file and the command path."""
     from pipelines.outlets import load_outlets
+    from schedules.commands.schedule import send_command
     from schedules.definitions import default_schedule_path, load_schedule
     from schedules.service import live_service
-    from schedules.service_cli import send_command
 
     outlets = cached(load_outlets)
 

@@ -315,7 +315,8 @@ def last_outcomes(db: Database, job_ids: Iterable[str], now: datetime | None = N
                 out[run["job_id"]] = run
     idle = [j for j in job_ids if j not in out and outlet_of[j] not in active]
     if idle:
-        pipeline = [{"$match": {"job_id": {"$in": idle}}}, {"$sort": {"started_at": -1}},
+        outlets = sorted({outlet_of[j] for j in idle})  # the outlet is indexed, the job id is not
+        pipeline = [{"$match": {"outlet": {"$in": outlets}, "job_id": {"$in": idle}}}, {"$sort": {"started_at": -1}},
                     {"$group": {"_id": "$job_id", "latest": {"$first": "$$ROOT"}}}]
         out.update({row["_id"]: row["latest"] for row in db.crawl_runs.aggregate(pipeline)})
     for job_id in job_ids:

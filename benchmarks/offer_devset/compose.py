@@ -1,0 +1,144 @@
+"""The offer development set's samples, composed from the labelled lines and the corpus.
+
+Text set: an offer block inserted into another publisher's ground-truth body
+(fundus), after the first paragraph, mid-body or at the end, with a hard
+negative from a third page next to it. Markup set: the same insertions, as
+`<p>` paragraphs after the matching paragraph of the host page's own markup.
+
+Folds group by site (crc32 of the site, 5 folds); a sample's host and its
+inserted hard negative come from the block's own fold, so a model trained on
+the other folds has seen neither the block's publisher nor the host's.
+"""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import json
+import random
+import zlib
+from pathlib import Path
+
+import lxml.html
+
+from benchmarks.offer_devset.harvest import norm, parse, read_gz, read_jsonl, site_of
+
+HERE = Path(__file__).resolve().parent
+LINES_FILE = HERE / "lines.jsonl.gz"
+FOLDS = 5
+POSITIONS = ("start", "middle", "end")
+PROMO_IN_GROUND_TRUTH = ("us/Wired_2024_04_28", "de/DieWelt_2023_04_28")
+_COUNTRY_LANG = {"de": "de", "at": "de", "ch": "de", "fr": "fr", "es": "es", "mx": "es", "py": "es",
+                 "it": "it", "pt": "pt", "us": "en", "uk": "en", "ca": "en", "au": "en", "za": "en",
+                 "ind": "en"}
+
+
+def fold_of(site: str) -> int:
+    return zlib.crc32(site.encode()) % FOLDS
+
+
+def load_lines(path: Path = LINES_FILE) -> tuple[list[dict], list[dict]]:
+    blocks, negatives = [], []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for raw in fh:
+            rec = json.loads(raw)
+            (blocks if rec["type"] == "block" else negatives).append(rec)
+    return blocks, negatives
+
+
+def load_hosts(corpus: Path) -> list[dict]:
+    hosts = []
+    for page in read_jsonl(corpus / "fundus" / "ground_truth.jsonl"):
+        if page["id"] in PROMO_IN_GROUND_TRUTH:
+            continue
+        paras = [p.strip() for p in page["body"].split("\n") if p.strip()]
+        if len(paras) < 3:
+            continue
+        site = site_of(page["url"])
+        hosts.append({"id": page["id"], "site": site, "fold": fold_of(site), "paras": paras,
+                      "lang": _COUNTRY_LANG.get(page["id"].split("/")[0], "other"),
+                      "html_file": page["html_file"], "url": page["url"]})
+    return hosts
+
+
+def _pick(rng: random.Random, pool: list[dict], lang: str | None, avoid: set[str]) -> dict | None:
+    ok = [h for h in pool if h["site"] not in avoid]
+    same = [h for h in ok if h.get("lang") == lang]
+    choice = same or ok
+    return rng.choice(choice) if choice else None
+
+
+def compose_text_set(blocks: list[dict], negatives: list[dict], hosts: list[dict]) -> list[dict]:
+    """Every block at every position, in a host of its fold, with a hard negative beside it."""
+    negative_texts = {norm(n["text"]) for n in negatives}
+    samples = []
+    for block in blocks:
+        fold = fold_of(block["site"])
+        pool = [h for h in hosts if h["fold"] == fold]
+        neg_pool = [n for n in negatives if fold_of(n["site"]) == fold]
+        for pos in POSITIONS:
+            rng = random.Random(f"{block['block_id']}:{pos}")
+            host = _pick(rng, pool, block["lang"], {block["site"]})
+            if host is None:
+                continue
+            neg = _pick(rng, neg_pool, block["lang"], {block["site"], host["site"]})
+            paras = host["paras"]
+            at = {"start": 1, "middle": len(paras) // 2, "end": len(paras)}[pos]
+            inserted = [{"text": x["text"], "label": "offer", "kind": x["kind"]} for x in block["lines"]]
+            if neg is not None:
+                hard = {"text": neg["text"], "label": "hard_negative", "kind": "hard_negative"}
+                inserted = [hard, *inserted] if rng.random() < 0.5 or pos == "end" else [*inserted, hard]
+            article = [{"text": p, "label": "hard_negative" if norm(p) in negative_texts else "article",
+                        "kind": "article"} for p in paras]
+            lines = article[:at] + inserted + article[at:]
+            samples.append({"id": f"{block['block_id']}:{pos}", "fold": fold, "block_id": block["block_id"],
+                            "site": block["site"], "source": block["source"], "host": host["id"],
+                            "host_url": host["url"], "host_html": host["html_file"], "position": pos,
+                            "lang": block["lang"], "kind": block["kind"], "at": at,
+                            "inserted": inserted, "lines": lines})
+    return samples
+
+
+def sample_text(sample: dict) -> str:
+    return "\n".join(x["text"] for x in sample["lines"])
+
+
+def _paragraph_element(root, para: str):
+    """The smallest element whose text is the paragraph."""
+    want = norm(para)
+    best = None
+    for el in root.iter("p", "div", "h2", "h3", "li", "blockquote"):
+        if norm(el.text_content()) == want and (best is None or best in el.iterancestors() or True):
+            best = el
+            break
+    return best
+
+
+def render_markup(sample: dict, corpus: Path) -> tuple[str, str] | None:
+    """(host html, html with the inserted lines as <p> after the paragraph
+    before the insertion point), or None when the host markup has no element
+    for that paragraph."""
+    html = read_gz(corpus / "fundus" / sample["host_html"])
+    root = parse(html)
+    if root is None:
+        return None
+    paras = [x["text"] for x in sample["lines"] if x not in sample["inserted"]]
+    # The inserted lines go after paragraph at-1 (or before paragraph 0).
+    anchor = _paragraph_element(root, paras[sample["at"] - 1]) if sample["at"] > 0 else None
+    if anchor is None:
+        return None
+    new = []
+    for line in sample["inserted"]:
+        p = lxml.html.Element("p")
+        p.text = line["text"]
+        new.append(p)
+    parent, index = anchor.getparent(), anchor.getparent().index(anchor)
+    if anchor.tail:
+        new[-1].tail, anchor.tail = anchor.tail, None
+    for k, p in enumerate(new, 1):
+        parent.insert(index + k, p)
+    return html, lxml.html.tostring(root, encoding="unicode")
+
+
+def copy_sample(sample: dict) -> dict:
+    return copy.deepcopy(sample)

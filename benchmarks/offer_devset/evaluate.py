@@ -1,0 +1,249 @@
+"""Leave-one-source-out evaluation of offer stripping on the development set.
+
+    .venv/bin/python -m benchmarks.offer_devset.evaluate [--paths text,markup] [--jobs 2] [--limit N]
+
+Group k-fold by site (5 folds, compose.fold_of): for each fold a model is
+trained on the other folds' samples (train.train_model) and scores only this
+fold's samples, whose blocks, hosts and inserted hard negatives all come from
+sites it never saw. Reported per kind of block, per language and overall:
+
+* offer lines removed, article lines kept, hard negatives kept, and the share
+  of articles with every offer line gone;
+* text path: `strip_offers` on the text, as `newsdesk clean` runs it;
+* markup path: `process_html` on the host page with the block rendered as
+  `<p>` paragraphs, as `newsdesk extract` runs it; article lines are those the
+  same code extracts from the unmodified page (so extraction misses do not
+  count against stripping), and plain trafilatura is measured the same way;
+* "before": the lexicon rules alone (no model), on the same samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import defaultdict
+from multiprocessing import Pool
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from benchmarks.offer_devset import compose, train  # noqa: E402
+from benchmarks.offer_devset.harvest import norm  # noqa: E402
+from pipelines import offer_classifier as oc  # noqa: E402
+from pipelines.offers import strip_offers  # noqa: E402
+
+MODEL_CACHE = Path(os.environ.get("NEWSDESK_OFFER_FOLD_CACHE") or "/tmp/newsdesk-offer-folds")
+
+
+_SAMPLES: list[dict] = []
+
+
+def _train_fold(fold: int) -> None:
+    model = train.train_model([s for s in _SAMPLES if s["fold"] != fold], meta={"left_out_fold": fold})
+    model.save(MODEL_CACHE / f"fold{fold}.npz")
+
+
+def fold_models(samples: list[dict], retrain: bool = False, jobs: int = 1) -> dict[int, oc.OfferModel]:
+    """One model per fold, trained without that fold's sites (cached on disk)."""
+    MODEL_CACHE.mkdir(parents=True, exist_ok=True)
+    todo = [f for f in range(compose.FOLDS) if retrain or not (MODEL_CACHE / f"fold{f}.npz").exists()]
+    _SAMPLES[:] = samples
+    if todo and jobs > 1:
+        with Pool(jobs) as pool:
+            pool.map(_train_fold, todo)
+    else:
+        for f in todo:
+            _train_fold(f)
+    return {f: oc.OfferModel.load(MODEL_CACHE / f"fold{f}.npz") for f in range(compose.FOLDS)}
+
+
+def kept_flags(lines: list[str], body: str) -> list[bool]:
+    """Which input lines are in the output, in order (stripping only removes lines)."""
+    out = [x.strip() for x in body.split("\n") if x.strip()]
+    flags, j = [], 0
+    for line in lines:
+        if j < len(out) and out[j] == line.strip():
+            flags.append(True)
+            j += 1
+        else:
+            flags.append(False)
+    return flags
+
+
+class Tally:
+    def __init__(self):
+        self.c = defaultdict(lambda: [0, 0])
+
+    def add(self, key: str, ok: bool):
+        self.c[key][0] += bool(ok)
+        self.c[key][1] += 1
+
+    def ratio(self, key: str) -> str:
+        a, b = self.c.get(key, (0, 0))
+        return f"{a / b:.3f}" if b else "–"
+
+    def count(self, key: str) -> int:
+        return self.c.get(key, (0, 0))[1]
+
+
+def score_sample(t: Tally, sample: dict, kept: list[bool]) -> None:
+    """Count one sample's lines (kept[k] for sample['lines'][k])."""
+    groups = ["all", f"lang:{sample['lang']}"] + ([f"kind:{sample['kind']}"] if sample["kind"] else [])
+    clean = True
+    for line, k in zip(sample["lines"], kept, strict=True):
+        if line["label"] == "offer":
+            for g in ("all", f"lang:{sample['lang']}", f"kind:{line['kind']}"):
+                t.add(f"offer|{g}", not k)
+            clean = clean and not k
+        elif line["label"] == "hard_negative":
+            for g in groups:
+                t.add(f"neg|{g}", k)
+        else:
+            for g in groups:
+                t.add(f"art|{g}", k)
+    if sample["inserted"]:
+        for g in groups:
+            t.add(f"clean|{g}", clean)
+
+
+# -- text path --------------------------------------------------------------
+
+def run_text(samples: list[dict], models: dict[int, oc.OfferModel | None], misses: list | None = None) -> Tally:
+    t = Tally()
+    for s in samples:
+        lines = [x["text"] for x in s["lines"]]
+        with oc.use_model(models[s["fold"]]):
+            body = strip_offers("\n".join(lines)).body
+        kept = kept_flags(lines, body)
+        score_sample(t, s, kept)
+        if misses is not None:
+            misses.extend((s["id"], x["label"], x["kind"], x["text"]) for x, k in zip(s["lines"], kept, strict=True)
+                          if (x["label"] == "offer") == k)
+    return t
+
+
+# -- markup path ------------------------------------------------------------
+
+def _present(line: str, out_lines: list[str]) -> bool:
+    n = norm(line)
+    return any(n == o or (n in o and len(o) <= len(n) + 40) for o in out_lines)
+
+
+def _markup_job(args) -> dict | None:
+    sample, corpus, model_path = args
+    import trafilatura
+
+    from pipelines.offline import process_html
+
+    rendered = compose.render_markup(sample, Path(corpus))
+    if rendered is None:
+        return None
+    host_html, html = rendered
+    model = oc.OfferModel.load(Path(model_path)) if model_path else None
+    out = {}
+    for name, fn in (
+        ("newsdesk", lambda h: (process_html(h, sample["host_url"]) or {}).get("body") or ""),
+        ("trafilatura", lambda h: trafilatura.extract(h, url=sample["host_url"]) or ""),
+    ):
+        with oc.use_model(model):
+            base = [norm(x) for x in fn(host_html).split("\n") if x.strip()]
+            got = [norm(x) for x in fn(html).split("\n") if x.strip()]
+        out[name] = {"base": base, "got": got}
+    return {"id": sample["id"], **out}
+
+
+def markup_lines(sample: dict, result: dict, name: str) -> tuple[dict, list[bool]]:
+    """The sample seen through one extractor: article lines are what it found
+    on the unmodified page; inserted lines as labelled."""
+    base, got = result[name]["base"], result[name]["got"]
+    lines = [{"text": b, "label": "article", "kind": "article"} for b in base] + sample["inserted"]
+    kept = [_present(b, got) for b in base] + [_present(x["text"], got) for x in sample["inserted"]]
+    return {**sample, "lines": lines}, kept
+
+
+def run_markup(samples: list[dict], corpus: Path, model_paths: dict[int, str | None], jobs: int):
+    work = [(s, str(corpus), model_paths[s["fold"]]) for s in samples if s["inserted"]]
+    if jobs > 1:
+        with Pool(jobs) as pool:
+            results = pool.map(_markup_job, work, chunksize=4)
+    else:
+        results = [_markup_job(w) for w in work]
+    tallies = {"newsdesk": Tally(), "trafilatura": Tally()}
+    rendered = 0
+    for (sample, _, _), res in zip(work, results, strict=True):
+        if res is None:
+            continue
+        rendered += 1
+        for name, t in tallies.items():
+            s2, kept = markup_lines(sample, res, name)
+            score_sample(t, s2, kept)
+    return tallies, rendered
+
+
+# -- report -----------------------------------------------------------------
+
+def table(rows: list[tuple[str, Tally]], groups: list[str]) -> str:
+    head = "| group | system | offer lines removed | article lines kept | hard negatives kept | articles fully clean |"
+    out = [head, "|---|---|---|---|---|---|"]
+    for g in groups:
+        for name, t in rows:
+            if not t.count(f"offer|{g}") and not t.count(f"art|{g}"):
+                continue
+            out.append(f"| {g.split(':')[-1]} | {name} | {t.ratio(f'offer|{g}')} ({t.count(f'offer|{g}')}) "
+                       f"| {t.ratio(f'art|{g}')} | {t.ratio(f'neg|{g}')} ({t.count(f'neg|{g}')}) "
+                       f"| {t.ratio(f'clean|{g}')} ({t.count(f'clean|{g}')}) |")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", default=str(train.DEFAULT_CORPUS))
+    ap.add_argument("--paths", default="text,markup")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--limit", type=int, default=None, help="markup path: first N samples per fold")
+    ap.add_argument("--retrain", action="store_true", help="retrain the fold models")
+    ap.add_argument("--json", help="write the tallies here")
+    ap.add_argument("--no-before", action="store_true", help="skip the lexicon-only run")
+    ap.add_argument("--misses", type=int, default=0, help="text path: list N wrong decisions")
+    args = ap.parse_args(argv)
+    corpus = Path(args.corpus)
+    samples, plain = train.all_samples(corpus)
+    everything = samples + plain
+    models = fold_models(everything, args.retrain, args.jobs)
+    kinds = sorted({s["kind"] for s in samples})
+    langs = sorted({s["lang"] for s in samples})
+    groups = ["all"] + [f"kind:{k}" for k in kinds] + [f"lang:{x}" for x in langs]
+    report = {}
+    print(f"{len(samples)} samples with a block ({len({s['block_id'] for s in samples})} blocks, "
+          f"{len({s['site'] for s in samples})} sites), {len(plain)} plain hosts; folds by site: {compose.FOLDS}")
+    if "text" in args.paths:
+        before = run_text(everything, {f: None for f in range(compose.FOLDS)}) if not args.no_before else Tally()
+        misses: list = []
+        after = run_text(everything, models, misses)
+        print("\n## text path (strip_offers, as `newsdesk clean`), leave-one-source-out\n")
+        print(table([("before (lexicon)", before), ("after (LOSO model)", after)], groups))
+        report["text"] = {"before": before.c, "after": after.c}
+        for sid, label, kind, text in misses[: args.misses]:
+            print(f"  {'kept offer' if label == 'offer' else 'dropped ' + label}: {kind} | {sid} | {text[:110]}")
+    if "markup" in args.paths:
+        chosen = samples
+        if args.limit:
+            chosen = [s for f in range(compose.FOLDS) for s in [x for x in samples if x["fold"] == f][: args.limit]]
+        paths = {f: str(MODEL_CACHE / f"fold{f}.npz") for f in range(compose.FOLDS)}
+        after, n_after = run_markup(chosen, corpus, paths, args.jobs)
+        before, _ = run_markup(chosen, corpus, {f: None for f in range(compose.FOLDS)}, args.jobs)
+        print(f"\n## markup path (process_html, as `newsdesk extract`), {n_after} pages rendered, LOSO\n")
+        print(table([("trafilatura", after["trafilatura"]), ("before (lexicon)", before["newsdesk"]),
+                     ("after (LOSO model)", after["newsdesk"])], groups))
+        report["markup"] = {"before": before["newsdesk"].c, "after": after["newsdesk"].c,
+                            "trafilatura": after["trafilatura"].c}
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

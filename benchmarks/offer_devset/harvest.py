@@ -1,0 +1,356 @@
+"""Harvest real offer blocks and hard negatives from the shared corpus.
+
+Three sources of offer blocks, all labelled by others (see corpus/README.md):
+
+* fundus pages: containers whose every line is absent from the page's
+  ground-truth body (the annotators left them out) and that hold an offer act;
+* trafilatura-eval: the `offer_or_newsletter_snippets_in_without` snippets,
+  grown to the smallest page block holding them (no `with` snippet inside);
+* postlight-parser: elements matched by a publisher's `content.clean`
+  selectors (in-article clutter marked by hand) that hold an offer act.
+
+Hard negatives are ground-truth body paragraphs of fundus pages that speak of
+subscriptions, newsletters, prices or donations: journalism by the
+annotators' word. Used only by benchmarks/offer_devset/build.py.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import lxml.html
+
+from benchmarks.offer_devset import kinds
+
+_BLOCK = frozenset(["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "aside", "article", "header", "footer", "form", "button", "a", "label", "br", "table", "tr", "td", "th", "dt", "dd", "figure", "figcaption", "blockquote", "nav", "span", "strong", "small", "input"])
+_SKIP = ("script", "style", "noscript", "template", "svg", "iframe", "select", "option")
+# Containers that are site navigation, not part of an article column.
+_NAV = re.compile(r"\b(nav|menu|footer|header|breadcrumb|sitemap|masthead|cookie|consent|gdpr)", re.I)
+_WS = re.compile(r"\s+")
+_PLACEHOLDER = re.compile(r"privatsphäre|privacy settings|externer inhalt|external content|cookie", re.I)
+# Promoted to a page's language when the page does not say: the folder country.
+_COUNTRY_LANG = {"de": "de", "at": "de", "ch": "de", "li": "de", "lu": "de", "fr": "fr", "be": "fr",
+                 "es": "es", "mx": "es", "py": "es", "it": "it", "pt": "pt", "br": "pt",
+                 "us": "en", "uk": "en", "ca": "en", "au": "en", "za": "en", "ind": "en", "na": "en",
+                 "ls": "en", "tz": "en", "my": "en", "il": "en", "gl": "en"}
+LANGS = ("en", "de", "fr", "es", "it", "pt")
+MAX_BLOCK_LINES = 14
+MAX_BLOCK_CHARS = 1400
+MAX_LINE_CHARS = 400
+
+
+def norm(text: str) -> str:
+    return _WS.sub(" ", text or "").strip().casefold()
+
+
+def site_of(url: str) -> str:
+    """The publisher: the registrable part of the URL's host."""
+    host = re.sub(r"^[a-z]+://", "", url or "").split("/")[0].split(":")[0].lower()
+    labels = [x for x in host.split(".") if x]
+    if len(labels) >= 3 and (labels[-2] in ("co", "com", "org", "net", "gov", "ac") or len(labels[-2]) <= 2):
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(raw) for raw in fh if raw.strip()]
+
+
+def read_gz(path: Path) -> str:
+    with gzip.open(path) as fh:
+        return fh.read().decode("utf-8", errors="replace")
+
+
+def parse(html: str):
+    try:
+        parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+        return lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+
+
+def page_lang(root, fallback: str | None) -> str | None:
+    lang = (root.get("lang") or root.get("xml:lang") or "").split("-")[0].split("_")[0].lower()
+    if lang in LANGS:
+        return lang
+    return fallback if not lang else "other"
+
+
+def text_lines(el) -> list[str]:
+    """An element's text, one line per block element (buttons and labels too)."""
+    chunks: list[str] = []
+
+    def walk(node):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _SKIP:
+            if node is not el and node.tail:
+                chunks.append(node.tail)
+            return
+        block = tag in _BLOCK
+        if block:
+            chunks.append("\n")
+        if tag == "input" and (node.get("placeholder") or "").strip():
+            chunks.append(node.get("placeholder"))
+        if node.text:
+            chunks.append(node.text)
+        for child in node:
+            walk(child)
+        if block:
+            chunks.append("\n")
+        if node is not el and node.tail:
+            chunks.append(node.tail)
+
+    walk(el)
+    return [" ".join(line.split()) for line in "".join(chunks).split("\n") if line.strip()]
+
+
+def _in_nav(el) -> bool:
+    for node in (el, *el.iterancestors()):
+        if node.tag in ("nav", "footer", "header"):
+            return True
+        attrs = f"{node.get('class', '')} {node.get('id', '')} {node.get('role', '')}"
+        if _NAV.search(attrs):
+            return True
+    return False
+
+
+def _linky(el, lines: list[str]) -> bool:
+    """A list of links (a menu, a teaser list), not a block of text."""
+    link_text = sum(len(a.text_content().strip()) for a in el.iter("a"))
+    total = sum(len(x) for x in lines) or 1
+    return len(lines) >= 4 and link_text / total > 0.7
+
+
+def _is_offer_block(lines: list[str]) -> bool:
+    if not lines or len(lines) > MAX_BLOCK_LINES:
+        return False
+    if sum(len(x) for x in lines) > MAX_BLOCK_CHARS or any(len(x) > MAX_LINE_CHARS for x in lines):
+        return False
+    # An offer act in a line of its own words: a one-word "Abo" badge on a
+    # teaser or a "Newsletter" menu entry is not an offer block.
+    if not any(kinds.ANCHOR.search(x) and len(x.split()) >= 2 for x in lines):
+        return False
+    # Mostly lines of something else (a comment thread, a player, a teaser
+    # list with one sign-in link): not an offer block.
+    if len(lines) > 4 and sum(bool(kinds.ANCHOR.search(x) or kinds.has_kind_words(x)) for x in lines) < 0.3 * len(lines):
+        return False
+    # Placeholders of blocked embeds are page furniture, not offers.
+    if any(_PLACEHOLDER.search(x) for x in lines):
+        return False
+    # Template placeholders of client-side widgets are not text anyone reads.
+    if any("{*" in x or "{{" in x for x in lines):
+        return False
+    # The block must be mostly words (not a list of dates, numbers or names).
+    return sum(len(x.split()) for x in lines) >= 3
+
+
+def _in_truth(line: str, truth: str, paras: set[str]) -> bool:
+    """Whether the annotators kept the line: a whole paragraph of theirs, or a
+    longer piece of their text (a short "Se connecter" is found inside any body)."""
+    n = norm(line)
+    return n in paras or (len(n) >= 30 and n in truth)
+
+
+# Attribute values and elements of a box that invites the reader to act: a
+# container holding an offer act is taken only with one of them (pages
+# without ground truth, where `with` snippets are the only guide).
+_ACT_BOX = re.compile(r"newsletter|paywall|subscri|abonn|assin|abbon|suscri|modal|popup|pop-in|promo|regist|"
+                      r"login|signup|cta|donat|apoi|member|premium|barreira|offre|offer", re.I)
+
+
+def _box_signal(el) -> bool:
+    for node in (el, *el.iterancestors()):
+        if _ACT_BOX.search(f"{node.get('class', '')} {node.get('id', '')}"):
+            return True
+    return any(True for _ in el.iter("form", "input", "button"))
+
+
+def treval_dom_blocks(corpus: Path, langs=("fr", "es", "it", "pt")) -> list[dict]:
+    """Offer boxes of trafilatura-eval pages in the languages fundus has few
+    offers in: containers with an offer act and a box signal (form, button,
+    offer/newsletter/modal attribute) that hold no `with` snippet."""
+    out = []
+    folder = corpus / "trafilatura-eval"
+    for page in read_jsonl(folder / "ground_truth.jsonl"):
+        root = parse(read_gz(folder / page["html_file"]))
+        if root is None or page_lang(root, None) not in langs:
+            continue
+        withs = [norm(w) for w in page.get("with") or []]
+        body = root.find("body")
+        if body is None:
+            continue
+        taken: set = set()
+        seen: set[str] = set()
+        for el in body.iter():
+            if not isinstance(el.tag, str) or el.tag in _SKIP or el.tag in ("a", "span", "strong", "br", "b", "u", "em"):
+                continue
+            if any(a in taken for a in el.iterancestors()):
+                continue
+            lines = text_lines(el)
+            if not _is_offer_block(lines) or _in_nav(el) or _linky(el, lines) or not _box_signal(el):
+                continue
+            text = norm(" ".join(lines))
+            key = "\n".join(lines)
+            if any(w and w in text for w in withs) or key in seen:
+                continue
+            seen.add(key)
+            taken.add(el)
+            out.append(_block(lines, source="trafilatura-eval-dom", page_id=page["id"], site=site_of(page["url"]),
+                              lang=page_lang(root, None)))
+    return out
+
+
+def _block(lines: list[str], **meta) -> dict:
+    bkind = kinds.block_kind(lines)
+    return {**meta, "kind": bkind, "lines": [{"text": x, "kind": kinds.line_kind(x, bkind)} for x in lines]}
+
+
+def fundus_blocks(corpus: Path) -> list[dict]:
+    out = []
+    folder = corpus / "fundus"
+    for page in read_jsonl(folder / "ground_truth.jsonl"):
+        root = parse(read_gz(folder / page["html_file"]))
+        if root is None:
+            continue
+        truth = norm(page["body"]) + " " + norm(page.get("title") or "")
+        truth_paras = {norm(x) for x in page["body"].split("\n") if x.strip()}
+        lang = page_lang(root, _COUNTRY_LANG.get(page["id"].split("/")[0]))
+        body = root.find("body")
+        if body is None:
+            continue
+        taken: set = set()
+        seen_text: set[str] = set()
+        for el in body.iter():
+            if not isinstance(el.tag, str) or el.tag in _SKIP or el.tag in ("a", "span", "strong", "br"):
+                continue
+            if any(a in taken for a in el.iterancestors()):
+                continue
+            lines = text_lines(el)
+            if not _is_offer_block(lines) or any(_in_truth(x, truth, truth_paras) for x in lines):
+                continue
+            if _in_nav(el) or _linky(el, lines):
+                continue
+            key = "\n".join(lines)
+            if key in seen_text:
+                continue
+            seen_text.add(key)
+            taken.add(el)
+            out.append(_block(lines, source="fundus", page_id=page["id"], site=site_of(page["url"]), lang=lang))
+    return out
+
+
+def _smallest_block(el, withs: list[str]):
+    """The smallest ancestor of `el` (itself included) that reads as a block of
+    a few lines and holds no `with` snippet; its lines."""
+    best = text_lines(el)
+    for node in (el, *el.iterancestors()):
+        if node.tag in ("body", "html"):
+            break
+        lines = text_lines(node)
+        text = norm(" ".join(lines))
+        if len(lines) > MAX_BLOCK_LINES or sum(len(x) for x in lines) > MAX_BLOCK_CHARS:
+            break
+        if any(w and w in text for w in withs) or _linky(node, lines):
+            break
+        best = lines
+        if len(lines) >= 3:
+            break
+    return best
+
+
+def treval_blocks(corpus: Path) -> list[dict]:
+    out = []
+    folder = corpus / "trafilatura-eval"
+    for page in read_jsonl(folder / "ground_truth.jsonl"):
+        snippets = page.get("offer_or_newsletter_snippets_in_without") or []
+        if not snippets:
+            continue
+        root = parse(read_gz(folder / page["html_file"]))
+        if root is None:
+            continue
+        lang = page_lang(root, None)
+        withs = [norm(w) for w in page.get("with") or []]
+        done: set[str] = set()
+        for snip in snippets:
+            want = norm(snip)
+            hits = [el for el in root.iter() if isinstance(el.tag, str) and el.tag not in _SKIP
+                    and want in norm(el.text_content())]
+            if not hits:
+                continue
+            smallest = min(hits, key=lambda e: len(e.text_content()))
+            lines = [x for x in _smallest_block(smallest, withs) if len(x) <= MAX_LINE_CHARS]
+            key = "\n".join(lines)
+            if not lines or key in done:
+                continue
+            done.add(key)
+            out.append(_block(lines, source="trafilatura-eval", page_id=page["id"], site=site_of(page["url"]),
+                              lang=lang))
+    return out
+
+
+def _clean_selectors(index_js: str) -> list[str]:
+    m = re.search(r"content:\s*\{(.*?)\n  \},", index_js, re.S)
+    if not m:
+        return []
+    c = re.search(r"clean:\s*\[(.*?)\]\s*,", m.group(1), re.S)
+    return re.findall(r"'([^']+)'|\"([^\"]+)\"", c.group(1)) if c else []
+
+
+def postlight_blocks(corpus: Path) -> list[dict]:
+    out = []
+    folder = corpus / "postlight-parser"
+    for page in read_jsonl(folder / "pages.jsonl"):
+        if not page.get("extractor"):
+            continue
+        js = (folder / page["extractor"]).read_text(encoding="utf-8")
+        selectors = [a or b for a, b in _clean_selectors(js)]
+        if not selectors:
+            continue
+        root = parse(read_gz(folder / page["html_file"]))
+        if root is None:
+            continue
+        lang = page_lang(root, "en")
+        done: set[str] = set()
+        for sel in selectors:
+            try:
+                matched = root.cssselect(sel)
+            except Exception:  # a selector written for another engine
+                continue
+            for el in matched:
+                lines = text_lines(el)
+                key = "\n".join(lines)
+                if key in done or not _is_offer_block(lines):
+                    continue
+                done.add(key)
+                out.append(_block(lines, source="postlight-parser", page_id=page["id"],
+                                  site=site_of(page.get("url") or page["domain"]), lang=lang, selector=sel))
+    return out
+
+
+def hard_negatives(corpus: Path) -> list[dict]:
+    """Ground-truth paragraphs about what offers sell, that read as reporting:
+    full sentences (8+ words), seen on one page only."""
+    folder = corpus / "fundus"
+    pages = read_jsonl(folder / "ground_truth.jsonl")
+    counts: dict[str, int] = {}
+    for page in pages:
+        for para in {norm(p) for p in page["body"].split("\n") if p.strip()}:
+            counts[para] = counts.get(para, 0) + 1
+    out = []
+    for page in pages:
+        if page["id"] in ("us/Wired_2024_04_28", "de/DieWelt_2023_04_28"):
+            continue  # their ground truth holds the site's own promos
+        lang = _COUNTRY_LANG.get(page["id"].split("/")[0])
+        for para in page["body"].split("\n"):
+            para = para.strip()
+            if len(para.split()) < 8 or counts[norm(para)] > 1 or not kinds.TOPIC.search(para):
+                continue
+            if not re.search(r"[.!?…\"”»]\W*$", para):
+                continue
+            out.append({"source": "fundus", "page_id": page["id"], "site": site_of(page["url"]),
+                        "lang": lang, "text": para, "kind": "hard_negative"})
+    return out

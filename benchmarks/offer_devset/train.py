@@ -1,0 +1,172 @@
+"""Train the offer-line classifier (pipelines/offer_model.npz) from the development set.
+
+    .venv/bin/python -m benchmarks.offer_devset.train [--corpus DIR] [--out FILE]
+
+Trains on every site (the shipped model); `evaluate.py` calls `train_model`
+once per fold, leaving that fold's sites out. Needs scikit-learn (the `train`
+extra); the run time needs only numpy and the stored weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from scipy import sparse  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+from benchmarks.offer_devset import compose  # noqa: E402
+from pipelines import offer_classifier as oc  # noqa: E402
+from pipelines import offers  # noqa: E402
+
+DEFAULT_CORPUS = Path(os.environ.get("NEWSDESK_CORPUS") or Path(__file__).resolve().parents[3] / "shared" / "corpus")
+TEXT_C = 2.0
+CONTEXT_C = 1.0
+INNER_FOLDS = 3
+# The score above which a line goes: the lowest that keeps this share of the
+# training set's article lines.
+ARTICLE_KEEP = 0.998
+
+
+def plain_hosts(hosts: list[dict]) -> list[dict]:
+    """Hosts without any insertion: most articles carry no offer in their text."""
+    return [{"id": f"plain:{h['id']}", "fold": h["fold"], "site": h["site"], "lang": h["lang"],
+             "kind": None, "position": None, "inserted": [], "host": h["id"],
+             "lines": [{"text": p, "label": "article", "kind": "article"} for p in h["paras"]]} for h in hosts]
+
+
+def sample_views(samples: list[dict]):
+    """Per sample: lines, labels (1 = offer), lexicon kinds and rule drops."""
+    views = []
+    for s in samples:
+        lines = [x["text"] for x in s["lines"]]
+        kinds = [offers.classify_line(line, None) for line in lines]
+        views.append((lines, np.array([x["label"] == "offer" for x in s["lines"]], dtype=np.int8),
+                      [k for k, _ in kinds], offers._mark_offers(kinds), s["site"]))
+    return views
+
+
+def _text_matrix(lines: list[str]) -> sparse.csr_matrix:
+    rows, cols, values = oc.ngram_matrix_parts(lines)
+    return sparse.csr_matrix((values, (rows, cols)), shape=(len(lines), 1 << oc.HASH_BITS))
+
+
+def _fit_text(lines: list[str], labels: np.ndarray) -> tuple[np.ndarray, float]:
+    clf = LogisticRegression(C=TEXT_C, class_weight="balanced", max_iter=2000, solver="liblinear")
+    clf.fit(_text_matrix(lines), labels)
+    return clf.coef_[0].astype(np.float64), float(clf.intercept_[0])
+
+
+def _unique_lines(views) -> tuple[list[str], np.ndarray, list[str]]:
+    seen: dict[str, tuple[int, str]] = {}
+    for lines, labels, _, _, site in views:
+        for line, y in zip(lines, labels, strict=True):
+            if line not in seen:
+                seen[line] = (int(y), site)
+    texts = list(seen)
+    return texts, np.array([seen[t][0] for t in texts], dtype=np.int8), [seen[t][1] for t in texts]
+
+
+def _out_of_fold_text_logits(views) -> dict[str, float]:
+    """Text logits for every training line from text models that did not see
+    its site (the context model must learn how far to trust them on new sites)."""
+    texts, labels, sites = _unique_lines(views)
+    fold = np.array([compose.fold_of(s + "#inner") % INNER_FOLDS for s in sites])
+    out: dict[str, float] = {}
+    for f in range(INNER_FOLDS):
+        train, test = fold != f, fold == f
+        if not test.any() or len(set(labels[train])) < 2:
+            continue
+        w, b = _fit_text([t for t, m in zip(texts, train, strict=True) if m], labels[train])
+        held = [t for t, m in zip(texts, test, strict=True) if m]
+        rows, cols, values = oc.ngram_matrix_parts(held)
+        logits = np.bincount(rows, weights=w[cols] * values, minlength=len(held)) + b
+        out.update(zip(held, logits.tolist(), strict=True))
+    return out
+
+
+def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    return mean, scale
+
+
+def train_model(samples: list[dict], meta: dict | None = None) -> oc.OfferModel:
+    views = sample_views(samples)
+    texts, labels, _ = _unique_lines(views)
+    text_w, text_b = _fit_text(texts, labels)
+    oof = _out_of_fold_text_logits(views)
+    feats, ys, all_shapes, sizes = [], [], [], []
+    for lines, y, kinds, rule_drop, _ in views:
+        logits = np.array([oof.get(line, 0.0) for line in lines])
+        shapes = [oc.line_shape(line, offers._ShapePatterns) for line in lines]
+        feats.append(oc.context_features(logits, shapes, kinds, rule_drop))
+        ys.append(y)
+        all_shapes.append(shapes)
+        sizes.append(len(lines))
+    x, y = np.vstack(feats), np.concatenate(ys)
+    groups = np.concatenate([np.full(size, compose.fold_of(v[4] + "#inner") % INNER_FOLDS)
+                             for v, size in zip(views, sizes, strict=True)])
+    mean, scale = _standardise(x)
+    z = (x - mean) / scale
+    ctx = LogisticRegression(C=CONTEXT_C, class_weight="balanced", max_iter=5000).fit(z, y)
+    # The block stage learns from line scores of models that did not see the
+    # line's site, as it will meet them on a new site.
+    line_probs = np.zeros(len(y))
+    for f in range(INNER_FOLDS):
+        held = groups == f
+        if held.any() and len(set(y[~held])) == 2:
+            inner = LogisticRegression(C=CONTEXT_C, class_weight="balanced", max_iter=5000).fit(z[~held], y[~held])
+            line_probs[held] = inner.predict_proba(z[held])[:, 1]
+    bx, start = [], 0
+    for shapes, size in zip(all_shapes, sizes, strict=True):
+        bx.append(oc.block_features(line_probs[start : start + size], shapes))
+        start += size
+    bx = np.vstack(bx)
+    bmean, bscale = _standardise(bx)
+    blk = LogisticRegression(C=CONTEXT_C, class_weight="balanced", max_iter=5000)
+    blk.fit((bx - bmean) / bscale, y)
+    probs = blk.predict_proba((bx - bmean) / bscale)[:, 1]
+    article_probs = np.sort(probs[y == 0])
+    threshold = float(max(0.5, article_probs[int(ARTICLE_KEEP * (len(article_probs) - 1))] + 1e-6))
+    return oc.OfferModel(
+        text_weights=text_w, text_bias=text_b,
+        context_weights=ctx.coef_[0].astype(np.float64), context_bias=float(ctx.intercept_[0]),
+        context_mean=mean, context_scale=scale,
+        block_weights=blk.coef_[0].astype(np.float64), block_bias=float(blk.intercept_[0]),
+        block_mean=bmean, block_scale=bscale, threshold=threshold,
+        meta={"hash_bits": oc.HASH_BITS, "lines": int(len(y)), "offer_lines": int(y.sum()),
+              "samples": len(samples), **(meta or {})},
+    )
+
+
+def all_samples(corpus: Path) -> tuple[list[dict], list[dict]]:
+    """(samples with an inserted block, plain hosts)."""
+    blocks, negatives = compose.load_lines()
+    hosts = compose.load_hosts(corpus)
+    return compose.compose_text_set(blocks, negatives, hosts), plain_hosts(hosts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    ap.add_argument("--out", default=str(oc.MODEL_FILE))
+    args = ap.parse_args(argv)
+    samples, plain = all_samples(Path(args.corpus))
+    model = train_model(samples + plain, meta={"trained_on": "all sites"})
+    model.save(Path(args.out))
+    size = Path(args.out).stat().st_size
+    print(f"{args.out}: {size / 1024:.0f} KiB, {model.meta['lines']} lines "
+          f"({model.meta['offer_lines']} offer), threshold {model.threshold:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

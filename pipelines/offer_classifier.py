@@ -1,0 +1,430 @@
+"""Learned offer-line classifier: pure numpy at run time, no pickle, no download.
+
+Two logistic regressions, trained by ``benchmarks/offer_devset/train.py`` on
+the offer development set and stored in ``pipelines/offer_model.npz``:
+
+1. **text**: hashed character n-grams (2-5, lower-cased, spaces kept so
+   that word starts and ends count) of the line's first characters, giving
+   one logit per line; it learns what offer lines say in any language;
+2. **context**: that logit for the line and its neighbours, the shape of the
+   line (length, sentence form, imperative start, second person, prices with
+   a period, position), the run of non-sentence lines it sits in (a block of
+   short lines between prose, a heading over form-like lines), and the
+   lexicon's verdicts (:mod:`pipelines.offers`) for it and its neighbours.
+
+Hashing is a vectorised polynomial over the code points (numpy), identical in
+training and at run time, so the stored weights are all the model is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MODEL_FILE = Path(__file__).with_name("offer_model.npz")
+HASH_BITS = 18
+NGRAM_SIZES = (2, 3, 4, 5)
+MAX_CHARS = 160  # what a line is about shows in its start; long prose is prose anyway
+
+_MASK = np.uint64((1 << HASH_BITS) - 1)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_P = np.uint64(1_000_003)
+
+# Lexicon verdicts, in the order of the one-hot columns.
+RULE_KINDS = ("S", "W", "V", "H", "T")
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_TERMINAL = re.compile(r"[.!?…]['\"’”»)\]]*\s*$")
+_QUOTE = re.compile(r"[\"“”«»„]")
+_DIGIT = re.compile(r"\d")
+
+
+def ngram_ids(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(line index, feature id) of every character n-gram of every line.
+
+    All lines are hashed in one pass over their concatenation; an n-gram
+    counts when it starts and ends in the same line."""
+    if not lines:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    texts = [" " + " ".join(line.lower().split())[:MAX_CHARS] + " " for line in lines]
+    joined = "\x00".join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[: len(codes)]
+    owner[codes == 0] = -1
+    rows, cols = [], []
+    for n in NGRAM_SIZES:
+        m = len(codes) - n + 1
+        if m <= 0:
+            continue
+        h = np.full(m, np.uint64(n), dtype=np.uint64)
+        for j in range(n):
+            h = h * _P + codes[j : m + j]
+        h = (h * _MIX) >> np.uint64(64 - HASH_BITS)
+        start, end = owner[:m], owner[n - 1 : m + n - 1]
+        keep = (start == end) & (start >= 0)
+        rows.append(start[keep])
+        cols.append((h[keep] & _MASK).astype(np.int64))
+    return np.concatenate(rows), np.concatenate(cols)
+
+
+def ngram_matrix_parts(lines: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, cols, values) of the text features: each n-gram occurrence
+    weighted 1/sqrt(n-grams in the line), so long and short lines compare."""
+    rows, cols = ngram_ids(lines)
+    counts = np.bincount(rows, minlength=len(lines)).astype(np.float64)
+    values = 1.0 / np.sqrt(np.maximum(counts[rows], 1.0)) if len(rows) else np.zeros(0)
+    return rows, cols, values
+
+
+# --------------------------------------------------------------------------
+# Shape and context features
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LineShape:
+    words: int
+    sentence: bool
+    cta: bool
+    second_person: bool
+    house_voice: bool
+    price: bool
+    price_period: bool
+    quoted: bool
+    digits: bool
+    colon_end: bool
+    question: bool
+    caps: bool
+    email_like: bool
+
+
+def line_shape(line: str, patterns) -> LineShape:
+    s = line.strip()
+    n = len(_WORD.findall(s))
+    letters = [c for c in s if c.isalpha()]
+    return LineShape(
+        words=n,
+        sentence=n >= 6 and bool(_TERMINAL.search(s)),
+        cta=bool(patterns.cta.search(s)),
+        second_person=bool(patterns.second_person.search(s) or patterns.second_person_de.search(s)),
+        house_voice=bool(patterns.house_voice.search(s)),
+        price=bool(patterns.price.search(s)),
+        price_period=bool(patterns.price_period.search(s)),
+        quoted=bool(_QUOTE.search(s)),
+        digits=bool(_DIGIT.search(s)),
+        colon_end=s.endswith(":"),
+        question=s.endswith("?"),
+        caps=len(letters) >= 4 and sum(c.isupper() for c in letters) > 0.8 * len(letters),
+        email_like="@" in s or "e-mail" in s.lower() or "email" in s.lower(),
+    )
+
+
+def _shape_vector(sh: LineShape) -> list[float]:
+    return [
+        np.log1p(sh.words), float(sh.words <= 3), float(sh.words <= 8), float(sh.words >= 25),
+        float(sh.sentence), float(sh.cta), float(sh.second_person), float(sh.house_voice),
+        float(sh.price), float(sh.price_period), float(sh.quoted), float(sh.digits),
+        float(sh.colon_end), float(sh.question), float(sh.caps), float(sh.email_like),
+    ]
+
+
+CONTEXT_NAMES: list[str] = []
+
+
+def _names() -> list[str]:
+    shape = ["log_words", "le3_words", "le8_words", "ge25_words", "sentence", "cta_start", "second_person",
+             "house_voice", "price", "price_period", "quoted", "digits", "colon_end", "question", "caps",
+             "email_like"]
+    names = ["text", "text_prev", "text_next", "text_prev2", "text_next2", "text_max3", "text_mean3",
+             "has_prev", "has_next"]
+    names += shape + [f"prev_{x}" for x in ("sentence", "le8_words", "cta_start")]
+    names += [f"next_{x}" for x in ("sentence", "le8_words", "cta_start")]
+    names += [f"rule_{k}" for k in RULE_KINDS] + [f"prev_rule_{k}" for k in RULE_KINDS]
+    names += [f"next_rule_{k}" for k in RULE_KINDS] + ["rule_drop", "rule_drop_neighbour"]
+    names += ["position", "first_line", "last_line", "near_end", "run_log_len", "run_between_prose",
+              "run_at_tail", "run_offer_share", "heading_over_form", "text_x_short", "text_x_sentence"]
+    return names
+
+
+CONTEXT_NAMES = _names()
+
+
+def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kinds: list[str],
+                     rule_drop: list[bool]) -> np.ndarray:
+    """One row of context features per line (see CONTEXT_NAMES)."""
+    n = len(shapes)
+    rows = []
+    pad = np.concatenate([[0.0, 0.0], text_logits, [0.0, 0.0]])
+    sentence = [sh.sentence for sh in shapes]
+    # Runs of non-sentence lines: their extent and what surrounds them.
+    run_start, run_end = [0] * n, [0] * n
+    i = 0
+    while i < n:
+        j = i
+        if not sentence[i]:
+            while j + 1 < n and not sentence[j + 1]:
+                j += 1
+        for k in range(i, j + 1):
+            run_start[k], run_end[k] = i, j
+        i = j + 1
+    offerish = text_logits > 0
+    for k in range(n):
+        sh = shapes[k]
+        window = pad[k : k + 5]
+        prev_sh = shapes[k - 1] if k > 0 else None
+        next_sh = shapes[k + 1] if k + 1 < n else None
+        s, e = run_start[k], run_end[k]
+        in_run = not sentence[k]
+        run_len = e - s + 1 if in_run else 0
+        between = in_run and s > 0 and e + 1 < n
+        tail = in_run and e == n - 1
+        share = float(offerish[s : e + 1].mean()) if in_run else 0.0
+        heading_form = bool(prev_sh is not None and not prev_sh.sentence and prev_sh.words <= 8
+                            and (sh.email_like or sh.words <= 3))
+        row = [
+            text_logits[k], window[1], window[3], window[0], window[4], float(window.max()), float(window.mean()),
+            float(k > 0), float(k + 1 < n),
+            *_shape_vector(sh),
+            float(prev_sh.sentence) if prev_sh else 0.0, float(prev_sh.words <= 8) if prev_sh else 0.0,
+            float(prev_sh.cta) if prev_sh else 0.0,
+            float(next_sh.sentence) if next_sh else 0.0, float(next_sh.words <= 8) if next_sh else 0.0,
+            float(next_sh.cta) if next_sh else 0.0,
+            *[float(rule_kinds[k] == r) for r in RULE_KINDS],
+            *[float(k > 0 and rule_kinds[k - 1] == r) for r in RULE_KINDS],
+            *[float(k + 1 < n and rule_kinds[k + 1] == r) for r in RULE_KINDS],
+            float(rule_drop[k]), float((k > 0 and rule_drop[k - 1]) or (k + 1 < n and rule_drop[k + 1])),
+            k / max(n - 1, 1), float(k == 0), float(k == n - 1), float(n - 1 - k < 3),
+            np.log1p(run_len), float(between), float(tail), share, float(heading_form),
+            text_logits[k] * float(sh.words <= 8), text_logits[k] * float(sh.sentence),
+        ]
+        rows.append(row)
+    return np.asarray(rows, dtype=np.float64).reshape(n, len(CONTEXT_NAMES))
+
+
+BLOCK_NAMES = ["p", "p_prev", "p_next", "left_max3", "right_max3", "left_run_max", "right_run_max",
+               "both_sides_high", "high_in_window", "nearest_high", "p_x_short", "p_x_sentence", "sentence",
+               "le8_words", "ge25_words", "run_high_share"]
+
+
+def block_features(probs: np.ndarray, shapes: list[LineShape]) -> np.ndarray:
+    """Third stage: how the scores of the surrounding lines bear on a line
+    (a line inside a block of offer lines goes with it; prose stops a block)."""
+    n = len(probs)
+    high = probs >= 0.5
+    rows = []
+    for k in range(n):
+        left = probs[max(0, k - 3) : k]
+        right = probs[k + 1 : k + 4]
+        # Scores over the non-sentence lines next to this one, up to the first sentence.
+        lrun, j = [], k - 1
+        while j >= 0 and not shapes[j].sentence and len(lrun) < 8:
+            lrun.append(probs[j])
+            j -= 1
+        if j >= 0 and not lrun:
+            lrun.append(probs[j])
+        rrun, j = [], k + 1
+        while j < n and not shapes[j].sentence and len(rrun) < 8:
+            rrun.append(probs[j])
+            j += 1
+        if j < n and not rrun:
+            rrun.append(probs[j])
+        idx = np.nonzero(high)[0]
+        nearest = int(np.min(np.abs(idx - k))) if len(idx) else 9
+        window = high[max(0, k - 3) : k + 4]
+        run = lrun + rrun
+        sh = shapes[k]
+        rows.append([
+            probs[k], probs[k - 1] if k else 0.0, probs[k + 1] if k + 1 < n else 0.0,
+            float(left.max()) if len(left) else 0.0, float(right.max()) if len(right) else 0.0,
+            max(lrun, default=0.0), max(rrun, default=0.0),
+            float(max(lrun, default=0.0) >= 0.5 and max(rrun, default=0.0) >= 0.5),
+            float(window.sum()) - float(high[k]), min(nearest, 9) / 9.0,
+            probs[k] * float(sh.words <= 8), probs[k] * float(sh.sentence), float(sh.sentence),
+            float(sh.words <= 8), float(sh.words >= 25),
+            float(np.mean([x >= 0.5 for x in run])) if run else 0.0,
+        ])
+    return np.asarray(rows, dtype=np.float64).reshape(n, len(BLOCK_NAMES))
+
+
+# --------------------------------------------------------------------------
+# The model
+# --------------------------------------------------------------------------
+
+@dataclass
+class OfferModel:
+    text_weights: np.ndarray  # (2**HASH_BITS,)
+    text_bias: float
+    context_weights: np.ndarray  # (len(CONTEXT_NAMES),)
+    context_bias: float
+    context_mean: np.ndarray
+    context_scale: np.ndarray
+    block_weights: np.ndarray  # (len(BLOCK_NAMES),)
+    block_bias: float
+    block_mean: np.ndarray
+    block_scale: np.ndarray
+    threshold: float
+    meta: dict
+
+    def text_logits(self, lines: list[str]) -> np.ndarray:
+        rows, cols, values = ngram_matrix_parts(lines)
+        out = np.bincount(rows, weights=self.text_weights[cols] * values, minlength=len(lines))
+        return out + self.text_bias
+
+    def context_logits(self, features: np.ndarray) -> np.ndarray:
+        z = (features - self.context_mean) / self.context_scale
+        return z @ self.context_weights + self.context_bias
+
+    def block_logits(self, features: np.ndarray) -> np.ndarray:
+        z = (features - self.block_mean) / self.block_scale
+        return z @ self.block_weights + self.block_bias
+
+    def contributions(self, features_row: np.ndarray) -> list[tuple[str, float]]:
+        """The context features that pushed one line's score most, signed."""
+        z = (features_row - self.context_mean) / self.context_scale
+        parts = z * self.context_weights
+        order = np.argsort(-np.abs(parts))
+        return [(CONTEXT_NAMES[i], float(parts[i])) for i in order[:4] if abs(parts[i]) >= 0.3]
+
+    def block_contributions(self, row: np.ndarray) -> list[tuple[str, float]]:
+        z = (row - self.block_mean) / self.block_scale
+        parts = z * self.block_weights
+        order = np.argsort(-np.abs(parts))
+        return [(f"block.{BLOCK_NAMES[i]}", float(parts[i])) for i in order[:2] if abs(parts[i]) >= 0.5]
+
+    def scores(self, lines: list[str], shapes, rule_kinds, rule_drop):
+        """(final probabilities, context features, block features) of the lines."""
+        features = context_features(self.text_logits(lines), shapes, rule_kinds, rule_drop)
+        line_probs = sigmoid(self.context_logits(features))
+        blocks = block_features(line_probs, shapes)
+        return sigmoid(self.block_logits(blocks)), features, blocks
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path,
+            text_weights=self.text_weights.astype(np.float16),
+            text_bias=np.float64(self.text_bias),
+            context_weights=self.context_weights,
+            context_bias=np.float64(self.context_bias),
+            context_mean=self.context_mean,
+            context_scale=self.context_scale,
+            block_weights=self.block_weights,
+            block_bias=np.float64(self.block_bias),
+            block_mean=self.block_mean,
+            block_scale=self.block_scale,
+            threshold=np.float64(self.threshold),
+            meta=np.frombuffer(json.dumps({**self.meta, "context_names": CONTEXT_NAMES,
+                                                 "block_names": BLOCK_NAMES}).encode(), dtype=np.uint8),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> OfferModel:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode())
+            if meta.get("context_names") != CONTEXT_NAMES or meta.get("block_names") != BLOCK_NAMES or meta.get("hash_bits") != HASH_BITS:
+                raise ValueError(f"{path}: model features do not match this code; retrain it")
+            return cls(
+                text_weights=data["text_weights"].astype(np.float64),
+                text_bias=float(data["text_bias"]),
+                context_weights=data["context_weights"],
+                context_bias=float(data["context_bias"]),
+                context_mean=data["context_mean"],
+                context_scale=data["context_scale"],
+                block_weights=data["block_weights"],
+                block_bias=float(data["block_bias"]),
+                block_mean=data["block_mean"],
+                block_scale=data["block_scale"],
+                threshold=float(data["threshold"]),
+                meta=meta,
+            )
+
+
+_override: list[OfferModel | None] = []
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> OfferModel | None:
+    try:
+        return OfferModel.load(MODEL_FILE)
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def default_model() -> OfferModel | None:
+    """The model in use: the one set by :func:`use_model` (evaluation), else
+    the shipped file, read once per process; None when it is missing."""
+    if _override:
+        return _override[-1]
+    return _shipped()
+
+
+class use_model:  # noqa: N801 - used as a context manager, reads like a function
+    """Score with `model` inside the block (leave-one-source-out evaluation)."""
+
+    def __init__(self, model: OfferModel | None):
+        self.model = model
+
+    def __enter__(self):
+        _override.append(self.model)
+        return self.model
+
+    def __exit__(self, *exc):
+        _override.pop()
+        return False
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+
+# --------------------------------------------------------------------------
+# Decisions
+# --------------------------------------------------------------------------
+
+# A line this long that reads as a sentence is prose unless the model is sure.
+_PROSE_WORDS = 20
+_PROSE_MARGIN = 0.97
+
+
+@dataclass(frozen=True)
+class LineDecision:
+    drop: bool
+    score: float  # probability that the line is part of an offer
+    signals: tuple[str, ...]
+
+
+def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop: list[bool],
+           patterns) -> list[LineDecision]:
+    """Keep or drop each line, with its score and the signals that decided it.
+
+    The model scores every line; then the shape of blocks: a short
+    non-sentence line between two dropped lines goes with them (a plan name
+    between two priced lines), and a long sentence needs a near-certain
+    score (reporting about subscriptions is prose)."""
+    n = len(lines)
+    if n == 0:
+        return []
+    shapes = [line_shape(line, patterns) for line in lines]
+    probs, features, blocks = model.scores(lines, shapes, rule_kinds, rule_drop)
+    drop = []
+    for k in range(n):
+        need = _PROSE_MARGIN if shapes[k].sentence and shapes[k].words >= _PROSE_WORDS else model.threshold
+        drop.append(bool(probs[k] >= need))
+    sandwiched = [False] * n
+    for k in range(1, n - 1):
+        if not drop[k] and drop[k - 1] and drop[k + 1] and not shapes[k].sentence and shapes[k].words <= 8:
+            sandwiched[k] = True
+    out = []
+    for k in range(n):
+        signals = [f"{name}{value:+.1f}" for name, value in
+                   model.contributions(features[k]) + model.block_contributions(blocks[k])]
+        if sandwiched[k]:
+            signals.insert(0, "inside_offer_block")
+        if drop[k] is False and probs[k] >= model.threshold:
+            signals.insert(0, "long_sentence_kept")
+        out.append(LineDecision(drop[k] or sandwiched[k], float(probs[k]), tuple(signals)))
+    return out

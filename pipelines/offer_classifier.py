@@ -39,7 +39,9 @@ _P = np.uint64(1_000_003)
 RULE_KINDS = ("S", "W", "V", "H", "T")
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_TERMINAL = re.compile(r"[.!?…]['\"’”»)\]]*\s*$")
+_TERMINAL = re.compile(r"[.!?…。！？]['\"’”»)\]」』]*\s*$")
+# Scripts written without spaces between words: length stands in for words.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 _QUOTE = re.compile(r"[\"“”«»„]")
 _DIGIT = re.compile(r"\d")
 
@@ -105,7 +107,7 @@ class LineShape:
 
 def line_shape(line: str, patterns) -> LineShape:
     s = line.strip()
-    n = len(_WORD.findall(s))
+    n = max(len(_WORD.findall(s)), len(_UNSPACED.findall(s)) // 2)
     letters = [c for c in s if c.isalpha()]
     return LineShape(
         words=n,
@@ -206,51 +208,6 @@ def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kind
     return np.asarray(rows, dtype=np.float64).reshape(n, len(CONTEXT_NAMES))
 
 
-BLOCK_NAMES = ["p", "p_prev", "p_next", "left_max3", "right_max3", "left_run_max", "right_run_max",
-               "both_sides_high", "high_in_window", "nearest_high", "p_x_short", "p_x_sentence", "sentence",
-               "le8_words", "ge25_words", "run_high_share"]
-
-
-def block_features(probs: np.ndarray, shapes: list[LineShape]) -> np.ndarray:
-    """Third stage: how the scores of the surrounding lines bear on a line
-    (a line inside a block of offer lines goes with it; prose stops a block)."""
-    n = len(probs)
-    high = probs >= 0.5
-    rows = []
-    for k in range(n):
-        left = probs[max(0, k - 3) : k]
-        right = probs[k + 1 : k + 4]
-        # Scores over the non-sentence lines next to this one, up to the first sentence.
-        lrun, j = [], k - 1
-        while j >= 0 and not shapes[j].sentence and len(lrun) < 8:
-            lrun.append(probs[j])
-            j -= 1
-        if j >= 0 and not lrun:
-            lrun.append(probs[j])
-        rrun, j = [], k + 1
-        while j < n and not shapes[j].sentence and len(rrun) < 8:
-            rrun.append(probs[j])
-            j += 1
-        if j < n and not rrun:
-            rrun.append(probs[j])
-        idx = np.nonzero(high)[0]
-        nearest = int(np.min(np.abs(idx - k))) if len(idx) else 9
-        window = high[max(0, k - 3) : k + 4]
-        run = lrun + rrun
-        sh = shapes[k]
-        rows.append([
-            probs[k], probs[k - 1] if k else 0.0, probs[k + 1] if k + 1 < n else 0.0,
-            float(left.max()) if len(left) else 0.0, float(right.max()) if len(right) else 0.0,
-            max(lrun, default=0.0), max(rrun, default=0.0),
-            float(max(lrun, default=0.0) >= 0.5 and max(rrun, default=0.0) >= 0.5),
-            float(window.sum()) - float(high[k]), min(nearest, 9) / 9.0,
-            probs[k] * float(sh.words <= 8), probs[k] * float(sh.sentence), float(sh.sentence),
-            float(sh.words <= 8), float(sh.words >= 25),
-            float(np.mean([x >= 0.5 for x in run])) if run else 0.0,
-        ])
-    return np.asarray(rows, dtype=np.float64).reshape(n, len(BLOCK_NAMES))
-
-
 # --------------------------------------------------------------------------
 # The model
 # --------------------------------------------------------------------------
@@ -263,11 +220,8 @@ class OfferModel:
     context_bias: float
     context_mean: np.ndarray
     context_scale: np.ndarray
-    block_weights: np.ndarray  # (len(BLOCK_NAMES),)
-    block_bias: float
-    block_mean: np.ndarray
-    block_scale: np.ndarray
-    threshold: float
+    threshold: float  # a line scoring this much goes by itself
+    low_threshold: float  # next to a dropped line, a non-prose line scoring this much goes with it
     meta: dict
 
     def text_logits(self, lines: list[str]) -> np.ndarray:
@@ -279,10 +233,6 @@ class OfferModel:
         z = (features - self.context_mean) / self.context_scale
         return z @ self.context_weights + self.context_bias
 
-    def block_logits(self, features: np.ndarray) -> np.ndarray:
-        z = (features - self.block_mean) / self.block_scale
-        return z @ self.block_weights + self.block_bias
-
     def contributions(self, features_row: np.ndarray) -> list[tuple[str, float]]:
         """The context features that pushed one line's score most, signed."""
         z = (features_row - self.context_mean) / self.context_scale
@@ -290,18 +240,10 @@ class OfferModel:
         order = np.argsort(-np.abs(parts))
         return [(CONTEXT_NAMES[i], float(parts[i])) for i in order[:4] if abs(parts[i]) >= 0.3]
 
-    def block_contributions(self, row: np.ndarray) -> list[tuple[str, float]]:
-        z = (row - self.block_mean) / self.block_scale
-        parts = z * self.block_weights
-        order = np.argsort(-np.abs(parts))
-        return [(f"block.{BLOCK_NAMES[i]}", float(parts[i])) for i in order[:2] if abs(parts[i]) >= 0.5]
-
-    def scores(self, lines: list[str], shapes, rule_kinds, rule_drop):
-        """(final probabilities, context features, block features) of the lines."""
+    def scores(self, lines: list[str], shapes, rule_kinds, rule_drop) -> tuple[np.ndarray, np.ndarray]:
+        """(probabilities, context features) of the lines."""
         features = context_features(self.text_logits(lines), shapes, rule_kinds, rule_drop)
-        line_probs = sigmoid(self.context_logits(features))
-        blocks = block_features(line_probs, shapes)
-        return sigmoid(self.block_logits(blocks)), features, blocks
+        return sigmoid(self.context_logits(features)), features
 
     def save(self, path: Path) -> None:
         np.savez_compressed(
@@ -312,20 +254,16 @@ class OfferModel:
             context_bias=np.float64(self.context_bias),
             context_mean=self.context_mean,
             context_scale=self.context_scale,
-            block_weights=self.block_weights,
-            block_bias=np.float64(self.block_bias),
-            block_mean=self.block_mean,
-            block_scale=self.block_scale,
             threshold=np.float64(self.threshold),
-            meta=np.frombuffer(json.dumps({**self.meta, "context_names": CONTEXT_NAMES,
-                                                 "block_names": BLOCK_NAMES}).encode(), dtype=np.uint8),
+            low_threshold=np.float64(self.low_threshold),
+            meta=np.frombuffer(json.dumps({**self.meta, "context_names": CONTEXT_NAMES}).encode(), dtype=np.uint8),
         )
 
     @classmethod
     def load(cls, path: Path) -> OfferModel:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(bytes(data["meta"]).decode())
-            if meta.get("context_names") != CONTEXT_NAMES or meta.get("block_names") != BLOCK_NAMES or meta.get("hash_bits") != HASH_BITS:
+            if meta.get("context_names") != CONTEXT_NAMES or meta.get("hash_bits") != HASH_BITS:
                 raise ValueError(f"{path}: model features do not match this code; retrain it")
             return cls(
                 text_weights=data["text_weights"].astype(np.float64),
@@ -334,11 +272,8 @@ class OfferModel:
                 context_bias=float(data["context_bias"]),
                 context_mean=data["context_mean"],
                 context_scale=data["context_scale"],
-                block_weights=data["block_weights"],
-                block_bias=float(data["block_bias"]),
-                block_mean=data["block_mean"],
-                block_scale=data["block_scale"],
                 threshold=float(data["threshold"]),
+                low_threshold=float(data["low_threshold"]),
                 meta=meta,
             )
 
@@ -387,6 +322,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 # A line this long that reads as a sentence is prose unless the model is sure.
 _PROSE_WORDS = 20
+_PROSE_CHARS = 150
 _PROSE_MARGIN = 0.97
 
 
@@ -398,33 +334,43 @@ class LineDecision:
 
 
 def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop: list[bool],
-           patterns) -> list[LineDecision]:
+           patterns, low_threshold: float | None = None) -> list[LineDecision]:
     """Keep or drop each line, with its score and the signals that decided it.
 
-    The model scores every line; then the shape of blocks: a short
-    non-sentence line between two dropped lines goes with them (a plan name
-    between two priced lines), and a long sentence needs a near-certain
-    score (reporting about subscriptions is prose)."""
+    The model scores every line; then the shape of blocks, by hysteresis: a
+    line scoring above `threshold` goes, and the block grows from it over
+    neighbouring lines that are not long prose and score above
+    `low_threshold` (a form label or a plan name next to a call to
+    subscribe); a short line between two dropped lines goes with them; a long
+    sentence needs a near-certain score (reporting about subscriptions is prose)."""
     n = len(lines)
     if n == 0:
         return []
+    low = model.low_threshold if low_threshold is None else low_threshold
     shapes = [line_shape(line, patterns) for line in lines]
-    probs, features, blocks = model.scores(lines, shapes, rule_kinds, rule_drop)
-    drop = []
+    probs, features = model.scores(lines, shapes, rule_kinds, rule_drop)
+    prose = [sh.sentence and sh.words >= 12 for sh in shapes]
+    why = [""] * n
+    drop = [False] * n
     for k in range(n):
-        need = _PROSE_MARGIN if shapes[k].sentence and shapes[k].words >= _PROSE_WORDS else model.threshold
-        drop.append(bool(probs[k] >= need))
-    sandwiched = [False] * n
+        long_prose = shapes[k].sentence and (shapes[k].words >= _PROSE_WORDS or len(lines[k]) >= _PROSE_CHARS)
+        need = _PROSE_MARGIN if long_prose else model.threshold
+        drop[k] = bool(probs[k] >= need)
+        if not drop[k] and probs[k] >= model.threshold:
+            why[k] = "long_sentence_kept"
+    for order in (range(n), range(n - 1, -1, -1)):
+        for k in order:
+            if drop[k] or prose[k] or probs[k] < low:
+                continue
+            if (k > 0 and drop[k - 1]) or (k + 1 < n and drop[k + 1]):
+                drop[k], why[k] = True, "grows_offer_block"
     for k in range(1, n - 1):
         if not drop[k] and drop[k - 1] and drop[k + 1] and not shapes[k].sentence and shapes[k].words <= 8:
-            sandwiched[k] = True
+            drop[k], why[k] = True, "inside_offer_block"
     out = []
     for k in range(n):
-        signals = [f"{name}{value:+.1f}" for name, value in
-                   model.contributions(features[k]) + model.block_contributions(blocks[k])]
-        if sandwiched[k]:
-            signals.insert(0, "inside_offer_block")
-        if drop[k] is False and probs[k] >= model.threshold:
-            signals.insert(0, "long_sentence_kept")
-        out.append(LineDecision(drop[k] or sandwiched[k], float(probs[k]), tuple(signals)))
+        signals = [f"{name}{value:+.1f}" for name, value in model.contributions(features[k])]
+        if why[k]:
+            signals.insert(0, why[k])
+        out.append(LineDecision(drop[k], float(probs[k]), tuple(signals)))
     return out

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipelines import offer_classifier
 from pipelines import offer_lexicon as lex
 
 __all__ = [
@@ -308,13 +309,65 @@ def _reason_blocks(units, kinds, drop) -> list[RemovedBlock]:
     return out
 
 
+class _ShapePatterns:
+    """The lexicon's patterns the classifier's shape features use."""
+
+    cta = _CTA_START_RE
+    second_person = _SECOND_PERSON_RE
+    second_person_de = _SECOND_PERSON_DE_RE
+    house_voice = _HOUSE_VOICE_RE
+    price = _PRICE_RE
+    price_period = _PRICE_PERIOD_RE
+
+
+def explain_lines(text: str, language: str | None = None) -> list[dict]:
+    """Every non-blank line with its verdict, as :func:`strip_offers` reaches
+    it: keep, drop or note (syndication), the model's score, the lexicon's
+    kind and reason, and the signals that decided it. Passes repeat as in
+    stripping; a dropped line shows the pass that dropped it."""
+    rows: list[dict | None] = []
+    rest: list[int] = []
+    for k, (_, line) in enumerate(_units(text if isinstance(text, str) else "")):
+        if _is_syndication(line):
+            rows.append({"line": line.strip(), "action": "note", "score": None, "rule": None,
+                         "reason": "syndication", "signals": ["syndication_note"]})
+        else:
+            rows.append({"line": line.strip()})
+            rest.append(k)
+    while rest:
+        lines = [rows[k]["line"] for k in rest]
+        kinds = [classify_line(line, language) for line in lines]
+        drop, decisions = _decide(lines, kinds)
+        for j, k in enumerate(rest):
+            dec = decisions[j] if decisions else None
+            signals = list(dec.signals) if dec else (["lexicon_block"] if drop[j] else [])
+            rows[k].update(action="drop" if drop[j] else "keep", rule=kinds[j][0], reason=kinds[j][1],
+                           score=None if dec is None else round(dec.score, 3), signals=signals)
+        if not any(drop):
+            break
+        rest = [k for j, k in enumerate(rest) if not drop[j]]
+    return rows
+
+
+def _decide(lines: list[str], kinds) -> tuple[list[bool], list | None]:
+    """Which lines are offers: the learned classifier when its model is
+    present (it weighs the lexicon's verdicts with the line's words, shape and
+    neighbours), else the lexicon's block rules alone."""
+    rule_drop = _mark_offers(kinds)
+    model = offer_classifier.default_model()
+    if model is None or not lines:
+        return rule_drop, None
+    decisions = offer_classifier.decide(model, lines, [k for k, _ in kinds], rule_drop, _ShapePatterns)
+    return [d.drop for d in decisions], decisions
+
+
 def _strip_once(text: str, language: str | None):
     units = _units(text)
     synd = [_is_syndication(line) for _, line in units]
     rest = [u for u, s in zip(units, synd, strict=True) if not s]
     notes = [line.strip() for (_, line), s in zip(units, synd, strict=True) if s]
     kinds = [classify_line(line, language) for _, line in rest]
-    drop = _mark_offers(kinds)
+    drop, _ = _decide([line for _, line in rest], kinds)
     blocks = _reason_blocks(rest, kinds, drop)
     kept = [u for u, d in zip(rest, drop, strict=True) if not d]
     # hit_wall: a wall notice removed after the last prose line that stays.
@@ -362,7 +415,9 @@ _MARKER_RE = re.compile(
     r"piano|tinypass|\btp-|poool|pelcro|laterpay|zephr|paywall|pay-wall|regwall|reg-wall|"
     r"registration|meter|subscri|\babo\b|abo-|abonn|offer|newsletter|signup|sign-up|optin|"
     r"opt-in|promo|membership|donat|support-us|premium|upsell|conversion|login-wall|"
-    r"piano-|inline-cta|\bcta\b",
+    r"piano-|inline-cta|\bcta\b|"
+    # In-article clutter the postlight-parser `clean` lists name across publishers.
+    r"callout|pitch|interstitial|donate|partner-box|alert-message",
     # Matched against casefolded text: a lowercase pattern without IGNORECASE is
     # several times faster, and it runs on every element of every page.
 )
@@ -415,6 +470,29 @@ def _text_lines(el) -> list[str]:
     return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
 
 
+def _is_dialog(el) -> bool:
+    """A modal or dialog: what pops over an article is never the article."""
+    return el.tag == "dialog" or (el.get("role") or "").lower() in ("dialog", "alertdialog") or \
+        (el.get("aria-modal") or "").lower() == "true"
+
+
+def _has_controls(el) -> bool:
+    """Form controls (inputs, buttons, selects) inside the container."""
+    return any(True for _ in el.iter("input", "button", "select"))
+
+
+def _learned_offer_share(lines: list[str], kinds, language: str | None) -> float | None:
+    """Share of the container's text (by characters) that the classifier would
+    drop, or None without a model."""
+    model = offer_classifier.default_model()
+    if model is None:
+        return None
+    rule_drop = _mark_offers(kinds)
+    decisions = offer_classifier.decide(model, lines, [k for k, _ in kinds], rule_drop, _ShapePatterns)
+    total = sum(len(x) for x in lines) or 1
+    return sum(len(x) for x, d in zip(lines, decisions, strict=True) if d.drop) / total
+
+
 def _has_email_input(el) -> bool:
     return any(
         (i.get("type") or "").lower() == "email" or "mail" in (i.get("name") or "").lower()
@@ -443,6 +521,15 @@ def _judge_container(el, language: str | None = None) -> tuple[bool, str, str]:
     if _has_email_input(el) and _NEWSLETTER_WORDS.search(text):
         return prose <= 400, lex.NEWSLETTER, text
     if not strong:
+        # No lexicon anchor: the classifier decides, for a short box whose
+        # lines it calls offers (most of them; half in a dialog or a box of
+        # form controls, the shapes offers take).
+        if total > 1500 or prose > 400:
+            return False, "", text
+        share = _learned_offer_share(lines, kinds, language)
+        need = 0.5 if (_is_dialog(el) or _has_controls(el)) else 0.8
+        if share is not None and share >= need:
+            return True, lex.CONTAINER, text
         return False, "", text
     is_offer = prose <= max(150, 0.25 * total) and total <= 3000
     return is_offer, strong[0], text
@@ -474,8 +561,8 @@ def drop_offer_containers(root, paywall_selectors: Iterable[str] = ()) -> list[R
                 continue
             if el.tag in ("html", "body", "head", "script", "style", "meta", "link"):
                 continue
-            if (el.attrib and _MARKER_RE.search(_marker_text(el).casefold())) or (
-                    el.tag == "form" and _has_email_input(el)):
+            if (el.attrib and (_MARKER_RE.search(_marker_text(el).casefold()) or _is_dialog(el))) or (
+                    el.tag in ("form", "dialog")):
                 candidates.append(el)
         gone: set = set()
         for el in candidates:

@@ -111,11 +111,15 @@ def score_sample(t: Tally, sample: dict, kept: list[bool]) -> None:
 
 # -- text path --------------------------------------------------------------
 
-def run_text(samples: list[dict], models: dict[int, oc.OfferModel | None], misses: list | None = None) -> Tally:
+def run_text(samples: list[dict], models: dict[int, oc.OfferModel | None], misses: list | None = None,
+             low: float | None = None) -> Tally:
     t = Tally()
     for s in samples:
         lines = [x["text"] for x in s["lines"]]
-        with oc.use_model(models[s["fold"]]):
+        model = models[s["fold"]]
+        if model is not None and low is not None:
+            model.low_threshold = low
+        with oc.use_model(model):
             body = strip_offers("\n".join(lines)).body
         kept = kept_flags(lines, body)
         score_sample(t, s, kept)
@@ -206,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="markup path: first N samples per fold")
     ap.add_argument("--retrain", action="store_true", help="retrain the fold models")
     ap.add_argument("--json", help="write the tallies here")
+    ap.add_argument("--low", default="", help="text path: also try these low thresholds (comma-separated)")
     ap.add_argument("--no-before", action="store_true", help="skip the lexicon-only run")
     ap.add_argument("--misses", type=int, default=0, help="text path: list N wrong decisions")
     args = ap.parse_args(argv)
@@ -223,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         before = run_text(everything, {f: None for f in range(compose.FOLDS)}) if not args.no_before else Tally()
         misses: list = []
         after = run_text(everything, models, misses)
+        for low in [float(x) for x in args.low.split(",") if x]:
+            variant = run_text(everything, models, None, low)
+            print(f"low threshold {low}: " + " ".join(f"{k} {variant.ratio(k + '|all')}" for k in ("offer", "art", "neg", "clean")))
         print("\n## text path (strip_offers, as `newsdesk clean`), leave-one-source-out\n")
         print(table([("before (lexicon)", before), ("after (LOSO model)", after)], groups))
         report["text"] = {"before": before.c, "after": after.c}

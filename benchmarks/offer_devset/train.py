@@ -32,7 +32,9 @@ CONTEXT_C = 1.0
 INNER_FOLDS = 3
 # The score above which a line goes: the lowest that keeps this share of the
 # training set's article lines.
-ARTICLE_KEEP = 0.998
+ARTICLE_KEEP = 0.999
+# Growing a block from a dropped line over non-prose neighbours scoring this much.
+LOW_THRESHOLD = 0.5
 
 
 def plain_hosts(hosts: list[dict]) -> list[dict]:
@@ -103,45 +105,24 @@ def train_model(samples: list[dict], meta: dict | None = None) -> oc.OfferModel:
     texts, labels, _ = _unique_lines(views)
     text_w, text_b = _fit_text(texts, labels)
     oof = _out_of_fold_text_logits(views)
-    feats, ys, all_shapes, sizes = [], [], [], []
+    feats, ys = [], []
     for lines, y, kinds, rule_drop, _ in views:
         logits = np.array([oof.get(line, 0.0) for line in lines])
         shapes = [oc.line_shape(line, offers._ShapePatterns) for line in lines]
         feats.append(oc.context_features(logits, shapes, kinds, rule_drop))
         ys.append(y)
-        all_shapes.append(shapes)
-        sizes.append(len(lines))
     x, y = np.vstack(feats), np.concatenate(ys)
-    groups = np.concatenate([np.full(size, compose.fold_of(v[4] + "#inner") % INNER_FOLDS)
-                             for v, size in zip(views, sizes, strict=True)])
     mean, scale = _standardise(x)
     z = (x - mean) / scale
     ctx = LogisticRegression(C=CONTEXT_C, class_weight="balanced", max_iter=5000).fit(z, y)
-    # The block stage learns from line scores of models that did not see the
-    # line's site, as it will meet them on a new site.
-    line_probs = np.zeros(len(y))
-    for f in range(INNER_FOLDS):
-        held = groups == f
-        if held.any() and len(set(y[~held])) == 2:
-            inner = LogisticRegression(C=CONTEXT_C, class_weight="balanced", max_iter=5000).fit(z[~held], y[~held])
-            line_probs[held] = inner.predict_proba(z[held])[:, 1]
-    bx, start = [], 0
-    for shapes, size in zip(all_shapes, sizes, strict=True):
-        bx.append(oc.block_features(line_probs[start : start + size], shapes))
-        start += size
-    bx = np.vstack(bx)
-    bmean, bscale = _standardise(bx)
-    blk = LogisticRegression(C=CONTEXT_C, class_weight="balanced", max_iter=5000)
-    blk.fit((bx - bmean) / bscale, y)
-    probs = blk.predict_proba((bx - bmean) / bscale)[:, 1]
+    probs = ctx.predict_proba(z)[:, 1]
     article_probs = np.sort(probs[y == 0])
     threshold = float(max(0.5, article_probs[int(ARTICLE_KEEP * (len(article_probs) - 1))] + 1e-6))
     return oc.OfferModel(
         text_weights=text_w, text_bias=text_b,
         context_weights=ctx.coef_[0].astype(np.float64), context_bias=float(ctx.intercept_[0]),
         context_mean=mean, context_scale=scale,
-        block_weights=blk.coef_[0].astype(np.float64), block_bias=float(blk.intercept_[0]),
-        block_mean=bmean, block_scale=bscale, threshold=threshold,
+        threshold=threshold, low_threshold=LOW_THRESHOLD,
         meta={"hash_bits": oc.HASH_BITS, "lines": int(len(y)), "offer_lines": int(y.sum()),
               "samples": len(samples), **(meta or {})},
     )

@@ -24,8 +24,8 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from crawlers.offline import process_html  # noqa: E402
 from pipelines import offer_classifier as oc  # noqa: E402
-from pipelines.offline import process_html  # noqa: E402
 
 DEFAULT_CORPUS = Path(os.environ.get("NEWSDESK_CORPUS") or Path(__file__).resolve().parents[1].parent / "shared" / "corpus")
 

@@ -34,13 +34,8 @@ import trafilatura
 if __package__ in (None, ""):  # run as a script: make the repo importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipelines.offers import (  # noqa: E402
-    STRONG,
-    classify_line,
-    drop_offer_containers,
-    is_paywall_pointer,
-    strip_offers,
-)
+from pipelines.offers_dom import drop_offer_containers, is_paywall_pointer  # noqa: E402
+from pipelines.offers_text import STRONG, classify_line, strip_offers  # noqa: E402
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 

@@ -28,7 +28,7 @@ from pipelines.metadata import (
     page_metadata,
     strip_site_name,
 )
-from pipelines.offers import drop_offer_containers, is_paywall_pointer
+from pipelines.offers_dom import drop_offer_containers, is_paywall_pointer
 from pipelines.outlets import OutletSpec
 
 ARTICLE_TYPES = {
@@ -438,7 +438,7 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
             for el in root.cssselect(sel):
                 el.drop_tree()
 
-    # DOM-level offer removal, judged by each container's text (see pipelines/offers.py)
+    # DOM-level offer removal, judged by each container's text (see pipelines/offers_dom.py)
     art.removed_blocks = [b.as_dict() for b in drop_offer_containers(root, paywall_selectors)]
 
     descriptions = [art.description, _meta(root, "og:description"), _meta(root, "description"),

@@ -10,7 +10,7 @@ the offer development set and stored in ``pipelines/offer_model.npz``:
    line (length, sentence form, imperative start, second person, prices with
    a period, position), the run of non-sentence lines it sits in (a block of
    short lines between prose, a heading over form-like lines), and the
-   lexicon's verdicts (:mod:`pipelines.offers`) for it and its neighbours.
+   lexicon's verdicts (:mod:`pipelines.offers_text`) for it and its neighbours.
 
 Hashing is a vectorised polynomial over the code points (numpy), identical in
 training and at run time, so the stored weights are all the model is.

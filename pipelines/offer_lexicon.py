@@ -1,4 +1,4 @@
-"""Multilingual lexicon of subscription-offer acts, used by :mod:`pipelines.offers`.
+"""Multilingual lexicon of subscription-offer acts, used by :mod:`pipelines.offers_text` and :mod:`pipelines.offers_dom`.
 
 Patterns describe what an offer line *does* (asks the reader to subscribe, sign
 in, register, donate, sign up for a newsletter; tells them they hit a meter or a

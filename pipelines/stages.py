@@ -7,7 +7,7 @@ text-level logic lives in normalize.py, offers.py, validate.py.
 from __future__ import annotations
 
 from pipelines.normalize import normalize_item
-from pipelines.offers import strip_offers
+from pipelines.offers_text import strip_offers
 from pipelines.outlets import OutletSpec
 from pipelines.page_rules import strip_page_rule_lines
 from pipelines.removed_at import place_removed

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from pipelines import offer_classifier as oc
-from pipelines.offers import strip_offers
+from pipelines.offers_text import strip_offers
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "offer_devset" / "samples.jsonl.gz"
 

@@ -7,13 +7,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from pipelines.offers import (
-    RemovedBlock,
-    StripResult,
-    drop_offer_containers,
-    is_paywall_pointer,
-    strip_offers,
-)
+from pipelines.offers_dom import drop_offer_containers, is_paywall_pointer
+from pipelines.offers_text import RemovedBlock, StripResult, strip_offers
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = FIXTURES / "seed" / "000_b5ac403761239903.txt"

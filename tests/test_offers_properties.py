@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.offers import StripResult, strip_offers
+from pipelines.offers_text import StripResult, strip_offers
 
 # Lines that mix prose, offer wording, prices and plan cells, so that the
 # generated texts exercise the block logic and not only random noise.

@@ -33,7 +33,7 @@ if __package__ in (None, ""):
 from benchmarks.offer_devset import compose, train  # noqa: E402
 from benchmarks.offer_devset.harvest import norm  # noqa: E402
 from pipelines import offer_classifier as oc  # noqa: E402
-from pipelines.offers import strip_offers  # noqa: E402
+from pipelines.offers_text import strip_offers  # noqa: E402
 
 MODEL_CACHE = Path(os.environ.get("NEWSDESK_OFFER_FOLD_CACHE") or "/tmp/newsdesk-offer-folds")
 
@@ -140,7 +140,7 @@ def _markup_job(args) -> dict | None:
     sample, corpus, model_path = args
     import trafilatura
 
-    from pipelines.offline import process_html
+    from crawlers.offline import process_html
 
     rendered = compose.render_markup(sample, Path(corpus))
     if rendered is None:

@@ -24,7 +24,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from benchmarks.offer_devset import compose  # noqa: E402
 from pipelines import offer_classifier as oc  # noqa: E402
-from pipelines import offers  # noqa: E402
+from pipelines import offers_text as offers  # noqa: E402
 
 DEFAULT_CORPUS = Path(os.environ.get("NEWSDESK_CORPUS") or Path(__file__).resolve().parents[3] / "shared" / "corpus")
 TEXT_C = 2.0
@@ -51,7 +51,7 @@ def sample_views(samples: list[dict]):
         lines = [x["text"] for x in s["lines"]]
         kinds = [offers.classify_line(line, None) for line in lines]
         views.append((lines, np.array([x["label"] == "offer" for x in s["lines"]], dtype=np.int8),
-                      [k for k, _ in kinds], offers._mark_offers(kinds), s["site"]))
+                      [k for k, _ in kinds], offers.mark_offers(kinds), s["site"]))
     return views
 
 
@@ -108,7 +108,7 @@ def train_model(samples: list[dict], meta: dict | None = None) -> oc.OfferModel:
     feats, ys = [], []
     for lines, y, kinds, rule_drop, _ in views:
         logits = np.array([oof.get(line, 0.0) for line in lines])
-        shapes = [oc.line_shape(line, offers._ShapePatterns) for line in lines]
+        shapes = [oc.line_shape(line, offers.ShapePatterns) for line in lines]
         feats.append(oc.context_features(logits, shapes, kinds, rule_drop))
         ys.append(y)
     x, y = np.vstack(feats), np.concatenate(ys)

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from pipelines.offers import strip_offers
+from pipelines.offers_text import strip_offers
 from schedules.commands import _common as c
 
 HELP = "strip subscription offers from article text"

@@ -1,0 +1,242 @@
+"""Subscription-offer containers in a page's DOM, and JSON-LD paywall pointers.
+
+:func:`drop_offer_containers` works on the page's DOM before extraction and
+removes containers that *are* offers (paywall vendor boxes, newsletter
+sign-up forms, dialogs and form boxes the classifier calls offers), judging
+each by its text, because the article itself often sits inside a
+``.paywall`` element. :func:`is_paywall_pointer` reads JSON-LD
+``isAccessibleForFree``/``hasPart``. The text half is :mod:`pipelines.offers_text`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pipelines import offer_classifier
+from pipelines import offer_lexicon as lex
+from pipelines.offers_text import (
+    STRONG,
+    TEXT,
+    RemovedBlock,
+    ShapePatterns,
+    classify_line,
+    mark_offers,
+)
+
+__all__ = ["drop_offer_containers", "is_paywall_pointer"]
+
+
+# --------------------------------------------------------------------------
+# DOM level
+# --------------------------------------------------------------------------
+
+# Attribute values that mark a container as a *candidate* offer; the text then
+# decides. Vendor names first (piano/tinypass, poool, pelcro, laterpay, zephr).
+_MARKER_RE = re.compile(
+    r"piano|tinypass|\btp-|poool|pelcro|laterpay|zephr|paywall|pay-wall|regwall|reg-wall|"
+    r"registration|meter|subscri|\babo\b|abo-|abonn|offer|newsletter|signup|sign-up|optin|"
+    r"opt-in|promo|membership|donat|support-us|premium|upsell|conversion|login-wall|"
+    r"piano-|inline-cta|\bcta\b|"
+    # In-article clutter the postlight-parser `clean` lists name across publishers.
+    r"callout|pitch|interstitial|donate|partner-box|alert-message",
+    # Matched against casefolded text: a lowercase pattern without IGNORECASE is
+    # several times faster, and it runs on every element of every page.
+)
+# Vendors whose boxes are offers whatever they hold (possibly empty shells).
+_VENDOR_RE = re.compile(r"piano|tinypass|\btp-(modal|container|backdrop)|poool|pelcro|laterpay|zephr", re.I)
+_NEWSLETTER_WORDS = re.compile(
+    r"newsletter|inbox|sign ?up|subscri|abonn|inscri|suscr|iscriviti|cadastr|anmelden", re.I
+)
+_BLOCK_TAGS = frozenset(
+    ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "aside", "article", "header", "footer", "form", "button", "a", "label", "br", "table", "tr", "td", "th", "dt", "dd", "figure", "figcaption", "blockquote", "nav", "span"]
+)
+
+
+def _marker_text(el) -> str:
+    """Attribute values that can carry an offer marker."""
+    parts = [el.get("class", ""), el.get("id", ""), el.get("aria-label", "")]
+    for name, value in el.attrib.items():
+        if name.startswith("data-"):
+            parts.append(name)
+            if len(value) < 80:
+                parts.append(value)
+    return " ".join(parts)
+
+
+def _text_lines(el) -> list[str]:
+    """The element's text split at block boundaries (buttons and links too,
+    since offers are made of buttons)."""
+    chunks: list[str] = []
+
+    def walk(node):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("script", "style", "noscript", "template"):
+            if node.tail:
+                chunks.append(node.tail)
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            chunks.append("\n")
+        if node.text:
+            chunks.append(node.text)
+        for child in node:
+            walk(child)
+        if block:
+            chunks.append("\n")
+        if node is not el and node.tail:
+            chunks.append(node.tail)
+
+    walk(el)
+    text = "".join(chunks)
+    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+
+
+def _is_dialog(el) -> bool:
+    """A modal or dialog: what pops over an article is never the article."""
+    return el.tag == "dialog" or (el.get("role") or "").lower() in ("dialog", "alertdialog") or \
+        (el.get("aria-modal") or "").lower() == "true"
+
+
+def _has_controls(el) -> bool:
+    """Form controls (inputs, buttons, selects) inside the container."""
+    return any(True for _ in el.iter("input", "button", "select"))
+
+
+def _learned_offer_share(lines: list[str], kinds, language: str | None) -> float | None:
+    """Share of the container's text (by characters) that the classifier would
+    drop, or None without a model."""
+    model = offer_classifier.default_model()
+    if model is None:
+        return None
+    rule_drop = mark_offers(kinds)
+    decisions = offer_classifier.decide(model, lines, [k for k, _ in kinds], rule_drop, ShapePatterns)
+    total = sum(len(x) for x in lines) or 1
+    return sum(len(x) for x, d in zip(lines, decisions, strict=True) if d.drop) / total
+
+
+def _has_email_input(el) -> bool:
+    return any(
+        (i.get("type") or "").lower() == "email" or "mail" in (i.get("name") or "").lower()
+        for i in el.iter("input")
+    )
+
+
+def _judge_container(el, language: str | None = None) -> tuple[bool, str, str]:
+    """(is_offer, reason, text) for a candidate container, by what it says.
+
+    An offer box is short and made of offer lines; a container holding the
+    article has prose that no offer line explains.
+    """
+    lines = _text_lines(el)
+    text = "\n".join(lines)
+    if not lines:
+        return bool(_VENDOR_RE.search(_marker_text(el))), lex.CONTAINER, ""
+    kinds = [classify_line(line, language) for line in lines]
+    strong = [r for k, r in kinds if k == STRONG]
+    prose = sum(len(line) for line, (k, _) in zip(lines, kinds, strict=True) if k == TEXT)
+    total = sum(len(line) for line in lines)
+    # A message box makes a comment or contact form, never an offer.
+    if any(True for _ in el.iter("textarea")):
+        return False, "", text
+    # A sign-up form: an e-mail field and newsletter wording.
+    if _has_email_input(el) and _NEWSLETTER_WORDS.search(text):
+        return prose <= 400, lex.NEWSLETTER, text
+    if not strong:
+        # No lexicon anchor: the classifier decides, for a short box whose
+        # lines it calls offers (most of them; half in a dialog or a box of
+        # form controls, the shapes offers take).
+        if total > 1500 or prose > 400:
+            return False, "", text
+        share = _learned_offer_share(lines, kinds, language)
+        need = 0.5 if (_is_dialog(el) or _has_controls(el)) else 0.8
+        if share is not None and share >= need:
+            return True, lex.CONTAINER, text
+        return False, "", text
+    is_offer = prose <= max(150, 0.25 * total) and total <= 3000
+    return is_offer, strong[0], text
+
+
+def _safe_select(root, selector: str) -> list:
+    try:
+        return root.cssselect(selector)
+    except Exception:  # an outlet's odd selector must not break extraction
+        return []
+
+
+def drop_offer_containers(root, paywall_selectors: Iterable[str] = ()) -> list[RemovedBlock]:
+    """Remove, in place, containers of `root` that are offers; return them.
+
+    Elements matched by `paywall_selectors` (JSON-LD hasPart cssSelector) are
+    the paywalled article part: neither they nor their ancestors are removed.
+    """
+    removed: list[RemovedBlock] = []
+    try:
+        protected: set = set()
+        for sel in paywall_selectors or ():
+            for el in _safe_select(root, sel):
+                protected.add(el)
+                protected.update(el.iterancestors())
+        candidates = []
+        for el in root.iter():
+            if not isinstance(el.tag, str) or el in protected:
+                continue
+            if el.tag in ("html", "body", "head", "script", "style", "meta", "link"):
+                continue
+            if (el.attrib and (_MARKER_RE.search(_marker_text(el).casefold()) or _is_dialog(el))) or (
+                    el.tag in ("form", "dialog")):
+                candidates.append(el)
+        gone: set = set()
+        for el in candidates:
+            if any(a in gone for a in el.iterancestors()):
+                continue
+            ok, reason, text = _judge_container(el)
+            if ok and el.getparent() is not None:
+                gone.add(el)
+                el.drop_tree()
+                if text:
+                    removed.append(RemovedBlock(text, reason))
+    except Exception:  # pragma: no cover - DOM cleanup is best effort
+        pass
+    return removed
+
+
+# --------------------------------------------------------------------------
+# JSON-LD paywall pointer
+# --------------------------------------------------------------------------
+
+
+def _is_false(value) -> bool:
+    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
+
+
+def _walk_jsonld(obj):
+    if isinstance(obj, dict):
+        yield obj
+        for v in obj.values():
+            yield from _walk_jsonld(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _walk_jsonld(v)
+
+
+def is_paywall_pointer(jsonld_objects: list[dict]) -> tuple[bool, list[str]]:
+    """(paywalled?, cssSelectors of the paywalled parts) from JSON-LD objects."""
+    paywalled = False
+    selectors: list[str] = []
+    try:
+        for obj in _walk_jsonld(jsonld_objects or []):
+            if _is_false(obj.get("isAccessibleForFree")):
+                paywalled = True
+            parts = obj.get("hasPart")
+            for part in parts if isinstance(parts, list) else [parts]:
+                if not isinstance(part, dict) or not _is_false(part.get("isAccessibleForFree")):
+                    continue
+                paywalled = True
+                sel = part.get("cssSelector")
+                for s in sel if isinstance(sel, list) else [sel]:
+                    if isinstance(s, str) and s.strip() and s.strip() not in selectors:
+                        selectors.append(s.strip())
+    except Exception:  # pragma: no cover - malformed JSON-LD is common
+        pass
+    return paywalled, selectors

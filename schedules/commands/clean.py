@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from pipelines.offers_text import strip_offers
+from pipelines.offers_text import explain_lines, strip_offers
 from schedules.commands import _common as c
 
 HELP = "strip subscription offers from article text"
@@ -17,7 +17,20 @@ def add_parser(subparsers) -> None:
     p.add_argument("files", nargs="*")
     p.add_argument("--json", action="store_true", help="print body, removed_blocks and syndication_note")
     p.add_argument("--jsonl", action="store_true", help='read {"id", "text"} lines on stdin')
+    p.add_argument("--explain", action="store_true",
+                   help="print every line with keep/drop, its score and the signals that decided it")
     p.set_defaults(run=run)
+
+
+def explanation(text: str) -> str:
+    """One row per line: keep/drop/note, the classifier's score, the lexicon's
+    kind and reason, the signals that decided it, then the line."""
+    rows = []
+    for row in explain_lines(text):
+        score = "  -  " if row["score"] is None else f"{row['score']:.3f}"
+        rule = f"{row['rule'] or '-'}:{row['reason'] or '-'}"
+        rows.append(f"{row['action'].upper():4} {score} {rule:20} {','.join(row['signals']) or '-':58} | {row['line']}")
+    return "\n".join(rows)
 
 
 def run(args) -> int:
@@ -37,6 +50,9 @@ def run(args) -> int:
         return c.EXIT_OK
     sources = [(f, Path(f).read_text(encoding="utf-8")) for f in args.files] if args.files else [("-", sys.stdin.read())]
     for _name, text in sources:
+        if args.explain:
+            print(explanation(text))
+            continue
         res = strip_offers(text)
         if args.json:
             print(json.dumps({"body": res.body, "removed_blocks": [b.as_dict() for b in res.removed_blocks],

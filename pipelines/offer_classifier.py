@@ -357,10 +357,11 @@ def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop
     for k in range(n):
         sh = shapes[k]
         long_prose = sh.sentence and (sh.words >= _PROSE_WORDS or len(lines[k]) >= _PROSE_CHARS)
-        # A sentence that neither addresses the reader, nor speaks for the
-        # outlet, nor calls to act, nor asks, reads as a report.
-        reporting = sh.sentence and sh.words >= 8 and rule_kinds[k] != "S" and not (
-            sh.second_person or sh.house_voice or sh.cta or sh.question or "!" in lines[k])
+        # A sentence with offer words that neither addresses the reader, nor
+        # speaks for the outlet, nor calls to act, nor asks, reads as a report.
+        reporting = sh.sentence and rule_kinds[k] != "S" and (patterns.reports(lines[k]) or (
+            sh.words >= 8 and rule_kinds[k] == "V" and not (
+                sh.second_person or sh.house_voice or sh.cta or sh.question or "!" in lines[k])))
         need = _PROSE_MARGIN if long_prose else model.threshold
         # A report stays unless the lexicon's own block rules take it.
         # A short heading alone between two sentences, without a call to act or

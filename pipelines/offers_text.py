@@ -317,6 +317,12 @@ class ShapePatterns:
     price = _PRICE_RE
     price_period = _PRICE_PERIOD_RE
 
+    @staticmethod
+    def reports(line: str) -> bool:
+        """The lexicon's test for reporting (attributed, or long, and not a pitch)."""
+        s = line.strip()
+        return _reads_as_reporting(s, _words(s))
+
 
 def explain_lines(text: str, language: str | None = None) -> list[dict]:
     """Every non-blank line with its verdict, as :func:`strip_offers` reaches

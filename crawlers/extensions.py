@@ -139,7 +139,7 @@ class RunRecorder:
                 raise ConnectionError("database unavailable")
             finish_run(ctx.db, self.run_id, status=status, summary=self.summary)
         except Exception as exc:
-            spool_run(ctx.spool_dir, self.run_id, status, self.summary)
+            spool_run(ctx.spool_dir, self.run_id, status, self.summary, outlet=spider.name)
             # at start, OutletLease has said the database is away: once is enough
             level = logging.INFO if self.summary.get("finish_reason") == "database_unreachable" else logging.ERROR
             logger.log(level, "could not record the run summary (%s): kept in %s for replay",

@@ -38,7 +38,8 @@ def mark_interrupted(db: Database, outlet: str, current_run: ObjectId) -> int:
     return result.modified_count
 
 
-def spool_run(spool_dir, run_id: ObjectId, status: str, summary: Mapping[str, Any]) -> None:
+def spool_run(spool_dir, run_id: ObjectId, status: str, summary: Mapping[str, Any],
+              outlet: str | None = None) -> None:
     """Keep a run's summary on disk when the database is away at the end of the crawl."""
     import json
     from pathlib import Path
@@ -46,19 +47,37 @@ def spool_run(spool_dir, run_id: ObjectId, status: str, summary: Mapping[str, An
     path = Path(spool_dir)
     path.mkdir(parents=True, exist_ok=True)
     (path / f"run-{run_id}.json").write_text(json.dumps(
-        {"run_id": str(run_id), "status": status, "summary": summary}, default=str))
+        {"run_id": str(run_id), "outlet": outlet, "status": status, "summary": summary}, default=str))
 
 
-def replay_runs(db: Database, spool_dir) -> int:
+def spooled_runs(spool_dir) -> list[tuple[Any, dict]]:
+    """(path, record) of each run summary kept in the spool, oldest first; an unreadable one
+    has {"error": reason}."""
     import json
     from pathlib import Path
 
-    replayed = 0
+    found = []
     for path in sorted(Path(spool_dir).glob("run-*.json")) if Path(spool_dir).is_dir() else []:
-        record = json.loads(path.read_text())
+        try:
+            record = json.loads(path.read_text())
+            if not isinstance(record, dict):
+                raise ValueError("not a JSON object")
+        except (OSError, ValueError) as exc:
+            record = {"error": str(exc)}
+        found.append((path, record))
+    return found
+
+
+def replay_runs(db: Database, spool_dir) -> int:
+    replayed = 0
+    for path, record in spooled_runs(spool_dir):
+        if "error" in record:
+            continue  # kept for a human to look at; `spool list` names it
         run_id = ObjectId(record["run_id"])
-        db.crawl_runs.update_one({"_id": run_id}, {"$setOnInsert": {"started_at": datetime.now(timezone.utc)}},
-                                 upsert=True)
+        insert = {"started_at": datetime.now(timezone.utc)}
+        if record.get("outlet"):  # the run's start was never recorded either
+            insert["outlet"] = record["outlet"]
+        db.crawl_runs.update_one({"_id": run_id}, {"$setOnInsert": insert}, upsert=True)
         finish_run(db, run_id, status=record["status"], summary=record["summary"])
         path.unlink()
         replayed += 1

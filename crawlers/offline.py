@@ -20,9 +20,19 @@ from pipelines.outlets import OutletSpec
 from pipelines.stages import normalize_stage, offers_stage, validate_stage
 
 
-def read_html(path: Path) -> bytes:
-    data = Path(path).read_bytes()
-    return gzip.decompress(data) if str(path).endswith(".gz") else data
+def read_html(path: Path, max_bytes: int | None = None) -> bytes:
+    """The page's bytes (.gz decompressed), refused past `max_bytes` as the crawl refuses
+    a response past DOWNLOAD_MAXSIZE: without the cap a 50 MB page took minutes and GBs."""
+    path = Path(path)
+    with open(path, "rb") as fh:
+        stream = gzip.GzipFile(fileobj=fh) if str(path).endswith(".gz") else fh
+        try:
+            data = stream.read(max_bytes + 1 if max_bytes else -1)  # a gzip bomb stops here too
+        except (OSError, EOFError) as exc:
+            raise ValueError(f"not a readable gzip file: {exc}") from None
+    if max_bytes and len(data) > max_bytes:
+        raise ValueError(f"page:too_large: over the crawl's cap of {max_bytes} bytes (DOWNLOAD_MAXSIZE)")
+    return data
 
 
 def _decode(html: str | bytes) -> str:

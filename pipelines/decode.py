@@ -26,7 +26,13 @@ def decode_html(body: bytes, declared: str | None, scrapy_text: str) -> str:
             return scrapy_text
     except UnicodeDecodeError:
         pass
-    best = from_bytes(body[:2_000_000]).best()
+    matches = from_bytes(body[:2_000_000])
+    best = matches.best()
     if best is None:
         return scrapy_text
+    # Western text often fits several single-byte code pages equally well (cp1250 and
+    # cp1252 differ in a few letters: û/ű, à/ŕ); on a tie, windows-1252, the web's
+    # default for undeclared pages (WHATWG), is the likelier one.
+    tied = [m for m in matches if m.chaos == best.chaos and m.coherence == best.coherence]
+    best = next((m for m in tied if m.encoding == "cp1252"), best)
     return str(best) if len(body) <= 2_000_000 else body.decode(best.encoding, errors="replace")

@@ -4,6 +4,7 @@ line and its exit code; none may print a traceback."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -13,11 +14,14 @@ import time
 from pathlib import Path
 
 import pytest
+from pymongo import MongoClient
 
 from pipelines import embedded_db, leases
+from tests.fault_scenarios import wait_until
 from tests.fixture_server import FixtureServer, QuietHandler
 from tests.sitefixtures import (
     FAST,
+    NEWSDESK,
     REPO,
     newsdesk_env,
     run_newsdesk,
@@ -83,6 +87,20 @@ def test_cron_that_never_fires_exits_2_naming_the_schedule(env, tmp_path):
         assert line.endswith("s.toml: schedule[0] (outlet fixture): cron: '0 0 31 2 *' never fires (no such date)")
 
 
+def test_cron_nicknames_are_accepted_and_jitter_shown_is_the_one_applied(env, tmp_path):
+    schedules = tmp_path / "s.toml"
+    schedules.write_text('[[schedule]]\noutlet = "fixture"\ncron = "@daily"\n\n'
+                         '[[schedule]]\noutlet = "fixture"\nsection = "world"\nevery = "60s"\njitter = "2m"\n')
+    result = run_newsdesk(env, "schedule", "check", "--schedules", str(schedules))
+    assert result.returncode == 0, result.stderr
+    assert "crawl:fixture: cron '@daily' UTC, jitter 30s" in result.stdout
+    # 2 minutes asked, a tenth of the 60 s period applied: the check says what the scheduler does
+    assert "crawl:fixture:world: every 60s, jitter 6s (capped from 120s: at most a tenth of the period)" in result.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[schedule]]\noutlet = "fixture"\ncron = "@reboot"\n')
+    assert run_newsdesk(env, "schedule", "check", "--schedules", str(bad)).returncode == 2
+
+
 # -- crawls that read nothing ---------------------------------------------------------------
 
 def test_crawl_of_a_site_that_is_down_is_failed(env, tmp_path, mongo_db):
@@ -145,6 +163,32 @@ def _stop_embedded(home: Path) -> None:
             pass
 
 
+def test_embedded_server_is_reused_only_when_ours(tmp_path, mongo_uri):
+    port = embedded_db.free_port()
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    try:
+        started = run_newsdesk(_embedded_env(theirs, port), "db", "where", timeout=90)
+        assert started.returncode == 0, started.stderr
+        assert f"started, data in {theirs / 'db'}" in started.stdout
+        again = run_newsdesk(_embedded_env(theirs, port), "db", "where", timeout=90)
+        assert f"reused, data in {theirs / 'db'}" in again.stdout
+        # another home, same port: that server's data is not in our directory, so refuse and say whose it is
+        other = run_newsdesk(_embedded_env(ours, port), "db", "where", timeout=90)
+        assert other.returncode == 1, other.stderr
+        assert one_line(other) == (
+            f"newsdesk: port {port}: another newsdesk's embedded server is running there (data in "
+            f"{theirs / 'db'}), not ours (data in {ours / 'db'}); set NEWSDESK_EMBEDDED_PORT to a free port, "
+            f"or NEWSDESK_MONGO_URI=mongodb://127.0.0.1:{port}/ to use that server on purpose")
+        assert not (ours / "db").exists()
+    finally:
+        _stop_embedded(theirs)
+    # the test suite's server: a MongoDB server newsdesk did not start
+    foreign_port = int(mongo_uri.rstrip("/").rsplit(":", 1)[1])
+    foreign = run_newsdesk(_embedded_env(ours, foreign_port), "db", "where", timeout=90)
+    assert foreign.returncode == 1
+    assert f"port {foreign_port}: a database server newsdesk did not start is running there" in one_line(foreign)
+
+
 @pytest.mark.parametrize("value", ["abc", "0", "70000", "-1"])
 def test_bad_embedded_port_exits_2(tmp_path, value):
     result = run_newsdesk({**_embedded_env(tmp_path, 1), "NEWSDESK_EMBEDDED_PORT": value}, "db", "where")
@@ -165,6 +209,55 @@ class SlowNews(QuietHandler):
         super().do_GET()
 
 
+
+
+def test_outage_costs_one_timeout_and_replay_links_copies(tmp_path):
+    from tests.test_dedup_same_run import build_site
+
+    build_site(tmp_path / "site", stories=4, copies=3)
+    port = embedded_db.free_port()
+    uri = f"mongodb://127.0.0.1:{port}/"
+    server = embedded_db.spawn_server(port, str(tmp_path / "db"), tmp_path / "db.log", detach=False)
+    client = MongoClient(uri, serverSelectionTimeoutMS=2000)
+    try:
+        embedded_db.wait_for_ping(uri)
+        handler = functools.partial(SlowNews, directory=str(tmp_path / "site"))
+        with FixtureServer(handler=handler) as site:
+            write_news_outlet(tmp_path / "outlets", "wire", site.base_url)
+            env = newsdesk_env(tmp_path, uri, "outage")
+            crawl = subprocess.Popen(
+                [NEWSDESK, "crawl", "wire", *FAST, "-s", "CONCURRENT_REQUESTS=8", "-s",
+                 "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "NEWSDESK_STORE_BATCH=1", "-s",
+                 "NEWSDESK_MONGO_TIMEOUT_MS=1500", "-s", "NEWSDESK_DB_RETRY_AFTER=600"],
+                env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            assert wait_until(lambda: client.outage.articles.count_documents({}) >= 1)
+            server.send_signal(signal.SIGSTOP)  # frozen: every call now waits for its timeout
+            out, err = crawl.communicate(timeout=180)
+        server.send_signal(signal.SIGCONT)
+        assert crawl.returncode == 0, err[-3000:]
+        assert "Traceback" not in err
+        # the first call that met the outage waited; every later one, queued or not, skipped
+        waited = err.count("duplicate lookup failed") + err.count("database write failed")
+        assert waited == 1, err[-3000:]
+        assert "spooled (database unreachable)" in out
+
+        listed = run_newsdesk(env, "spool", "list")
+        assert listed.returncode == 0
+        assert "run summary: wire degraded" in listed.stdout, listed.stdout
+        replay = run_newsdesk(env, "spool", "replay")
+        assert replay.returncode == 0, replay.stderr
+        docs = list(client.outage.articles.find())
+        assert len(docs) == 12
+        for s in range(4):  # exactly as a crawl with the database up: one original, copies linked to it
+            group = [d for d in docs if f"/story-{s}-copy-" in d["canonical_url"]]
+            originals = [d for d in group if d.get("duplicate_of") is None]
+            assert len(originals) == 1, [d["canonical_url"] for d in originals]
+            assert all(d["duplicate_of"] == originals[0]["_id"] for d in group if d is not originals[0])
+    finally:
+        server.send_signal(signal.SIGCONT)
+        server.terminate()
+        server.wait(timeout=10)
+        client.close()
 
 
 def test_make_demo_crawls_the_port_it_serves(tmp_path, mongo_uri, db_name, mongo_db):

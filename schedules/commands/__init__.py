@@ -24,7 +24,7 @@ import argparse
 import importlib
 import sys
 
-from schedules.commands._common import EXIT_OK, CLIError, say
+from schedules.commands._common import EXIT_CODES_HELP, run_command
 
 # In the order `newsdesk --help` lists them.
 COMMANDS = ("outlets", "crawl", "articles", "extract", "clean", "reextract", "ingest", "spool", "check",
@@ -40,7 +40,8 @@ def _command_in(argv: list[str]) -> str | None:
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsdesk", description="Scheduled news crawling into MongoDB.")
+    parser = argparse.ArgumentParser(prog="newsdesk", description="Scheduled news crawling into MongoDB.",
+                                     epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name in (only,) if only else COMMANDS:
         importlib.import_module(f"schedules.commands.{name}").add_parser(subparsers)
@@ -50,10 +51,4 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(_command_in(argv)).parse_args(argv)
-    try:
-        return args.run(args) or EXIT_OK
-    except CLIError as exc:
-        say(f"newsdesk: {exc}")
-        return exc.code
-    except KeyboardInterrupt:
-        return 130
+    return run_command(args.run, args)

@@ -1,20 +1,39 @@
-"""Helpers every command module shares, written once."""
+"""Helpers every command module shares, written once.
+
+Failures too: the exit codes (EXIT_CODES_HELP, shown by `newsdesk --help`),
+CLIError, and `run_command`, the one place where a CLIError, a pymongo error,
+a closed pipe or Ctrl-C becomes one line and an exit code.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
 import re
 import sys
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from pipelines.embedded_db import EmbeddedDBError
+from pipelines.embedded_db import EmbeddedDBConfigError, EmbeddedDBError
 from pipelines.listings import resolve_since
-from pipelines.mongo import MongoConfigError, connect, resolve_target
+from pipelines.mongo import MongoConfigError, connect, describe_failure, resolve_target
 from pipelines.outlets import OutletConfigError, load_outlets
 from schedules.definitions import ScheduleError, default_schedule_path, load_schedule
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_BUSY = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+EXIT_CODES_HELP = """\
+exit codes (every command; `scrapy crawl` too):
+  0    done (a crawl that spooled articles during an outage is 'degraded', still 0)
+  1    failed: the crawl read nothing, failed or was blocked; the database is
+       unreachable or refused the credentials; an input file could not be read
+  2    bad configuration or usage: an outlet, schedule or settings file, a malformed
+       NEWSDESK_MONGO_URI, a bad NEWSDESK_* value, an unknown outlet, a bad argument
+  3    busy: the outlet is being crawled by someone else, or another service leads
+  130  interrupted (Ctrl-C); a crawl is recorded as 'interrupted'
+errors are one line on stderr: "newsdesk: WHAT: REASON"; passwords are never shown
+"""
 
 
 class CLIError(Exception):
@@ -45,21 +64,90 @@ def schedule(path: str | Path | None, known_outlets=None):
         raise CLIError(str(exc)) from None
 
 
+# This process's resolved database and the announcement it waits to make: one
+# command runs per process, so the error handler can name the database it used.
+_RESOLVED: list = []
+_ANNOUNCE: list = []
+
+
 def target(announce: bool = False):
-    """The database to use (exit 2 when the URI is bad); `announce` prints it on stderr."""
+    """The database to use (exit 2 when the URI is bad); `announce` prints it on stderr
+    once the server answered (connect_db), so a dead server is one line, not two."""
     try:
         resolved = resolve_target()
-    except (MongoConfigError, EmbeddedDBError) as exc:
+    except (MongoConfigError, EmbeddedDBConfigError) as exc:
         raise CLIError(str(exc)) from None
+    except EmbeddedDBError as exc:  # could not start, or the port holds a server that is not ours
+        raise CLIError(str(exc), EXIT_FAILED) from None
+    _RESOLVED.append(resolved)
     if announce:
-        say(f"database: {resolved.display}")
+        _ANNOUNCE.append(resolved)
     return resolved
 
 
+def db_timeout_ms() -> int:
+    """NEWSDESK_MONGO_TIMEOUT_MS for the CLI's own connections (a crawl reads the setting)."""
+    raw = os.environ.get("NEWSDESK_MONGO_TIMEOUT_MS", "").strip()
+    if not raw:
+        return 5000
+    if not raw.isdigit() or int(raw) == 0:
+        raise CLIError(f"NEWSDESK_MONGO_TIMEOUT_MS: {raw[:40]!r} is not a positive number of milliseconds")
+    return int(raw)
+
+
 def connect_db(resolved):
-    """(client, database) for a resolved target; close the client (a context manager) when done."""
-    client = connect(resolved)
+    """(client, database) for a resolved target, the server proven reachable first (one
+    ping); close the client (a context manager) when done."""
+    client = connect(resolved, timeout_ms=db_timeout_ms())
+    client[resolved.database].command("ping")
+    while _ANNOUNCE:
+        say(f"database: {_ANNOUNCE.pop().display}")
     return client, client[resolved.database]
+
+
+def database_failure(exc: BaseException) -> str:
+    """The one line for a driver error: which database (redacted), and why."""
+    where = f"database {_RESOLVED[-1].display}" if _RESOLVED else "database"
+    try:
+        timeout = db_timeout_ms()
+    except CLIError:
+        timeout = None
+    return f"{where}: {describe_failure(exc, timeout)}"
+
+
+def run_command(func, args) -> int:
+    """Run one command: its exit code, or the one line and the code of what went wrong."""
+    from pymongo.errors import PyMongoError
+
+    try:
+        code = func(args) or EXIT_OK
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
+        return code
+    except CLIError as exc:
+        say(f"newsdesk: {exc}")
+        return exc.code
+    except PyMongoError as exc:
+        say(f"newsdesk: {database_failure(exc)}")
+        return EXIT_FAILED
+    except BrokenPipeError:
+        # the reader went away (`| head`): later writes and the final flush go to /dev/null
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+def limit_arg(value: str) -> int:
+    """--limit: 0 (no limit) or a positive count the database accepts."""
+    try:
+        limit = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value[:40]!r} is not a whole number") from None
+    if limit < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more, got {limit}")
+    if limit >= 2**31:
+        raise argparse.ArgumentTypeError(f"at most {2**31 - 1}, got {value[:40]}")
+    return limit
 
 
 # -- reading and printing ----------------------------------------------------------
@@ -70,7 +158,10 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
     match = re.fullmatch(r"(\d+)\s*([smhdw])", value.strip())
     if match:
         unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[match[2]]
-        return now - timedelta(**{unit: int(match[1])})
+        try:
+            return now - timedelta(**{unit: int(match[1])})
+        except OverflowError:
+            raise CLIError(f"--since: {value!r} reaches before year 1") from None
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:

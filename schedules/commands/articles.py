@@ -17,10 +17,11 @@ HELP = "export stored articles (JSON Lines, CSV, Parquet) or follow new and chan
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("articles", help=HELP)
-    p.add_argument("--outlet")
+    p.add_argument("--outlet", help="only this outlet's articles (exit 2 if no such outlet)")
     p.add_argument("--since", help="last seen within a duration (2d, 6h) or since an ISO date")
-    p.add_argument("--limit", type=int)
-    p.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl")
+    p.add_argument("--limit", type=c.limit_arg, metavar="N", help="at most N articles, newest first (0: all)")
+    p.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl",
+                   help="output format (default: jsonl)")
     p.add_argument("--fields", help="comma-separated fields, in this order (default: all; CSV: the readable ones)")
     p.add_argument("--out", help="write to this file (Parquet: required; --follow: appended, exactly once)")
     p.add_argument("--follow", action="store_true", help="print new and changed articles as they are stored")
@@ -30,6 +31,21 @@ def add_parser(subparsers) -> None:
     p.add_argument("--idle-exit", type=float, metavar="SECONDS",
                    help="--follow: exit after this long without a new or changed article")
     p.set_defaults(run=run)
+
+
+def _check_outlet(db, name: str) -> None:
+    """A typo in --outlet is said, not exported as nothing: it must be defined or stored."""
+    if db.articles.find_one({"outlet": name}, {"_id": 1}) is not None:
+        return
+    from pipelines.outlets import OutletConfigError, load_outlets
+
+    try:
+        defined = sorted(load_outlets())
+    except OutletConfigError:
+        defined = []  # reading articles does not need valid outlet files
+    if name not in defined:
+        raise c.CLIError(f"--outlet: no such outlet {name[:80]!r} "
+                         f"(defined: {', '.join(defined) or 'none'}; none stored under that name)")
 
 
 def run(args) -> int:
@@ -47,6 +63,8 @@ def run(args) -> int:
     since = c.parse_since(args.since) if args.since else None
     client, db = c.connect_db(c.target())
     with client:
+        if args.outlet:
+            _check_outlet(db, args.outlet)
         docs = iter_articles(db, outlet=args.outlet, since=since, fields=fields, limit=args.limit)
         try:
             if args.format == "parquet":

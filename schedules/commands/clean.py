@@ -14,7 +14,8 @@ HELP = "strip subscription offers from article text"
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("clean", help=HELP)
-    p.add_argument("files", nargs="*")
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="text files, decoded as the crawl decodes pages (default: stdin)")
     p.add_argument("--json", action="store_true", help="print body, removed_blocks and syndication_note")
     p.add_argument("--jsonl", action="store_true", help='read {"id", "text"} lines on stdin')
     p.add_argument("--explain", action="store_true",
@@ -33,14 +34,33 @@ def explanation(text: str) -> str:
     return "\n".join(rows)
 
 
+def _decode_text(name: str, data: bytes) -> str:
+    """Text as the crawl decodes a page (UTF-8, else detected: cp1252, cp1251...); binary refused."""
+    from pipelines.decode import decode_html
+
+    if b"\x00" in data[:4096]:
+        raise c.CLIError(f"{name}: binary data, not text", c.EXIT_FAILED)
+    return decode_html(data, None, data.decode("utf-8", errors="replace"))
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise c.CLIError(f"{path}: cannot be read: {exc.strerror or exc}", c.EXIT_FAILED) from None
+    return _decode_text(str(path), data)
+
+
 def run(args) -> int:
     if args.jsonl:
-        for line_no, line in enumerate(sys.stdin, 1):
+        for line_no, line in enumerate(sys.stdin.buffer, 1):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
                 text = record["text"]
+                if not isinstance(text, str):
+                    raise TypeError("'text' is not a string")
             except (ValueError, KeyError, TypeError) as exc:
                 raise c.CLIError(f"stdin:{line_no}: expected a JSON object with 'text': {exc}") from None
             res = strip_offers(text)
@@ -48,7 +68,8 @@ def run(args) -> int:
                               "removed_blocks": [b.as_dict() for b in res.removed_blocks],
                               "syndication_note": res.syndication_note}, ensure_ascii=False))
         return c.EXIT_OK
-    sources = [(f, Path(f).read_text(encoding="utf-8")) for f in args.files] if args.files else [("-", sys.stdin.read())]
+    sources = ([(f, _read_text(Path(f))) for f in args.files] if args.files
+               else [("-", _decode_text("stdin", sys.stdin.buffer.read()))])
     for _name, text in sources:
         if args.explain:
             print(explanation(text))

@@ -20,13 +20,14 @@ HELP = "crawl one outlet now"
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("crawl", help=HELP)
-    p.add_argument("outlet")
+    p.add_argument("outlet", help="outlet name (see `newsdesk outlets`)")
     p.add_argument("--wait", type=float, default=0, metavar="SECONDS",
                    help="wait this long for a running crawl of the outlet to finish (default: refuse)")
     p.add_argument("--trigger", default="cli", help=argparse.SUPPRESS)
     p.add_argument("--run-id", default=None, help=argparse.SUPPRESS)
     p.add_argument("--lease-owner", default=None, help=argparse.SUPPRESS)
-    p.add_argument("--summary-json", default=None, help="also write the run summary to this file")
+    p.add_argument("--summary-json", default=None, metavar="FILE",
+                   help="also write the run summary to this file (its directory is checked before crawling)")
     p.add_argument("--since", metavar="DATE",
                    help="back-fill: follow pagination and sitemaps back to this date (2026-11-01, or 7d)")
     p.add_argument("--max-pages", type=int, metavar="N", help="fetch at most N pages in this crawl")
@@ -40,6 +41,7 @@ def add_parser(subparsers) -> None:
 def run(args) -> int:
     if args.remote:  # on a Scrapyd node (schedules/scrapyd.py), waiting for it
         return crawl_remote(args)
+    summary_path = _writable(args.summary_json) if args.summary_json else None
     outlets = c.outlets()
     if args.outlet not in outlets:
         raise c.CLIError(f"outlet {args.outlet!r}: not defined (known: {', '.join(sorted(outlets))})")
@@ -79,9 +81,23 @@ def run(args) -> int:
         except Exception:
             pass  # the lease expires by itself
     print_summary(args.outlet, summary, target)
-    if args.summary_json:
-        Path(args.summary_json).write_text(json.dumps(summary, default=str, indent=2))
+    if summary_path is not None:
+        summary_path.write_text(json.dumps(summary, default=str, indent=2))
+    if summary.get("status") == "interrupted":
+        return c.EXIT_INTERRUPTED
     return c.EXIT_OK if summary.get("status") in ("ok", "degraded") else c.EXIT_FAILED
+
+
+def _writable(value: str) -> Path:
+    """The summary file is written after the crawl: its path is checked before it."""
+    path = Path(value)
+    if not path.parent.is_dir():
+        raise c.CLIError(f"--summary-json: {value}: directory {path.parent} does not exist")
+    if path.is_dir():
+        raise c.CLIError(f"--summary-json: {value}: is a directory")
+    if not os.access(path if path.exists() else path.parent, os.W_OK):
+        raise c.CLIError(f"--summary-json: {value}: not writable")
+    return path
 
 
 def print_summary(outlet: str, summary: dict, target) -> None:

@@ -13,7 +13,8 @@ HELP = "print articles extracted from saved HTML, as the pipeline would store th
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("extract", help=HELP)
-    p.add_argument("files", nargs="*")
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="saved HTML pages (.gz allowed; over the crawl's DOWNLOAD_MAXSIZE refused)")
     p.add_argument("--url", help="the page's URL (default: the file's file:// URL)")
     p.add_argument("--outlet", help="use this outlet's selectors and settings")
     p.add_argument("--manifest", help="JSON Lines with html_file (relative, .gz allowed), optional id and url")
@@ -32,12 +33,15 @@ def run(args) -> int:
         jobs = iter_manifest(Path(args.manifest))
     else:
         jobs = ((None, Path(f), args.url or Path(f).resolve().as_uri()) for f in args.files)
+    from schedules.runner import project_settings
+
+    max_bytes = project_settings().getint("DOWNLOAD_MAXSIZE") or None  # the crawl's own cap
     for job_id, path, url in jobs:
         try:
-            article = process_html(read_html(path), url, outlet)
+            article = process_html(read_html(path, max_bytes), url, outlet)
         except (OSError, ValueError) as exc:
             failures += 1
-            c.say(f"{path}: {exc}")
+            c.say(f"{path}: {getattr(exc, 'strerror', None) or exc}")
             article = {"error": str(exc)}
         if job_id is not None:
             article = {"id": job_id, **article}

@@ -11,8 +11,8 @@ HELP = "crawl history from crawl_runs"
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("runs", help=HELP)
-    p.add_argument("--outlet")
-    p.add_argument("--last", type=int, default=20, metavar="N")
+    p.add_argument("--outlet", help="only this outlet's runs")
+    p.add_argument("--last", type=int, default=20, metavar="N", help="the last N runs (default: 20)")
     p.add_argument("--json", action="store_true", help="one JSON object per run")
     p.set_defaults(run=run)
 

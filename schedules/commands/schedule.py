@@ -26,12 +26,13 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser("schedule", help=HELP)
     actions = p.add_subparsers(dest="action", required=True)
     a = actions.add_parser("list", help="jobs and their next run")
-    a.add_argument("--schedules", metavar="FILE")
-    a.add_argument("--json", action="store_true")
+    a.add_argument("--schedules", metavar="FILE", help="schedule file (default: $NEWSDESK_SCHEDULES or schedules/schedules.toml)")
+    a.add_argument("--json", action="store_true",
+                   help="one JSON object per job on stdout (next_run_utc null when none); status on stderr")
     a.set_defaults(run=run_list)
     a = actions.add_parser("run", help="run a job now (through the service, or here when none runs)")
     a.add_argument("outlet", help="outlet name or job id (crawl:OUTLET[:SECTION])")
-    a.add_argument("--schedules", metavar="FILE")
+    a.add_argument("--schedules", metavar="FILE", help="schedule file (default: $NEWSDESK_SCHEDULES or schedules/schedules.toml)")
     a.set_defaults(run=run_now)
     for action, text in (("pause", "pause an outlet's jobs in the running service"),
                          ("resume", "resume an outlet's jobs in the running service")):
@@ -41,7 +42,7 @@ def add_parser(subparsers) -> None:
     a = actions.add_parser("reload", help="make the running service re-read its schedule file")
     a.set_defaults(run=run_control)
     a = actions.add_parser("check", help="validate a schedule file")
-    a.add_argument("--schedules", metavar="FILE")
+    a.add_argument("--schedules", metavar="FILE", help="schedule file (default: $NEWSDESK_SCHEDULES or schedules/schedules.toml)")
     a.set_defaults(run=run_check)
 
 
@@ -85,21 +86,23 @@ def _stored_rows(db, schedule) -> list[tuple[str, str, str, str]]:
 def run_list(args) -> int:
     schedule = c.schedule(args.schedules, c.outlets())
     client, db = c.connect_db(c.target())
+    status = c.say if args.json else print  # with --json, stdout is JSON Lines only
     with client:
         service = live_service(db)
         if service is not None:
-            print(f"service: {service['status']} on {service['host']} pid {service['pid']} "
+            status(f"service: {service['status']} on {service['host']} pid {service['pid']} "
                   f"(heartbeat {c.ago(service['heartbeat_at'])}), schedule {service['schedule_file']}")
             rows = [(j["id"], j["trigger"], "running" if j["running"] else "paused" if j["paused"] else "scheduled",
                      c.fmt_time(j["next_run_time"])) for j in service.get("jobs", [])]
         else:
             beat = db.service_status.find_one({"_id": "scheduler"}) or {}
-            print(f"service: not running (last heartbeat {c.ago(beat.get('heartbeat_at'))}); "
+            status(f"service: not running (last heartbeat {c.ago(beat.get('heartbeat_at'))}); "
                   f"jobs from {schedule.path}, next runs as last stored")
             rows = _stored_rows(db, schedule)
         if args.json:
             for job_id, trig, state, nxt in rows:
-                print(json.dumps({"id": job_id, "trigger": trig, "state": state, "next_run_utc": nxt}))
+                print(json.dumps({"id": job_id, "trigger": trig, "state": state,
+                                  "next_run_utc": None if nxt == "-" else nxt}))
             return c.EXIT_OK
         width = max([len(r[0]) for r in rows] + [6])
         print(f"{'JOB':<{width}}  {'STATE':<12}  {'NEXT RUN (UTC)':<19}  TRIGGER")
@@ -131,7 +134,10 @@ def run_check(args) -> int:
     print(f"{schedule.path}: {len(schedule.entries)} entries, {enabled} enabled")
     for entry in schedule.entries:
         flag = "" if entry.enabled else "  (disabled)"
-        print(f"  {entry.job_id}: {_trigger_text(entry)}, jitter {entry.jitter:g}s, time limit "
+        jitter = f"jitter {entry.jitter_s:g}s"
+        if entry.jitter_s < entry.jitter:  # what the scheduler applies, and why it is not what was asked
+            jitter += f" (capped from {entry.jitter:g}s: at most a tenth of the period)"
+        print(f"  {entry.job_id}: {_trigger_text(entry)}, {jitter}, time limit "
               f"{entry.time_limit:g}s, misfire grace {entry.misfire_grace_s}s{flag}")
     return c.EXIT_OK
 

@@ -30,6 +30,8 @@ def run(args) -> int:
     path = args.schedules or default_schedule_path()
     c.schedule(path, c.outlets())  # refuse an invalid file before touching the database
     target = c.target(announce=True)
+    client, _db = c.connect_db(target)  # unreachable or refused: one line, exit 1 (systemd retries)
+    client.close()
     try:
         return serve(path, target, http=args.http, standby=not args.no_standby)
     except ScheduleError as exc:

@@ -80,8 +80,8 @@ def test_export_jsonl_and_csv(env, mongo_db):
     limited = run(env, "articles", "--limit", "2", "--format", "csv")
     table = list(csv.DictReader(io.StringIO(limited.stdout)))
     assert len(table) == 2 and table[0]["title"]
-    none = run(env, "articles", "--outlet", "no-such-outlet")
-    assert none.returncode == 0 and none.stdout == ""
+    none = run(env, "articles", "--outlet", "no-such-outlet")  # a typo is said, not an empty export
+    assert none.returncode == 2 and none.stdout == "" and "no such outlet 'no-such-outlet'" in none.stderr
     bad = run(env, "articles", "--since", "yesterday-ish")
     assert bad.returncode == 2 and "--since" in bad.stderr
 

@@ -119,8 +119,9 @@ def test_schedule_list_without_a_service_reads_the_store_and_control_needs_a_ser
     assert "crawl:fixture:business  paused" in out and "cron '5 * * * *' UTC" in out
     assert "crawl:fixture:world     disabled" in out
     rows = [json.loads(line) for line in run(env, "schedule", "list", "--json", "--schedules", str(sched))
-            .stdout.splitlines()[1:]]
+            .stdout.splitlines()]  # JSON Lines only: the status line goes to stderr
     assert [r["state"] for r in rows] == ["scheduled", "paused", "disabled"]
+    assert [r["next_run_utc"] is None for r in rows] == [False, True, True]
     assert mongo_db.scheduler_jobs.count_documents({}) == 2  # untouched
 
     for action in (["pause", "fixture"], ["resume", "fixture"], ["reload"]):

@@ -77,6 +77,8 @@ def run(args) -> int:
                 else:
                     for doc in docs:
                         out.write(export.json_line(doc) + "\n")
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): run_command ends quietly
         except OSError as exc:
             raise c.CLIError(f"--out {args.out or 'stdout'}: {exc.strerror or exc}", c.EXIT_FAILED) from None
     return c.EXIT_OK
@@ -109,6 +111,8 @@ def _follow(args, fields: list[str] | None) -> int:
     try:
         with client, _output(args.out, "ab") as out_file:
             _follow_into(args, db, resolved, out_file, fields)
+    except BrokenPipeError:
+        raise  # the reader went away: run_command ends quietly
     except OSError as exc:
         raise c.CLIError(f"--out {args.out or 'stdout'}: {exc.strerror or exc}", c.EXIT_FAILED) from None
     return c.EXIT_OK

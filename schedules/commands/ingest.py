@@ -18,7 +18,7 @@ HELP = "store the articles in local WARC files (e.g. CC-NEWS); resumable"
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("ingest", help=HELP)
-    p.add_argument("files", nargs="+", metavar="FILE.warc[.gz]")
+    p.add_argument("files", nargs="+", metavar="FILE.warc[.gz]", help="WARC files (gzipped or not) to ingest")
     p.add_argument("--outlet", help="take every record as this outlet's (default: by host and outlet domains)")
     p.add_argument("--jobs", type=int, default=1, help="worker processes, one file each at a time (default 1)")
     p.add_argument("--shard", metavar="K/N", help="only the K-th of every N files (one share per machine)")

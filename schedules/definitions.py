@@ -239,14 +239,25 @@ class ScheduleEntry(BaseModel):
         return float(int(min(self.jitter, self.period_s() / 10)))
 
     def period_s(self, now: datetime | None = None) -> float:
-        """The time between two fires (for cron: the next gap from `now`)."""
+        """The time between two fires; for cron, the shortest gap in the week ahead.
+
+        Not the next gap alone: for "*/20 6-22 * * *" that is 20 minutes by day
+        but 7 hours after the last evening fire, so the jitter cap and the
+        misfire grace would change with the time of day the service started."""
         if self.every is not None:
             return self.every
         trig = cron_trigger(self.cron, self.timezone)
         now = now or datetime.now(timezone.utc)
-        first = trig.get_next_fire_time(None, now)
-        second = trig.get_next_fire_time(first, first + timedelta(seconds=1))
-        return (second - first).total_seconds() if first and second else 3600.0
+        horizon = now + timedelta(days=8)
+        gaps: list[float] = []
+        prev = trig.get_next_fire_time(None, now)
+        while prev is not None and prev < horizon and len(gaps) < 500:
+            nxt = trig.get_next_fire_time(prev, prev + timedelta(seconds=1))
+            if nxt is None:
+                break
+            gaps.append((nxt - prev).total_seconds())
+            prev = nxt
+        return min(gaps) if gaps else 3600.0
 
     @property
     def misfire_grace_s(self) -> int:

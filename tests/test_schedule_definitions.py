@@ -173,3 +173,10 @@ def test_shipped_schedule_is_valid_for_the_shipped_outlets():
     assert {e.outlet for e in sched.entries} == set(outlets)  # every shipped outlet has an entry
     assert [e.outlet for e in sched.entries if e.enabled] == ["business-standard"]
     assert len({e.job_id for e in sched.entries}) == len(sched.entries)
+
+
+def test_cron_period_does_not_depend_on_the_time_of_day():
+    (entry,) = parse('[[schedule]]\noutlet = "fixture"\ncron = "*/20 6-22 * * *"\n').entries
+    evening = datetime(2026, 1, 5, 22, 50, tzinfo=timezone.utc)  # next gap is 7 h 20 min
+    morning = datetime(2026, 1, 5, 7, 1, tzinfo=timezone.utc)
+    assert entry.period_s(evening) == entry.period_s(morning) == 1200

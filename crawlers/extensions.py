@@ -58,7 +58,7 @@ class OutletLease:
         try:
             if not ctx.breaker.available():  # the schema step at open already met the outage
                 raise ctx.breaker.last_error or ConnectionFailure("database unavailable")
-            acquired = leases.acquire(self._locks(), name, self.owner, self.ttl)
+            taken = leases.take(self._locks(), name, self.owner, self.ttl)
         except PyMongoError as exc:
             # Without the lease another crawl of the outlet may run at the same time;
             # crawling into the spool unguarded is not worth that: stop here.
@@ -66,31 +66,22 @@ class OutletLease:
             logger.error("database %s: %s at start; outlet %s not crawled (no lease without it)",
                          ctx.target.display, describe_failure(exc), name)
             raise CloseSpider("database_unreachable") from None
-        if not acquired:
-            current = leases.holder(self._locks(), name)
+        if not taken:
+            current = taken.holder
             who = f"{current.owner} until {current.expires_at:%H:%M:%S} UTC" if current else "another crawl"
             logger.error("outlet %s is being crawled by %s; not starting a second crawl", name, who)
             self.crawler.stats.set_value("newsdesk/lease_denied", who)
             raise CloseSpider("lease_held")
         self.held = True
-        self.renewer = task.LoopingCall(self._renew, name)
-        self.renewer.start(max(self.ttl.total_seconds() / 3, 1), now=False)
-
-    def _renew(self, name):
-        try:
-            if not leases.renew(self._locks(), name, self.owner, self.ttl):
-                logger.error("lost the lease on outlet %s", name)
-        except Exception as exc:  # a database blip must not kill the crawl; the lease may lapse
-            logger.warning("could not renew the lease on %s: %s", name, type(exc).__name__)
+        renewal = leases.Renewal(self._locks(), name, self.owner, self.ttl)
+        self.renewer = task.LoopingCall(renewal.renew)
+        self.renewer.start(renewal.interval, now=False)
 
     def spider_closed(self, spider, reason):
         if self.renewer is not None and self.renewer.running:
             self.renewer.stop()
         if self.held and self.release_on_close and crawl_context(self.crawler).breaker.available():
-            try:
-                leases.release(self._locks(), spider.name, self.owner)
-            except Exception as exc:
-                logger.warning("could not release the lease on %s (it will expire): %s", spider.name, exc)
+            leases.release_quietly(self._locks(), spider.name, self.owner)
 
 
 class RunRecorder:

@@ -18,18 +18,16 @@ from twisted.internet import defer
 from crawlers.runtime import crawl_context
 from crawlers.workers import cpu_pool
 from pipelines.dedup_store import any_matches, dedup_fields, find_duplicate
-from pipelines.metadata import OutletTitles, title_affix_keys
+from pipelines.metadata import title_affix_keys
 from pipelines.outlet_lines import (
     OutletLines,
     article_line_keys,
     forget_singletons,
-    strip_outlet_lines,
     worth_saving,
 )
 from pipelines.outlet_lines_store import load_outlet_lines, save_learned
-from pipelines.removed_at import place_removed
 from pipelines.runs import note_fields
-from pipelines.stages import normalize_stage, offers_stage, validate_stage
+from pipelines.stages import normalize_stage, offers_stage, outlet_lines_stage, validate_stage
 
 STATS = "newsdesk/"
 
@@ -110,16 +108,12 @@ class OutletLinesPipeline(_Stage):
         page_titles = item.pop("page_titles", None) or []
         if not self.enabled or not item.get("body"):
             return item
-        titles = OutletTitles(articles=self.known.articles, counts=self.known.counts)
-        if (title := titles.cut(item.get("title"))) != item.get("title"):
-            item["title"] = title
-            self.stats.inc_value(f"{STATS}titles/outlet_affix_cut")
         self.pending_keys[item["canonical_url"]] = article_line_keys(item["body"]) | title_affix_keys(page_titles)
-        body, removed = strip_outlet_lines(item["body"], self.known)
+        item, removed, title_cut = outlet_lines_stage(item, self.known)
+        if title_cut:
+            self.stats.inc_value(f"{STATS}titles/outlet_affix_cut")
         if removed:
-            item["removed_blocks"] = place_removed(item["body"], body, item.get("removed_blocks") or [], removed)
-            item["body"] = body
-            self.stats.inc_value(f"{STATS}boilerplate/lines_removed", len(removed))
+            self.stats.inc_value(f"{STATS}boilerplate/lines_removed", removed)
         return item
 
     async def close_spider(self, spider=None):

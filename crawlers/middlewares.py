@@ -1,6 +1,7 @@
-"""Downloader middleware: refuse loopback, private and link-local targets.
+"""Downloader and spider middlewares: refuse loopback, private and link-local targets;
+skip article URLs already stored; name redirect loops.
 
-An outlet must say `allow_private_network = true` to crawl such addresses
+The private-network guard: an outlet must say `allow_private_network = true` to crawl such addresses
 (the test fixtures and the local demo do); the rest of the web never needs
 it, and refusing it keeps a hostile page from steering the crawler at the
 machine's own network.
@@ -10,10 +11,17 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
+from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
+
+from crawlers.config import newsdesk_config
+from crawlers.runtime import crawl_context
+from pipelines.dedup_store import RecheckPolicy, urls_to_skip
+from pipelines.urls import canonicalize_url
 
 
 @lru_cache(maxsize=4096)
@@ -68,16 +76,12 @@ class KnownArticleFilter:
     """
 
     def __init__(self, crawler):
-        from datetime import timedelta
-
-        from pipelines.dedup_store import RecheckPolicy
-
+        config = newsdesk_config(crawler)
         self.crawler = crawler
-        self.enabled = crawler.settings.getbool("NEWSDESK_INCREMENTAL", True)
-        self.policy = RecheckPolicy(
-            fresh_for=timedelta(hours=crawler.settings.getfloat("NEWSDESK_RECHECK_FRESH_HOURS", 48)),
-            every=timedelta(hours=crawler.settings.getfloat("NEWSDESK_RECHECK_EVERY_HOURS", 3)))
-        self.stop_after_known = crawler.settings.getint("NEWSDESK_STOP_AFTER_KNOWN", 20)
+        self.enabled = config.NEWSDESK_INCREMENTAL
+        self.policy = RecheckPolicy(fresh_for=timedelta(hours=config.NEWSDESK_RECHECK_FRESH_HOURS),
+                                    every=timedelta(hours=config.NEWSDESK_RECHECK_EVERY_HOURS))
+        self.stop_after_known = config.NEWSDESK_STOP_AFTER_KNOWN
         self.known_run: dict[str | None, int] = {}  # section -> known links in a row so far
 
     @classmethod
@@ -85,14 +89,6 @@ class KnownArticleFilter:
         return cls(crawler)
 
     def filter_outputs(self, outputs: list) -> list:
-        from datetime import datetime, timezone
-
-        from scrapy import Request
-
-        from crawlers.runtime import crawl_context
-        from pipelines.dedup_store import urls_to_skip
-        from pipelines.urls import canonicalize_url
-
         spider = self.crawler.spider
         articles = [o for o in outputs if isinstance(o, Request) and o.meta.get("article")]
         if not self.enabled or not articles:
@@ -141,8 +137,6 @@ class RedirectLoopGuard:
     REDIRECTS = (301, 302, 303, 307, 308)
 
     def process_response(self, request, response, spider=None):
-        from urllib.parse import urljoin
-
         location = response.headers.get("Location")
         if response.status in self.REDIRECTS and location:
             target = urljoin(request.url, location.decode("latin-1")).split("#", 1)[0]

@@ -2,8 +2,10 @@
 
 `newsdesk extract`, the quality benchmark and the quality gate all call
 `process_html`, so what they measure is the very code the crawl runs:
-extract -> normalize -> strip offers -> validate (dedup and store need the
-database and are left out).
+page text (the spider's decoding and charset rescue) -> extract -> normalize
+-> strip offers -> outlet lines -> validate (dedup and store need the
+database and are left out; the outlet lines learned in the database are used
+when the caller passes them).
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipelines.decode import page_text
 from pipelines.extract import extract_article
 from pipelines.metadata import OutletTitles
-from pipelines.outlet_lines import OutletLines, strip_outlet_lines
+from pipelines.outlet_lines import OutletLines
 from pipelines.outlets import OutletSpec
-from pipelines.stages import normalize_stage, offers_stage, validate_stage
+from pipelines.stages import normalize_stage, offers_stage, outlet_lines_stage, validate_stage
 
 
 def read_html(path: Path, max_bytes: int | None = None) -> bytes:
@@ -35,32 +38,25 @@ def read_html(path: Path, max_bytes: int | None = None) -> bytes:
     return data
 
 
-def _decode(html: str | bytes) -> str:
-    if isinstance(html, str):
-        return html
-    from w3lib.encoding import html_to_unicode
-
-    return html_to_unicode(None, html)[1]  # BOM, <meta charset> and sniffing, as Scrapy does
-
-
 def process_html(html: str | bytes, url: str, outlet: OutletSpec | None = None,
                  learned_titles: OutletTitles | None = None, *, section: str | None = None,
-                 known_lines: OutletLines | None = None) -> dict:
-    """The article as the pipeline would store it (before dedup); `dropped` names why not.
-    `learned_titles`: the outlet's title affixes, as the crawl's outlet-lines stage knows them.
-    `known_lines`: the outlet's learned boilerplate lines, stripped as that stage does
-    (re-extraction and ingest pass both)."""
-    item = extract_article(_decode(html), url, outlet).as_item()
-    if learned_titles is not None:
-        item["title"] = learned_titles.cut(item.get("title"))
+                 known_lines: OutletLines | None = None, content_type: str = "") -> dict:
+    """The article as the crawl would store it (before dedup); `dropped` names why not.
+
+    The crawl's own functions in the crawl's order: `page_text` (the spider's
+    decoding and charset rescue), extract, normalize, strip offers, the outlet
+    lines stage (`known_lines`: what the database has learned for the outlet,
+    none by default; `learned_titles`: its title affixes, else those counted
+    with `known_lines`), validate. Re-extraction and ingest pass both."""
+    text = html if isinstance(html, str) else page_text(html, content_type)
+    item = extract_article(text, url, outlet).as_item()
+    item.pop("page_titles", None)  # what the crawl learns title affixes from; not stored
     if outlet is not None:
         item["outlet"] = outlet.name
     item.setdefault("outlet", "offline")
     item["section"] = section
     item = offers_stage(normalize_stage(item, outlet))
-    if known_lines is not None and item.get("body"):
-        item["body"], removed = strip_outlet_lines(item["body"], known_lines)
-        item["removed_blocks"] = [*(item.get("removed_blocks") or []), *removed]
+    item, _removed, _cut = outlet_lines_stage(item, known_lines or OutletLines(), learned_titles)
     valid, reason = validate_stage(item)
     return {**(valid or item), "dropped": reason}
 

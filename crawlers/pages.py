@@ -2,7 +2,8 @@
 
 One function for the spider's article and section callbacks and for
 re-extraction from the archive (crawlers/replay.py), so an archived response
-is decoded exactly as it was when it was fetched.
+is decoded exactly as it was when it was fetched; the decoding itself is
+pipelines/decode.page_text, which the offline runner calls too.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 
-from pipelines.decode import decode_html
+from pipelines.decode import page_text
 from pipelines.extract import looks_like_html
 
 
@@ -27,9 +28,7 @@ def response_html(response: Response) -> str:
     if not isinstance(response, TextResponse) or not looks_like_html(response.body):
         content_type = response.headers.get("Content-Type", b"").decode(errors="replace")
         raise BadPage("not_html", f"content is not HTML ({content_type})")
-    declared = response.headers.get("Content-Type", b"").decode("latin-1").lower()
-    declared_charset = "charset=" in declared or b"charset" in response.body[:2048].lower()
-    return decode_html(response.body, response.encoding if declared_charset else None, response.text)
+    return page_text(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
 
 
 # what the archived body no longer has: it was de-chunked and decompressed on reading

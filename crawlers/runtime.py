@@ -16,10 +16,12 @@ from pathlib import Path
 from pymongo.errors import ConnectionFailure, PyMongoError
 from twisted.internet import defer  # Deferreds only; the reactor is imported where it runs
 
+from crawlers.config import newsdesk_config
 from crawlers.workers import limit_heap_growth
 from pipelines import embedded_db
 from pipelines.dedup_store import any_matches
 from pipelines.mongo import (
+    DB_REASON_KEY,
     MongoTarget,
     connect,
     describe_failure,
@@ -187,17 +189,17 @@ class ArticleWriter:
 
 class CrawlContext:
     def __init__(self, crawler):
-        settings = crawler.settings
-        limit_heap_growth(settings.getint("NEWSDESK_MMAP_THRESHOLD", 0))  # this process; CpuPool does its workers
-        self.target: MongoTarget = resolve_target(settings.get("NEWSDESK_MONGO_URI"),
-                                                  settings.get("NEWSDESK_MONGO_DB"))
-        self.client = connect(self.target, timeout_ms=settings.getint("NEWSDESK_MONGO_TIMEOUT_MS", 5000))
-        self.breaker = Breaker(settings.getfloat("NEWSDESK_DB_RETRY_AFTER", 30.0))
+        config = newsdesk_config(crawler)
+        limit_heap_growth(config.NEWSDESK_MMAP_THRESHOLD)  # this process; CpuPool does its workers
+        self.target: MongoTarget = resolve_target(config.NEWSDESK_MONGO_URI, config.NEWSDESK_MONGO_DB,
+                                                  database_reason=crawler.settings.get(DB_REASON_KEY))
+        self.client = connect(self.target, timeout_ms=config.NEWSDESK_MONGO_TIMEOUT_MS)
+        self.breaker = Breaker(config.NEWSDESK_DB_RETRY_AFTER)
         self.db = self.client[self.target.database]
-        self.spool_dir = Path(settings.get("NEWSDESK_SPOOL_DIR") or default_spool_dir(os.environ))
+        self.spool_dir = Path(config.NEWSDESK_SPOOL_DIR or default_spool_dir(os.environ))
         self.lane = DbLane()
         self.writer = ArticleWriter(self.db, crawler.stats, outlet=crawler.spider.name if crawler.spider else "unknown",
-                                    batch_size=settings.getint("NEWSDESK_STORE_BATCH", 100),
+                                    batch_size=config.NEWSDESK_STORE_BATCH,
                                     spool_dir=self.spool_dir, breaker=self.breaker, lane=self.lane)
         self.schema_ready = False
 

@@ -70,7 +70,7 @@ ITEM_PIPELINES = {
 
 # Database: NEWSDESK_MONGO_URI, else a local SecantusDB server started on demand.
 NEWSDESK_MONGO_URI = os.environ.get("NEWSDESK_MONGO_URI")
-NEWSDESK_MONGO_DB = os.environ.get("NEWSDESK_MONGO_DB", "newsdesk")
+NEWSDESK_MONGO_DB = os.environ.get("NEWSDESK_MONGO_DB")  # unset: the URI's database, else "newsdesk"
 NEWSDESK_STORE_BATCH = 100  # items per bulk write
 NEWSDESK_MONGO_TIMEOUT_MS = 5000  # server selection / connect timeout
 NEWSDESK_DB_RETRY_AFTER = 30.0  # after a database failure, seconds before asking it again

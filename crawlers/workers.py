@@ -9,7 +9,10 @@ from __future__ import annotations
 import logging
 import os
 
+from scrapy import signals
 from twisted.internet import defer  # Deferreds only; the reactor is imported where it runs
+
+from crawlers.config import newsdesk_config
 
 logger = logging.getLogger(__name__)
 
@@ -136,12 +139,12 @@ def cpu_pool(crawler) -> CpuPool:
     """The worker pool of this crawler, created on first use and shut down when the spider closes."""
     pool = getattr(crawler, "_newsdesk_cpu_pool", None)
     if pool is None:
-        value = crawler.settings.get("NEWSDESK_CPU_WORKERS")
-        workers = default_cpu_workers() if value in (None, "", "auto") else int(value)
-        pool = CpuPool(workers, start_after=crawler.settings.getint("NEWSDESK_CPU_WORKERS_AFTER", 20),
-                       mmap_threshold=crawler.settings.getint("NEWSDESK_MMAP_THRESHOLD", 0))
+        config = newsdesk_config(crawler)
+        value = config.NEWSDESK_CPU_WORKERS
+        workers = default_cpu_workers() if value in (None, "auto") else value
+        pool = CpuPool(workers, start_after=config.NEWSDESK_CPU_WORKERS_AFTER,
+                       mmap_threshold=config.NEWSDESK_MMAP_THRESHOLD)
         crawler._newsdesk_cpu_pool = pool
-        from scrapy import signals
 
         def spider_closed(spider, reason):
             pool.close()

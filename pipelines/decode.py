@@ -1,11 +1,33 @@
 """A page's bytes to text, rescuing pages whose charset is missing or wrong.
 
-Pure: the spider calls it with Scrapy's decoding of the response.
+`page_text` is what the spider and the offline runner (`newsdesk extract`,
+the quality benchmark and gate) both call, so a saved page decodes exactly as
+the crawl decoded it.
 """
 
 from __future__ import annotations
 
 from charset_normalizer import from_bytes
+from w3lib.encoding import html_to_unicode, resolve_encoding
+
+
+def _scrapy_guess(data: bytes) -> str | None:
+    # The fallback of Scrapy's TextResponse when nothing is declared: ascii, utf-8, cp1252.
+    for encoding in ("ascii", "utf-8", "cp1252"):
+        try:
+            data.decode(encoding)
+        except UnicodeError:
+            continue
+        return resolve_encoding(encoding)
+    return None
+
+
+def page_text(body: bytes, content_type: str = "") -> str:
+    """The page's text: decoded as Scrapy decodes a response (Content-Type header, BOM,
+    <meta charset>, then a guess), then rescued by `decode_html` when that was wrong."""
+    encoding, text = html_to_unicode(content_type or None, body, auto_detect_fun=_scrapy_guess)
+    declared = "charset=" in content_type.lower() or b"charset" in body[:2048].lower()
+    return decode_html(body, encoding if declared else None, text)
 
 
 def decode_html(body: bytes, declared: str | None, scrapy_text: str) -> str:

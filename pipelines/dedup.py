@@ -72,7 +72,7 @@ _SITE_NOTICE = re.compile(
     re.VERBOSE,
 )
 # Sentence ends, including a glued ".Next" as scraped text often has.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[a-zäöüß][.!?])(?=[A-ZÄÖÜ])|\n+")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|(?<=[a-zäöüß][.!?])(?=[A-ZÄÖÜ])|\n+")
 MIN_SEGMENT_WORDS = 6      # shorter lines are labels, captions, buttons, headlines
 MIN_CONTENT_TOKENS = 30    # below this there is too little story left to judge
 _TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|\w+")
@@ -84,7 +84,7 @@ def content_segments(text: str) -> list[str]:
     for line in (text or "").splitlines():
         if len(_TOKEN.findall(line)) < MIN_SEGMENT_WORDS:  # CJK: a character is a word
             continue
-        segments = [seg for seg in _SENTENCE_END.split(line) if seg]
+        segments = [seg for seg in _SENTENCE_BREAK.split(line) if seg]
         # Most lines hold no furniture: one search of the line settles all its sentences
         # (sentences end at punctuation or line ends, so their word boundaries are the line's).
         if not _SITE_NOTICE.search(line.casefold()):

@@ -30,6 +30,7 @@ from pipelines.metadata import (
 )
 from pipelines.offers_dom import drop_offer_containers, is_paywall_pointer
 from pipelines.outlets import OutletSpec
+from pipelines.sentences import ENDS_SENTENCE
 
 ARTICLE_TYPES = {
     "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle",
@@ -313,7 +314,6 @@ def _add_lead(body: str, lead: str | None, title: str | None) -> str:
 
 
 # A line that reads as prose: ends like a sentence and has some length.
-_SENTENCE_END = re.compile(r"[.!?…]['\"’”»)\]]*\s*$")
 _CHROME_MAX_WORDS = 30
 
 
@@ -324,7 +324,7 @@ def _chrome_candidate(line: str) -> bool:
     words = len(line.split())
     if not words or words > _CHROME_MAX_WORDS or "|" in line or ";" in line:
         return False
-    return words < 8 or not _SENTENCE_END.search(line)
+    return words < 8 or not ENDS_SENTENCE.search(line)
 
 
 def _norm_line(line: str) -> str:

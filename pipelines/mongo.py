@@ -13,13 +13,16 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import CollectionInvalid, ConfigurationError, InvalidURI, OperationFailure
 
 from pipelines.article import mongo_json_schema
+from pipelines.embedded_db import ensure_local_server
+from pipelines.outlet_lines_store import ensure_outlet_lines_indexes
+from pipelines.runs import ensure_run_indexes
 
 DEFAULT_DB = "newsdesk"
 _URI_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]*://[^\s'\"<>]+", re.I)
@@ -120,31 +123,58 @@ def describe_failure(exc: BaseException, timeout_ms: int | None = None) -> str:
     return f"failed ({type(exc).__name__}: {redact_text(message)[:160]})"
 
 
+# Why the database is the one it is; said by `newsdesk check`, `db where` and every run summary.
+FROM_SETTING = "from NEWSDESK_MONGO_DB"
+FROM_URI = "named in the URI"
+BY_DEFAULT = "by default (no NEWSDESK_MONGO_DB, none in the URI)"
+DATABASE_REASONS = (FROM_SETTING, FROM_URI, BY_DEFAULT)
+# Passed on with NEWSDESK_MONGO_DB to child crawls and Scrapyd jobs, so their summaries keep the reason.
+DB_REASON_KEY = "NEWSDESK_MONGO_DB_REASON"
+
+
 @dataclass(frozen=True)
 class MongoTarget:
     uri: str
     database: str
-    source: str  # "NEWSDESK_MONGO_URI", "setting", or "embedded (data in DIR)"
+    source: str  # where the server came from: "NEWSDESK_MONGO_URI", "setting", or "embedded ..."
+    database_reason: str = BY_DEFAULT  # one of DATABASE_REASONS
 
     @property
     def display(self) -> str:
-        return f"{redact_uri(self.uri)} database {self.database!r} ({self.source})"
+        return f"{redact_uri(self.uri)} database {self.database!r} {self.database_reason} ({self.source})"
+
+
+def uri_database(uri: str) -> str | None:
+    """The database in the URI's path (mongodb://host/NAME?options), as pymongo and Atlas write it."""
+    return unquote(urlsplit(uri).path.lstrip("/")) or None
+
+
+def pick_database(uri: str, database: str | None, reason: str | None = None) -> tuple[str, str]:
+    """(database, why): NEWSDESK_MONGO_DB, then the URI's database, then "newsdesk"."""
+    if database:
+        return database, reason if reason in DATABASE_REASONS else FROM_SETTING
+    if named := uri_database(uri):
+        return named, FROM_URI
+    return DEFAULT_DB, BY_DEFAULT
 
 
 def resolve_target(uri: str | None = None, database: str | None = None,
-                   env: Mapping[str, str] | None = None) -> MongoTarget:
-    """Pick the database: explicit URI, else NEWSDESK_MONGO_URI, else the embedded server."""
+                   env: Mapping[str, str] | None = None, database_reason: str | None = None) -> MongoTarget:
+    """Pick the server (explicit URI, else NEWSDESK_MONGO_URI, else the embedded server) and
+    the database on it (`pick_database`)."""
     env = os.environ if env is None else env
-    database = database or env.get("NEWSDESK_MONGO_DB") or DEFAULT_DB
+    if not database and env.get("NEWSDESK_MONGO_DB"):
+        database, database_reason = env["NEWSDESK_MONGO_DB"], env.get(DB_REASON_KEY)
     if uri:
-        return MongoTarget(check_uri(uri, "NEWSDESK_MONGO_URI setting"), database, "setting")
-    if env.get("NEWSDESK_MONGO_URI"):
-        return MongoTarget(check_uri(env["NEWSDESK_MONGO_URI"]), database, "NEWSDESK_MONGO_URI")
-    from pipelines.embedded_db import ensure_local_server
-
-    server = ensure_local_server(env)
-    how = "started" if server.started else "reused"
-    return MongoTarget(server.uri, database, f"embedded SecantusDB, {how}, data in {server.data_dir}")
+        server_uri, source = check_uri(uri, "NEWSDESK_MONGO_URI setting"), "setting"
+    elif env.get("NEWSDESK_MONGO_URI"):
+        server_uri, source = check_uri(env["NEWSDESK_MONGO_URI"]), "NEWSDESK_MONGO_URI"
+    else:
+        server = ensure_local_server(env)
+        how = "started" if server.started else "reused"
+        server_uri, source = server.uri, f"embedded SecantusDB, {how}, data in {server.data_dir}"
+    name, why = pick_database(server_uri, database, database_reason)
+    return MongoTarget(server_uri, name, source, why)
 
 
 def connect(target: MongoTarget, timeout_ms: int = 5000) -> MongoClient:
@@ -179,12 +209,8 @@ def ensure_schema(db: Database) -> None:
     db.articles.create_indexes(ARTICLE_INDEXES)
     db.article_versions.create_index([("canonical_url", ASCENDING), ("version", ASCENDING)],
                                      unique=True, name="url_version_unique")
-    db.crawl_runs.create_index([("outlet", ASCENDING), ("started_at", DESCENDING)], name="outlet_started")
-    db.crawl_runs.create_index([("started_at", DESCENDING)], name="started")
-    db.run_days.create_index([("day", ASCENDING)], name="day")
+    ensure_run_indexes(db)
     database_id(db)
-    from pipelines.outlet_lines_store import ensure_outlet_lines_indexes
-
     ensure_outlet_lines_indexes(db)
 
 

@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from pipelines import offer_classifier
 from pipelines import offer_lexicon as lex
+from pipelines.sentences import ENDS_SENTENCE as _TERMINAL
 
 __all__ = [
     "RemovedBlock",
@@ -65,7 +66,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # Any double quotation mark: a line quoting someone is reported speech.
 _QUOTE = re.compile(r"[\"“”«»„]")
 # A colon ends list intros ("Join now to get:"), not sentences.
-_TERMINAL = re.compile(r"[.!?…]['\"’”»)\]]*\s*$")
 
 _CUR = r"(?:US\$|CA\$|C\$|A\$|R\$|[$€£¥₹]|USD|EUR|GBP|CHF|INR|Rs\.?|Fr\.)"
 _NUM = r"(?:\d{1,3}(?:[.,\u00a0 ]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?:[.,]-)?"

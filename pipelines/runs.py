@@ -7,10 +7,18 @@ from datetime import datetime, timezone
 from typing import Any
 
 from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 
 STATS_PREFIX = "newsdesk/"
 EXAMPLES_PER_KIND = 3  # URLs kept per error kind, for the run's page in the dashboard
+
+
+def ensure_run_indexes(db: Database) -> None:
+    """The `crawl_runs` indexes (idempotent): per-outlet history and the newest runs; `run_days` by day."""
+    db.crawl_runs.create_index([("outlet", ASCENDING), ("started_at", DESCENDING)], name="outlet_started")
+    db.crawl_runs.create_index([("started_at", DESCENDING)], name="started")
+    db.run_days.create_index([("day", ASCENDING)], name="day")
 
 
 def start_run(db: Database, *, outlet: str, trigger: str, run_id: ObjectId | None = None,

@@ -1,4 +1,4 @@
-"""Item-level stage functions, shared by the Scrapy adapters and the offline path.
+"""Item-level stage functions, shared by the item pipelines and the offline runner.
 
 Each takes an item dict and returns the new item (or a drop reason); the
 text-level logic lives in normalize.py, offers.py, validate.py.
@@ -6,8 +6,10 @@ text-level logic lives in normalize.py, offers.py, validate.py.
 
 from __future__ import annotations
 
+from pipelines.metadata import OutletTitles
 from pipelines.normalize import normalize_item
 from pipelines.offers_text import strip_offers
+from pipelines.outlet_lines import OutletLines, strip_outlet_lines
 from pipelines.outlets import OutletSpec
 from pipelines.page_rules import strip_page_rule_lines
 from pipelines.removed_at import place_removed
@@ -36,6 +38,25 @@ def offers_stage(item: dict) -> dict:
     item["syndication_note"] = result.syndication_note
     item["paywalled"] = bool(item.get("paywalled") or result.hit_wall)
     return item
+
+
+def outlet_lines_stage(item: dict, known: OutletLines,
+                       titles: OutletTitles | None = None) -> tuple[dict, int, bool]:
+    """What the outlet repeats, cut: the title affix its pages share (`titles`, by default
+    the affixes counted with `known`) and the lines `known` holds.
+    (item, lines removed, whether the title was cut)."""
+    if not item.get("body"):
+        return item, 0, False
+    titles = titles if titles is not None else OutletTitles(articles=known.articles, counts=known.counts)
+    item = dict(item)
+    title_cut = False
+    if (title := titles.cut(item.get("title"))) != item.get("title"):
+        item["title"], title_cut = title, True
+    body, removed = strip_outlet_lines(item["body"], known)
+    if removed:
+        item["removed_blocks"] = place_removed(item["body"], body, item.get("removed_blocks") or [], removed)
+        item["body"] = body
+    return item, len(removed), title_cut
 
 
 def validate_stage(item: dict) -> tuple[dict | None, str | None]:

@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from pipelines.config import SettingsError, check_settings
 from pipelines.outlets import check_timezone
 
 if sys.version_info >= (3, 11):
@@ -120,6 +121,10 @@ def _scrapy_settings(value: Any) -> Any:
             if isinstance(val, (dict, list)):
                 raise ValueError(f"{key}: must be a string, number or boolean")
             out[str(key)] = str(val).lower() if isinstance(val, bool) else str(val)
+        try:  # the crawl would refuse them: say so when the file loads
+            check_settings(out, "settings")
+        except SettingsError as exc:
+            raise ValueError(exc.detail) from None
         return out
     return value
 

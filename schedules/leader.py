@@ -47,18 +47,7 @@ def pid_check_enabled(env) -> bool:
 def try_lead(db: Database, name: str, owner: str, ttl: timedelta,
              dead_here: Callable[[str], bool] | None = None) -> bool:
     """Take the leader lease if it is free, expired, or held by a dead process on this host."""
-    locks = db.locks
-    if leases.acquire(locks, name, owner, ttl):
-        return True
-    held = leases.holder(locks, name)
-    if held is None or dead_here is None or not dead_here(held.owner):
-        return False
-    now = datetime.now(timezone.utc)
-    # Conditional on the dead owner: two standbys racing for it cannot both win.
-    result = locks.update_one({"_id": name, "owner": held.owner},
-                              {"$set": {"owner": owner, "expires_at": now + ttl, "renewed_at": now,
-                                        "acquired_at": now}})
-    return result.modified_count == 1
+    return bool(leases.take(db.locks, name, owner, ttl, dead_here=dead_here))
 
 
 def _standby_beat(db: Database, owner: str, leader: str | None, since: datetime) -> None:

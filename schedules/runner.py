@@ -14,7 +14,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
-from pipelines.mongo import MongoTarget
+from pipelines.mongo import DB_REASON_KEY, MongoTarget
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -29,6 +29,7 @@ def crawl_overrides(target: MongoTarget, *, trigger: str, lease_owner: str | Non
     overrides: dict[str, Any] = {
         "NEWSDESK_MONGO_URI": target.uri,
         "NEWSDESK_MONGO_DB": target.database,
+        DB_REASON_KEY: target.database_reason,
         "NEWSDESK_RUN_TRIGGER": trigger,
         "NEWSDESK_LEASE_OWNER": lease_owner,
         "NEWSDESK_PROGRESS_STDERR": not verbose,

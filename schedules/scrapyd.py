@@ -48,7 +48,8 @@ from urllib.request import Request, urlopen
 
 from bson import ObjectId
 
-from pipelines.mongo import redact_uri
+from pipelines import leases
+from pipelines.mongo import DB_REASON_KEY, redact_uri
 from pipelines.runs import start_run
 from schedules.service import CrawlRunner
 
@@ -295,6 +296,7 @@ class ScrapydRunner(CrawlRunner):
     def crawl_settings(self, entry, run_id: ObjectId, owner: str, trigger: str, ttl: timedelta) -> dict:
         settings = {
             "NEWSDESK_MONGO_URI": self.target.uri, "NEWSDESK_MONGO_DB": self.target.database,
+            DB_REASON_KEY: self.target.database_reason,
             "NEWSDESK_RUN_ID": str(run_id), "NEWSDESK_RUN_TRIGGER": trigger,
             "NEWSDESK_LEASE_OWNER": owner, "NEWSDESK_LEASE_TTL": f"{ttl.total_seconds():g}",
             **{k: str(v) for k, v in entry.settings.items()},
@@ -411,18 +413,9 @@ class ScrapydRunner(CrawlRunner):
         return self._finish(entry, run_id, job, job.error)
 
     def _renewer(self, outlet: str, owner: str, ttl: timedelta):
-        from pipelines import leases
-
-        last = [time.monotonic()]
-
-        def renew() -> None:
-            # The crawl renews too, with our token; this covers the time the job
-            # waits in the node's queue and the crawl's start-up.
-            if time.monotonic() - last[0] >= ttl.total_seconds() / 3:
-                last[0] = time.monotonic()
-                if not leases.renew(self.db.locks, outlet, owner, ttl):
-                    logger.error("lost the lease on %s", outlet)
-        return renew
+        # The crawl renews too, with our token; this covers the time the job
+        # waits in the node's queue and the crawl's start-up.
+        return leases.Renewal(self.db.locks, outlet, owner, ttl).tick
 
     def _finish(self, entry, run_id: ObjectId, job: RemoteJob | None, error: str | None) -> dict:
         doc = self.db.crawl_runs.find_one({"_id": run_id}) or {}

@@ -8,7 +8,3 @@ def test_default_data_dir_honours_newsdesk_home(tmp_path):
 def test_default_data_dir_falls_back_to_xdg(tmp_path):
     env = {"XDG_DATA_HOME": str(tmp_path)}
     assert embedded_db.default_data_dir(env) == tmp_path / "newsdesk" / "db"
-
-
-def test_server_answers_ping(mongo_client):
-    assert mongo_client.admin.command("ping")["ok"] == 1

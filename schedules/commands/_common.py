@@ -15,8 +15,8 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from pipelines.config import NewsdeskSettings, SettingsError, check_settings
 from pipelines.embedded_db import EmbeddedDBConfigError, EmbeddedDBError
-from pipelines.listings import resolve_since
 from pipelines.mongo import MongoConfigError, connect, describe_failure, resolve_target
 from pipelines.outlets import OutletConfigError, load_outlets
 from schedules.definitions import ScheduleError, default_schedule_path, load_schedule
@@ -238,38 +238,13 @@ def last_run_error(db, outlet: str) -> str:
 
 # -- settings ---------------------------------------------------------------------
 
-POSITIVE_NUMBER_SETTINGS = (
-    "NEWSDESK_STORE_BATCH", "NEWSDESK_LEASE_TTL", "NEWSDESK_MONGO_TIMEOUT_MS", "NEWSDESK_DB_RETRY_AFTER",
-    "NEWSDESK_STOP_AFTER_KNOWN", "NEWSDESK_RECHECK_FRESH_HOURS", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE",
-    "CONCURRENT_REQUESTS", "NEWSDESK_MAX_PAGES", "NEWSDESK_ARCHIVE_MAX_BYTES",
-)
-NON_NEGATIVE_NUMBER_SETTINGS = ("DOWNLOAD_DELAY", "NEWSDESK_RECHECK_EVERY_HOURS", "RETRY_TIMES",
-                                "NEWSDESK_PROGRESS_INTERVAL", "NEWSDESK_MMAP_THRESHOLD", "NEWSDESK_CPU_WORKERS_AFTER",
-                                "NEWSDESK_ARCHIVE_RETENTION_DAYS")
-
-
-def validate_settings(settings, source: str) -> None:
-    """One line naming the source, the setting and the reason, before a crawl starts."""
-    for key in POSITIVE_NUMBER_SETTINGS + NON_NEGATIVE_NUMBER_SETTINGS:
-        if settings.get(key) is None:
-            continue  # unset: the component's own default applies
-        try:
-            value = settings.getfloat(key)
-        except (TypeError, ValueError):
-            raise CLIError(f"{source}: {key}: {settings.get(key)!r} is not a number") from None
-        if value < 0 or (value == 0 and key in POSITIVE_NUMBER_SETTINGS):
-            raise CLIError(f"{source}: {key}: must be {'positive' if key in POSITIVE_NUMBER_SETTINGS else '>= 0'}, "
-                           f"got {settings.get(key)}")
+def validate_settings(settings, source: str) -> NewsdeskSettings:
+    """The crawl's settings checked by the one settings model; CLIError (exit 2) naming
+    the source, the setting and the reason."""
     try:
-        resolve_since(settings.get("NEWSDESK_SINCE"), datetime.now(timezone.utc))
-    except ValueError as exc:
-        raise CLIError(f"{source}: NEWSDESK_SINCE (--since): {exc}") from None
-    level = settings.get("NEWSDESK_ARCHIVE_GZIP_LEVEL")
-    if level is not None and str(level) not in {str(n) for n in range(10)}:
-        raise CLIError(f"{source}: NEWSDESK_ARCHIVE_GZIP_LEVEL: must be 0-9, got {level}")
-    if settings.get("NEWSDESK_DUPLICATE_POLICY") not in ("link", "drop"):
-        raise CLIError(f"{source}: NEWSDESK_DUPLICATE_POLICY: {settings.get('NEWSDESK_DUPLICATE_POLICY')!r} "
-                       "is not 'link' or 'drop'")
+        return check_settings(settings, source)
+    except SettingsError as exc:
+        raise CLIError(str(exc)) from None
 
 
 # -- progress of long commands (reextract, ingest) ----------------------------------

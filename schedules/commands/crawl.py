@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -50,14 +49,12 @@ def run(args) -> int:
     locks = db.locks
     owner = args.lease_owner or leases.new_owner("cli")
     ttl = timedelta(seconds=float(os.environ.get("NEWSDESK_LEASE_TTL", leases.DEFAULT_TTL.total_seconds())))
-    deadline = time.monotonic() + args.wait
-    while not leases.acquire(locks, args.outlet, owner, ttl):
-        current = leases.holder(locks, args.outlet)
-        if time.monotonic() >= deadline:
-            who = f"{current.owner}, lease until {current.expires_at:%Y-%m-%d %H:%M:%S} UTC" if current else "another process"
-            raise c.CLIError(f"outlet {args.outlet}: already being crawled by {who}; "
-                             "not starting a second crawl (use --wait SECONDS to wait for it)", c.EXIT_BUSY)
-        time.sleep(1)
+    taken = leases.take(locks, args.outlet, owner, ttl, wait=args.wait)
+    if not taken:
+        current = taken.holder
+        who = f"{current.owner}, lease until {current.expires_at:%Y-%m-%d %H:%M:%S} UTC" if current else "another process"
+        raise c.CLIError(f"outlet {args.outlet}: already being crawled by {who}; "
+                         "not starting a second crawl (use --wait SECONDS to wait for it)", c.EXIT_BUSY)
     try:
         settings = project_settings(crawl_overrides(
             target, trigger=args.trigger, lease_owner=owner, run_id=args.run_id, verbose=args.verbose))
@@ -76,10 +73,7 @@ def run(args) -> int:
             raise c.CLIError(message)
         summary = run_crawl_in_process(args.outlet, settings)
     finally:
-        try:
-            leases.release(locks, args.outlet, owner)
-        except Exception:
-            pass  # the lease expires by itself
+        leases.release_quietly(locks, args.outlet, owner)
     print_summary(args.outlet, summary, target)
     if summary_path is not None:
         summary_path.write_text(json.dumps(summary, default=str, indent=2))

@@ -7,6 +7,7 @@ import sys
 
 from schedules.commands import _common as c
 from schedules.definitions import ScheduleError, default_schedule_path
+from schedules.runner import project_settings
 from schedules.service import ServiceBusy, serve
 
 HELP = "run the scheduler service (crawls on schedule, until SIGTERM)"
@@ -28,7 +29,8 @@ def run(args) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("pymongo").setLevel(logging.WARNING)
     path = args.schedules or default_schedule_path()
-    c.schedule(path, c.outlets())  # refuse an invalid file before touching the database
+    c.schedule(path, c.outlets())  # refuse an invalid file (entry settings too) before touching the database
+    c.validate_settings(project_settings(), "crawlers/settings.py")  # what every child crawl starts from
     target = c.target(announce=True)
     client, _db = c.connect_db(target)  # unreachable or refused: one line, exit 1 (systemd retries)
     client.close()

@@ -31,20 +31,20 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 
 from pipelines import leases
-from pipelines.runs import start_run
-from schedules import monitoring
+from pipelines.mongo import DB_REASON_KEY, connect
+from pipelines.outlets import load_outlets
+from pipelines.runs import ensure_run_indexes, start_run
+from schedules import leader, monitoring
 from schedules.child import crawl_argv, log_path, record_outcome, run_child
+from schedules.control import JOBS_COLLECTION, STATUS_ID
 from schedules.definitions import ScheduleEntry, ScheduleError, ScheduleFile, load_schedule
 
 logger = logging.getLogger("newsdesk.scheduler")
 
-JOBS_COLLECTION = "scheduler_jobs"
 SERVICE_LOCK = "scheduler:service"  # outlet names cannot contain ':'
-STATUS_ID = "scheduler"
 HEARTBEAT_S = 2.0
 COMMAND_POLL_S = 0.5  # cheap: one indexed find_one_and_update
 SERVICE_LOCK_TTL = timedelta(seconds=10)
-STALE_AFTER_S = 10.0  # a heartbeat older than this means no live service
 COMMAND_MAX_AGE_S = 60.0  # commands nobody took within this are dropped, not replayed much later
 
 _ACTIVE: SchedulerService | None = None
@@ -67,38 +67,6 @@ def scheduled_crawl(entry: dict) -> None:
 
 def outlet_of(job_id: str) -> str:
     return job_id.split(":")[1] if job_id.count(":") >= 1 else job_id
-
-
-def live_service(db: Database, now: datetime | None = None) -> dict | None:
-    """The heartbeat document of a live service, else None."""
-    doc = db.service_status.find_one({"_id": STATUS_ID})
-    now = now or utcnow()
-    if not doc or doc.get("status") not in ("running", "stopping"):
-        return None
-    beat = doc.get("heartbeat_at")
-    if beat is None or (now - beat).total_seconds() > STALE_AFTER_S:
-        return None
-    return doc
-
-
-def _owner_is_dead_here(owner: str) -> bool:
-    """A lease token from leases.new_owner on this host whose process is gone."""
-    parts = owner.split(":")
-    if len(parts) < 4 or parts[1] != socket.gethostname():
-        return False
-    try:
-        pid = int(parts[2])
-    except ValueError:
-        return False
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
 
 
 # -- one run ------------------------------------------------------------------
@@ -156,9 +124,9 @@ class CrawlRunner:
         ttl = timedelta(seconds=opts.lease_ttl)
         owner = leases.new_owner("scheduler")
         locks = self.db.locks
-        if not leases.acquire(locks, outlet, owner, ttl):
-            held = leases.holder(locks, outlet)
-            who = held.owner if held else "another crawl"
+        taken = leases.take(locks, outlet, owner, ttl)
+        if not taken:
+            who = taken.holder.owner if taken.holder else "another crawl"
             self.record_not_run(outlet=outlet, job_id=job_id, section=entry.section, trigger=trigger,
                                 status="skipped", reason=f"skipped: lease held by {who}")
             return {}
@@ -189,25 +157,19 @@ class CrawlRunner:
             settings["NEWSDESK_SECTIONS"] = entry.section
         argv = crawl_argv(outlet, run_id=str(run_id), lease_owner=owner, trigger=trigger, settings=settings)
         child_env = {**self.env, "NEWSDESK_MONGO_URI": self.target.uri,
-                     "NEWSDESK_MONGO_DB": self.target.database}
+                     "NEWSDESK_MONGO_DB": self.target.database, DB_REASON_KEY: self.target.database_reason}
         info = {"run_id": str(run_id), "outlet": outlet, "job_id": entry.job_id, "trigger": trigger,
                 "started_at": utcnow(), "log_file": str(log_file)}
         with self._lock:
             self.running[str(run_id)] = info
-        last_renew = [time.monotonic()]
-
-        def renew() -> None:
-            # The child renews too (OutletLease with our token); this covers its
-            # start-up and shutdown, when no reactor is running.
-            if time.monotonic() - last_renew[0] >= ttl.total_seconds() / 3:
-                last_renew[0] = time.monotonic()
-                if not leases.renew(self.db.locks, outlet, owner, ttl):
-                    logger.error("lost the lease on %s during run %s", outlet, run_id)
+        # The child renews too (OutletLease with our token); this covers its
+        # start-up and shutdown, when no reactor is running.
+        renewal = leases.Renewal(self.db.locks, outlet, owner, ttl, context=f" during run {run_id}")
 
         logger.info("run %s of %s (%s) started; log %s", run_id, entry.job_id, trigger, log_file)
         result = run_child(argv, log_file=log_file, time_limit=entry.time_limit,
                            kill_grace=self.schedule.service.kill_grace, env=child_env,
-                           stop_event=self.stop_event, stop_grace=self._stop_grace_left, on_tick=renew,
+                           stop_event=self.stop_event, stop_grace=self._stop_grace_left, on_tick=renewal.tick,
                            started=lambda proc: info.__setitem__("pid", proc.pid))
         doc = record_outcome(self.db, run_id, result, outlet=outlet, time_limit=entry.time_limit)
         logger.info("run %s of %s: %s in %.1fs (exit %s)", run_id, entry.job_id, doc.get("status"),
@@ -259,8 +221,9 @@ def entry_for(schedule: ScheduleFile, outlet_or_job: str, outlets: Mapping[str, 
 
 class SchedulerService:
     def __init__(self, schedule_path: str | Path | None = None, *, env: Mapping[str, str] | None = None,
-                 http: str | None = None, standby: bool = True):
+                 http: str | None = None, standby: bool = True, runner_class: type[CrawlRunner] = CrawlRunner):
         self.schedule_path = schedule_path
+        self.runner_class = runner_class
         self.standby = standby  # wait for the leader lease instead of refusing (schedules/leader.py)
         self.env = dict(os.environ if env is None else env)
         self.http_override = http
@@ -275,8 +238,6 @@ class SchedulerService:
 
     # -- setup ------------------------------------------------------------
     def load(self) -> ScheduleFile:
-        from crawlers.outlets import load_outlets
-
         self.outlets = load_outlets()
         return load_schedule(self.schedule_path, self.outlets)
 
@@ -287,8 +248,6 @@ class SchedulerService:
         from apscheduler.jobstores.mongodb import MongoDBJobStore
         from apscheduler.schedulers.background import BackgroundScheduler
 
-        from pipelines.mongo import connect
-
         global _ACTIVE
         self.target = target
         self.client = client
@@ -296,15 +255,12 @@ class SchedulerService:
         self.schedule = self.load()  # an invalid file stops here, before anything is touched
         if not self._become_leader():
             return  # asked to stop while waiting as standby: no scheduler was created
-        self.db.crawl_runs.create_index([("outlet", ASCENDING), ("started_at", DESCENDING)], name="outlet_started")
-        self.db.crawl_runs.create_index([("started_at", DESCENDING)], name="started")
+        ensure_run_indexes(self.db)
         self.db.service_commands.create_index([("status", ASCENDING), ("created_at", ASCENDING)])
         self.metrics = monitoring.Metrics()
         monitoring.load_last_good(self.db, self.metrics)
-        from schedules.scrapyd import runner_class
-
-        self.runner = runner_class(self.env)(self.db, target, self.schedule, env=self.env,
-                                             metrics=self.metrics, instance=self.instance)
+        self.runner = self.runner_class(self.db, target, self.schedule, env=self.env,
+                                        metrics=self.metrics, instance=self.instance)
         self._sweep_abandoned_runs()
         _ACTIVE = self
         class _JobStore(MongoDBJobStore):
@@ -339,29 +295,21 @@ class SchedulerService:
         if not self.standby:
             self._take_service_lock()
             return True
-        from schedules import leader
-
         return leader.wait_for_leadership(
             self.db, SERVICE_LOCK, self.instance, ttl=SERVICE_LOCK_TTL,
             should_stop=lambda: self.stop_requests > 0,
-            dead_here=_owner_is_dead_here if leader.pid_check_enabled(self.env) else None)
+            dead_here=leases.owner_is_dead_here if leader.pid_check_enabled(self.env) else None)
 
     def _take_service_lock(self) -> None:
         locks = self.db.locks
-        deadline = time.monotonic() + SERVICE_LOCK_TTL.total_seconds() + 2
-        while not leases.acquire(locks, SERVICE_LOCK, self.instance, SERVICE_LOCK_TTL):
-            held = leases.holder(locks, SERVICE_LOCK)
-            if held and _owner_is_dead_here(held.owner):
-                # Our predecessor on this machine was killed: no need to wait for the expiry.
-                locks.update_one({"_id": SERVICE_LOCK, "owner": held.owner},
-                                 {"$set": {"owner": self.instance, "expires_at": utcnow() + SERVICE_LOCK_TTL,
-                                           "renewed_at": utcnow(), "acquired_at": utcnow()}})
-                continue
-            if time.monotonic() >= deadline:
-                who = held.owner if held else "another process"
-                raise ServiceBusy(f"another scheduler service is running on database "
-                                  f"{self.target.database!r} ({who}); APScheduler cannot share a job store")
-            time.sleep(0.5)
+        # A predecessor on this machine that was killed: no need to wait for its lease to expire.
+        taken = leases.take(locks, SERVICE_LOCK, self.instance, SERVICE_LOCK_TTL,
+                            wait=SERVICE_LOCK_TTL.total_seconds() + 2, poll=0.5,
+                            dead_here=leases.owner_is_dead_here)
+        if not taken:
+            who = taken.holder.owner if taken.holder else "another process"
+            raise ServiceBusy(f"another scheduler service is running on database "
+                              f"{self.target.database!r} ({who}); APScheduler cannot share a job store")
 
     def _sweep_abandoned_runs(self) -> None:
         """Runs left 'running' by a service that died with its crawl: close them as abandoned."""
@@ -599,12 +547,14 @@ class SchedulerService:
         logger.info("stopped")
 
 
-def serve(schedule_path: str | Path | None, target, *, http: str | None = None, standby: bool = True) -> int:
-    """`newsdesk serve`: blocks until SIGTERM/SIGINT. Raises ScheduleError, ServiceBusy."""
-    from pipelines.mongo import connect
+def serve(schedule_path: str | Path | None, target, *, http: str | None = None, standby: bool = True,
+          runner_class: type[CrawlRunner] = CrawlRunner) -> int:
+    """`newsdesk serve`: blocks until SIGTERM/SIGINT. Raises ScheduleError, ServiceBusy.
 
+    `runner_class` runs each crawl: CrawlRunner here, or schedules.scrapyd's on
+    Scrapyd nodes (chosen by the caller, so this module does not import that one)."""
     global _ACTIVE
-    service = SchedulerService(schedule_path, http=http, standby=standby)
+    service = SchedulerService(schedule_path, http=http, standby=standby, runner_class=runner_class)
     client = connect(target)
     service.install_signal_handlers()
     try:

@@ -10,6 +10,11 @@ import contextlib
 import os
 import sys
 
+from pymongo.errors import PyMongoError
+
+from pipelines import export, reader
+from pipelines.mongo import redact_text
+from pipelines.reader import check_fields, iter_articles
 from schedules.commands import _common as c
 
 HELP = "export stored articles (JSON Lines, CSV, Parquet) or follow new and changed ones"
@@ -57,9 +62,6 @@ def run(args) -> int:
     for flag in ("checkpoint", "idle_exit"):
         if getattr(args, flag) is not None:
             raise c.CLIError(f"--{flag.replace('_', '-')}: only with --follow")
-    from pipelines import export
-    from pipelines.reader import iter_articles
-
     since = c.parse_since(args.since) if args.since else None
     client, db = c.connect_db(c.target())
     with client:
@@ -85,8 +87,6 @@ def run(args) -> int:
 
 
 def _fields(value: str | None) -> list[str] | None:
-    from pipelines.reader import check_fields
-
     try:
         return check_fields(value.split(",")) if value is not None else None
     except ValueError as exc:
@@ -119,11 +119,6 @@ def _follow(args, fields: list[str] | None) -> int:
 
 
 def _follow_into(args, db, resolved, out_file, fields) -> None:
-    from pymongo.errors import PyMongoError
-
-    from pipelines import export, reader
-    from pipelines.mongo import redact_text
-
     try:
         checkpoint = reader.open_checkpoint(args.checkpoint, db, args.outlet)
         output = reader.FollowOutput(out_file)

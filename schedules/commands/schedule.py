@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import json
 import signal
-import time
 from datetime import datetime, timezone
 
-from bson import ObjectId
-
 from schedules.commands import _common as c
+from schedules.control import JOBS_COLLECTION, live_service, send_command
 from schedules.scrapyd import runner_class
-from schedules.service import JOBS_COLLECTION, entry_for, live_service
+from schedules.service import entry_for
 
 HELP = "inspect and steer the scheduler service"
-COMMAND_TIMEOUT_S = 15.0
 
 
 def add_parser(subparsers) -> None:
@@ -44,21 +41,6 @@ def add_parser(subparsers) -> None:
     a = actions.add_parser("check", help="validate a schedule file")
     a.add_argument("--schedules", metavar="FILE", help="schedule file (default: $NEWSDESK_SCHEDULES or schedules/schedules.toml)")
     a.set_defaults(run=run_check)
-
-
-def send_command(db, command: str, target: str | None, timeout: float = COMMAND_TIMEOUT_S) -> tuple[str, str]:
-    """Queue a command for the running service and wait for its answer: (status, message)."""
-    cid = ObjectId()
-    db.service_commands.insert_one({"_id": cid, "command": command, "target": target, "status": "pending",
-                                    "created_at": datetime.now(timezone.utc)})
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        doc = db.service_commands.find_one({"_id": cid})
-        if doc and doc["status"] in ("done", "error", "expired"):
-            return doc["status"], doc.get("result") or doc["status"]
-        time.sleep(0.2)
-    db.service_commands.update_one({"_id": cid, "status": "pending"}, {"$set": {"status": "cancelled"}})
-    return "timeout", f"the service did not answer within {timeout:g}s"
 
 
 def _trigger_text(entry) -> str:

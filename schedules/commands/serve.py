@@ -8,6 +8,7 @@ import sys
 from schedules.commands import _common as c
 from schedules.definitions import ScheduleError, default_schedule_path
 from schedules.runner import project_settings
+from schedules.scrapyd import runner_class
 from schedules.service import ServiceBusy, serve
 
 HELP = "run the scheduler service (crawls on schedule, until SIGTERM)"
@@ -35,7 +36,7 @@ def run(args) -> int:
     client, _db = c.connect_db(target)  # unreachable or refused: one line, exit 1 (systemd retries)
     client.close()
     try:
-        return serve(path, target, http=args.http, standby=not args.no_standby)
+        return serve(path, target, http=args.http, standby=not args.no_standby, runner_class=runner_class())
     except ScheduleError as exc:
         raise c.CLIError(str(exc)) from None
     except ServiceBusy as exc:

@@ -334,7 +334,7 @@ def schedule_rows(db: Database, schedule, service: Mapping | None) -> list[dict]
     With a live service its heartbeat tells (what `newsdesk schedule list` shows); without one, the
     schedule file with next run times as last stored in the job store (read, never written).
     """
-    from schedules.service import JOBS_COLLECTION
+    from schedules.control import JOBS_COLLECTION
 
     rows = []
     if service is not None:

@@ -122,9 +122,8 @@ def cached(load: Callable, ttl_s: float = 10.0) -> Callable:
 def config_for(db, target, env, *, mode: str, schedule: Callable | None = None) -> DashboardConfig:
     """The dashboard over this database, with the outlet files, the schedule file and the command path."""
     from pipelines.outlets import load_outlets
-    from schedules.commands.schedule import send_command
+    from schedules.control import live_service, send_command
     from schedules.definitions import default_schedule_path, load_schedule
-    from schedules.service import live_service
 
     outlets = cached(load_outlets)
 

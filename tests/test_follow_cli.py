@@ -154,7 +154,8 @@ def test_parquet_export_has_the_documented_types_and_every_row(tmp_path, env, mo
     assert types["first_seen"] == types["last_seen"] == pa.timestamp("ms", tz="UTC")
     assert types["authors"] == pa.list_(pa.string()) and types["simhash_bands"] == pa.list_(pa.string())
     assert types["removed_blocks"] == pa.list_(pa.struct([pa.field("text", pa.string(), nullable=False),
-                                                          pa.field("reason", pa.string(), nullable=False)]))
+                                                          pa.field("reason", pa.string(), nullable=False),
+                                                          pa.field("at", pa.int64())]))
     assert types["version"] == pa.int64() and types["paywalled"] == pa.bool_() and types["_id"] == pa.string()
     rows = {row["canonical_url"]: row for row in table.to_pylist()}
     stored = {doc["canonical_url"]: doc for doc in mongo_db.articles.find()}

@@ -44,6 +44,7 @@ _TERMINAL = re.compile(r"[.!?…。！？]['\"’”»)\]」』]*\s*$")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 _QUOTE = re.compile(r"[\"“”«»„]")
 _DIGIT = re.compile(r"\d")
+_SHAPE_CHARS = 200
 
 
 def ngram_ids(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -108,21 +109,24 @@ class LineShape:
 def line_shape(line: str, patterns) -> LineShape:
     s = line.strip()
     n = max(len(_WORD.findall(s)), len(_UNSPACED.findall(s)) // 2)
-    letters = [c for c in s if c.isalpha()]
+    # The lexicon's patterns are costly on long prose; what they look for shows
+    # in a line's first words (a long line is prose whatever they say).
+    head = s[:_SHAPE_CHARS]
+    letters = [c for c in head if c.isalpha()]
     return LineShape(
         words=n,
         sentence=n >= 6 and bool(_TERMINAL.search(s)),
-        cta=bool(patterns.cta.search(s)),
-        second_person=bool(patterns.second_person.search(s) or patterns.second_person_de.search(s)),
-        house_voice=bool(patterns.house_voice.search(s)),
-        price=bool(patterns.price.search(s)),
-        price_period=bool(patterns.price_period.search(s)),
+        cta=bool(patterns.cta.search(head)),
+        second_person=bool(patterns.second_person.search(head) or patterns.second_person_de.search(head)),
+        house_voice=bool(patterns.house_voice.search(head)),
+        price=bool(patterns.price.search(head)),
+        price_period=bool(patterns.price_period.search(head)),
         quoted=bool(_QUOTE.search(s)),
-        digits=bool(_DIGIT.search(s)),
+        digits=bool(_DIGIT.search(head)),
         colon_end=s.endswith(":"),
         question=s.endswith("?"),
         caps=len(letters) >= 4 and sum(c.isupper() for c in letters) > 0.8 * len(letters),
-        email_like="@" in s or "e-mail" in s.lower() or "email" in s.lower(),
+        email_like="@" in head or "e-mail" in head.lower() or "email" in head.lower(),
     )
 
 

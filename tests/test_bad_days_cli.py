@@ -49,7 +49,7 @@ def test_unreachable_database_is_one_line_exit_1(bad_db_env):
     for command in DB_COMMANDS:
         result = run_newsdesk(env, *command, timeout=120)
         assert result.returncode == 1, (command, result.stderr[-2000:])
-        assert one_line(result) == (f"newsdesk: database mongodb://127.0.0.1:{port}/ database 'baddb' "
+        assert one_line(result) == (f"newsdesk: database mongodb://127.0.0.1:{port}/ database 'baddb' from NEWSDESK_MONGO_DB "
                                     "(NEWSDESK_MONGO_URI): unreachable (connection refused)"), command
 
 
@@ -84,7 +84,7 @@ def test_refused_credentials_are_one_line_exit_1(bad_db_env):
             result = run_newsdesk(env, *command)
             assert result.returncode == 1, (command, result.stderr[-2000:])
             assert one_line(result) == (f"newsdesk: database mongodb://reader:***@127.0.0.1:{port}/ database "
-                                        "'baddb' (NEWSDESK_MONGO_URI): refused the credentials "
+                                        "'baddb' from NEWSDESK_MONGO_DB (NEWSDESK_MONGO_URI): refused the credentials "
                                         "(authentication failed)"), command
             assert "Wrong-Pass-7" not in result.stdout + result.stderr
     finally:

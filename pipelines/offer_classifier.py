@@ -330,6 +330,15 @@ _PROSE_CHARS = 150
 _PROSE_MARGIN = 0.97
 
 
+def _latin_script(line: str) -> bool:
+    """Whether most of the line's letters are Latin (the scripts of the training set)."""
+    letters = [ch for ch in line if ch.isalpha()]
+    if not letters:
+        return True
+    latin = sum(1 for ch in letters if ord(ch) < 0x250 or 0x1E00 <= ord(ch) <= 0x1EFF)
+    return latin * 2 >= len(letters)
+
+
 @dataclass(frozen=True)
 class LineDecision:
     drop: bool
@@ -373,11 +382,16 @@ def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop
         heading = (not sh.sentence and sh.words <= 6 and rule_kinds[k] != "S" and not sh.cta
                    and not sh.second_person and 0 < k < n - 1 and shapes[k - 1].sentence
                    and shapes[k + 1].sentence)
-        drop[k] = bool(rule_drop[k]) if reporting or heading else bool(probs[k] >= need)
-        fixed[k] = reporting or heading
+        # The model learned from Latin-script pages only: on another script its
+        # word counts and n-grams mean nothing, so the lexicon decides alone.
+        unseen = not _latin_script(lines[k])
+        lexicon_only = reporting or heading or unseen
+        drop[k] = bool(rule_drop[k]) if lexicon_only else bool(probs[k] >= need)
+        fixed[k] = lexicon_only
         if fixed[k] and not drop[k] and probs[k] >= model.threshold:
-            why[k] = "reads_as_report" if reporting else "heading_between_prose"
-        if not drop[k] and probs[k] >= model.threshold:
+            why[k] = ("reads_as_report" if reporting else
+                      "heading_between_prose" if heading else "unseen_script")
+        if not drop[k] and probs[k] >= model.threshold and not why[k]:
             why[k] = "long_sentence_kept"
     for order in (range(n), range(n - 1, -1, -1)):
         for k in order:

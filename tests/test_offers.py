@@ -405,3 +405,16 @@ def test_is_paywall_pointer_free_or_junk():
     assert is_paywall_pointer([{"isAccessibleForFree": "false"}]) == (True, [])
     assert is_paywall_pointer([]) == (False, [])
     assert is_paywall_pointer([None, "x", {"hasPart": "y"}]) == (False, [])  # type: ignore[list-item]
+
+
+def test_lines_in_a_script_the_model_never_saw_are_left_to_the_lexicon():
+    # An earthquake report's list of towns (short, not sentences, at the tail)
+    # has the shape of an offer block, but the model learned from Latin-script
+    # pages only and must not decide on Japanese.
+    text = ("気象庁は13日、日向灘で震度5弱の地震があったと発表した。震源の深さは約30キロと推定される。\n\n"
+            "各地の震度は次のとおり。\n\n＜震度5弱＞\n\n＜震度4＞\n\n"
+            "宮崎県：延岡市、西都市、木城町、川南町、都農町、門川町、日南市、串間市\n\n"
+            "熊本県：熊本市北区、八代市、菊池市、宇土市、宇城市、合志市、美里町")
+    result = strip_offers(text)
+    assert result.body == text.strip()
+    assert not result.removed_blocks

@@ -27,8 +27,14 @@ def no_traceback(result: subprocess.CompletedProcess, allowed=(0, 1, 2)) -> None
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     assert result.returncode in allowed, (result.returncode, result.stderr[-2000:])
     if result.returncode:
-        # a usage error (argparse: usage line + one error line) or one line of our own
-        assert 1 <= len([line for line in result.stderr.splitlines() if line.strip()]) <= 4, result.stderr
+        # a usage error (argparse: the usage block, then one error line) or one line of our own
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert lines, result.stderr
+        if lines[0].startswith("usage:"):
+            assert all(line.startswith(" ") for line in lines[1:-1]), result.stderr
+            assert ": error: " in lines[-1], result.stderr
+        else:
+            assert len(lines) == 1, result.stderr
 
 
 @EXAMPLES

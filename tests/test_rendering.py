@@ -149,7 +149,7 @@ def test_addon_sets_the_browser_up_only_for_rendering_outlets():
     assert s.getint("PLAYWRIGHT_MAX_CONTEXTS") == 1 and s.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT") == 3
     plain = get_crawler(spider_class_for(outlet()), settings_dict=settings)
     plain._apply_settings()
-    assert "Playwright" not in plain.settings.getdict("DOWNLOAD_HANDLERS")["https"]
+    assert "Playwright" not in (plain.settings.getdict("DOWNLOAD_HANDLERS").get("https") or "")
     assert not plain.settings.get("PLAYWRIGHT_LAUNCH_OPTIONS")
 
 

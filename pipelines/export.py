@@ -24,14 +24,25 @@ CSV_FIELDS = ["_id", "canonical_url", "url", "outlet", "section", "title", "auth
 PARQUET_ROW_GROUP = 2000
 
 
-def jsonable(value: Any) -> Any:
-    """BSON values as JSON: dates as ISO 8601 UTC with Z, ObjectIds as hex strings."""
+def iso_utc(value: datetime, *, seconds: bool = False) -> str:
+    """A BSON date as ISO 8601 UTC with Z. pymongo hands back naive datetimes that
+    are UTC, so a naive value is read as UTC, never as the machine's local time."""
+    value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    value = value.astimezone(timezone.utc)
+    if seconds:
+        value = value.replace(microsecond=0)
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def jsonable(value: Any, *, seconds: bool = False) -> Any:
+    """BSON values as JSON: dates as ISO 8601 UTC with Z (to the second with
+    `seconds`, as run listings show them), ObjectIds as hex strings."""
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return iso_utc(value, seconds=seconds)
     if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
+        return [jsonable(v, seconds=seconds) for v in value]
     if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v, seconds=seconds) for k, v in value.items()}
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)  # ObjectId

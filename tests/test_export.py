@@ -72,3 +72,21 @@ def test_csv_and_json_rows():
     write_csv([_doc()], out, ["title", "authors", "published_at"])
     assert out.getvalue().splitlines() == ["title,authors,published_at", "T,A. One; B. Two,2026-11-30T08:15:42.123000Z"]
     assert '"published_at": "2026-11-30T08:15:42.123000Z"' in json_line(_doc())
+
+
+def test_naive_bson_dates_are_utc_whatever_the_local_zone(monkeypatch):
+    # pymongo returns naive datetimes that are UTC; on a machine set to another zone
+    # they must not shift by its offset
+    import time
+
+    from pipelines.export import jsonable
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        naive = datetime(2026, 1, 1, 12, 0, 0, 123000)
+        assert jsonable({"at": [naive]}) == {"at": ["2026-01-01T12:00:00.123000Z"]}
+        assert jsonable(naive, seconds=True) == "2026-01-01T12:00:00Z"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

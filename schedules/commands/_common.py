@@ -187,28 +187,6 @@ def fmt_counts(counts: dict | None) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted((counts or {}).items())) or "none"
 
 
-def _iso_full(value: datetime) -> str:
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def _iso_seconds(value: datetime) -> str:
-    return fmt_time(value).replace(" ", "T") + "Z"
-
-
-def jsonable(value, *, seconds: bool = False):
-    """A document made JSON-ready: datetimes as UTC ISO strings (to the second with
-    `seconds`, as run listings show them), ObjectIds as strings."""
-    if isinstance(value, datetime):
-        return _iso_seconds(value) if seconds else _iso_full(value)
-    if isinstance(value, dict):
-        return {k: jsonable(v, seconds=seconds) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v, seconds=seconds) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)  # ObjectId
-
-
 def run_line(doc: dict) -> str:
     """One `crawl_runs` document as the line `newsdesk runs` prints."""
     stored = doc.get("stored") or {}

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from crawlers.offline import iter_manifest, process_html, read_html
+from pipelines.export import jsonable
 from pipelines.outlet_lines_store import load_outlet_lines
 from schedules.commands import _common as c
 
@@ -54,5 +55,5 @@ def run(args) -> int:
             article = {"error": str(exc)}
         if job_id is not None:
             article = {"id": job_id, **article}
-        print(json.dumps(c.jsonable(article), ensure_ascii=False))
+        print(json.dumps(jsonable(article), ensure_ascii=False))
     return c.EXIT_FAILED if failures else c.EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from pipelines.export import jsonable
 from schedules.commands import _common as c
 
 HELP = "crawl history from crawl_runs"
@@ -24,7 +25,7 @@ def run(args) -> int:
         docs = list(db.crawl_runs.find(query, sort=[("started_at", -1), ("_id", -1)], limit=args.last))
     docs.reverse()  # oldest first, newest at the bottom, like a log
     for doc in docs:
-        print(json.dumps(c.jsonable(doc, seconds=True), ensure_ascii=False) if args.json else c.run_line(doc))
+        print(json.dumps(jsonable(doc, seconds=True), ensure_ascii=False) if args.json else c.run_line(doc))
     if not docs and not args.json:
         c.say("no runs recorded" + (f" for outlet {args.outlet}" if args.outlet else ""))
     return c.EXIT_OK

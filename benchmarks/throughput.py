@@ -11,18 +11,24 @@ pages behind paginated section pages, served by a separate process on
 * C: `newsdesk crawl` of an outlet file pointing at the site, into a throwaway
   SecantusDB server started here (the real CLI, pipeline and store);
 
-A and C use the same Scrapy settings (FAST below). Rates are article pages per
-minute of crawl time (spider open to close: Scrapy's own start-up and imports
-are left out of both; for C it is `crawl_runs.duration_s`). L = 1/(1/A + 1/B)
+* C1: the same crawl with NEWSDESK_CPU_WORKERS=0 (everything on one core);
+* P: the plain pipeline a user would write instead (issue 16): a plain Scrapy
+  spider, `trafilatura.extract` with default options, pymongo `insert_many`
+  batches of 100 into the same database server; one process, so one core.
+
+A, P and C use the same Scrapy settings (FAST below). Rates are article pages
+per minute of crawl time (spider open to close: Scrapy's own start-up and
+imports are left out; for C it is `crawl_runs.duration_s`). L = 1/(1/A + 1/B)
 is what one core could do if the crawl were nothing but fetching and
-extracting; C/L is how close the crawl gets. The last line is
-`ratio C/L: 0.93`.
+extracting. CPU ms per article is each crawl's own process CPU time (for C
+its worker processes too): steadier than rates on a shared machine. The last
+line is `ratio newsdesk/plain: x.xx` (C/P; the line before it is C1/P).
 
 Usage::
 
     .venv/bin/python benchmarks/throughput.py [--pages 100] [--repeat 1]
     .venv/bin/python benchmarks/throughput.py --memory-curve   # 1k, 5k, 10k pages: peak RSS of C
-    .venv/bin/python benchmarks/throughput.py --profile prof.html  # C under pyinstrument
+    .venv/bin/python benchmarks/throughput.py --profile prof.html [--one-core]  # C (C1) under pyinstrument
     .venv/bin/python benchmarks/throughput.py --archive-cost [--repeat 4]
 
 --archive-cost measures only what the WARC archive costs: the crawl C with
@@ -60,10 +66,15 @@ FAST = {
 }
 
 
-# -- A: fetch only -----------------------------------------------------------
+# -- A: fetch only, and P: the plain pipeline ---------------------------------
 
-def fetch_only_child(start_urls: list[str], out: Path) -> None:
-    """Runs in a child process: a plain spider, same settings as the crawl."""
+def plain_spider_child(start_urls: list[str], out: Path, db_uri: str | None, db_name: str | None) -> None:
+    """Runs in a child process: a plain Scrapy spider, same settings as the crawl.
+
+    Without a database it only fetches (A). With one it is the plain pipeline
+    a user would write in an afternoon (P): `trafilatura.extract` with its
+    default options on each article page, and pymongo `insert_many` batches of
+    BATCH documents into the same database server the crawl writes to."""
     import re
 
     import scrapy
@@ -74,10 +85,24 @@ def fetch_only_child(start_urls: list[str], out: Path) -> None:
 
     article_re = re.compile(ARTICLE_PATTERN)
     times: dict[str, float] = {}
+    plain = db_uri is not None
+    if plain:
+        import trafilatura
+        from pymongo import MongoClient
 
-    class FetchOnly(scrapy.Spider):
-        name = "fetch_only"
+        client = MongoClient(db_uri)
+        collection = client[db_name].articles
+    batch: list[dict] = []
+
+    def flush():
+        if batch:
+            collection.insert_many(batch)
+            batch.clear()
+
+    class PlainSpider(scrapy.Spider):
+        name = "plain" if plain else "fetch_only"
         articles = 0
+        stored = 0
 
         async def start(self):
             for url in start_urls:
@@ -92,17 +117,27 @@ def fetch_only_child(start_urls: list[str], out: Path) -> None:
                 yield scrapy.Request(response.urljoin(href), callback=self.parse_section, priority=5)
 
         def parse_article(self, response):
-            FetchOnly.articles += 1
-            _ = response.body  # fetched; nothing else
+            PlainSpider.articles += 1
+            if not plain:
+                _ = response.body  # fetched; nothing else
+                return
+            text = trafilatura.extract(response.text, url=response.url)
+            if text:
+                batch.append({"url": response.url, "body": text})
+                PlainSpider.stored += 1
+                if len(batch) >= BATCH:
+                    flush()
 
     process = CrawlerProcess({**FAST, "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False,
                               "USER_AGENT": "newsdesk/0.1 (+https://example.invalid/newsdesk)",
                               "COOKIES_ENABLED": False})
-    crawler = process.create_crawler(FetchOnly)
+    crawler = process.create_crawler(PlainSpider)
     def opened(spider):
         times["open"], times["cpu_open"] = time.perf_counter(), time.process_time()
 
     def closed(spider, reason):
+        if plain:
+            flush()
         times["close"], times["cpu_close"] = time.perf_counter(), time.process_time()
 
     # (signal receivers are held weakly: named functions that live until the end)
@@ -110,16 +145,25 @@ def fetch_only_child(start_urls: list[str], out: Path) -> None:
     crawler.signals.connect(closed, signals.spider_closed)
     process.crawl(crawler)
     process.start()
-    out.write_text(json.dumps({"articles": FetchOnly.articles, "seconds": times["close"] - times["open"],
-                               "cpu": times["cpu_close"] - times["cpu_open"],
+    if plain:
+        client.close()
+    out.write_text(json.dumps({"articles": PlainSpider.articles, "seconds": times["close"] - times["open"],
+                               "cpu": times["cpu_close"] - times["cpu_open"], "stored": PlainSpider.stored,
                                "pages": crawler.stats.get_value("response_received_count", 0)}))
 
 
-def run_fetch_only(site, base_url: str, workdir: Path) -> dict:
-    out = workdir / "fetch_only.json"
+BATCH = 100  # documents per insert_many in the plain pipeline (the crawl's NEWSDESK_STORE_BATCH)
+
+
+def run_plain_spider(site, base_url: str, workdir: Path, db_uri: str | None = None,
+                     db_name: str | None = None) -> dict:
+    """A (no database) or P (with one), in a child process of its own."""
+    kind = "plain" if db_uri else "fetch_only"
+    out = workdir / f"{kind}.json"
     urls = [base_url + p for p in site.section_paths]
-    (workdir / "fetch_only_urls.json").write_text(json.dumps(urls))
-    subprocess.run([sys.executable, __file__, "--_fetch-only", str(workdir / "fetch_only_urls.json"), str(out)],
+    (workdir / "spider_urls.json").write_text(json.dumps(urls))
+    db_args = ["--_db", db_uri, db_name] if db_uri else []
+    subprocess.run([sys.executable, __file__, "--_spider", str(workdir / "spider_urls.json"), str(out), *db_args],
                    cwd=REPO, check=True)
     return json.loads(out.read_text())
 
@@ -252,15 +296,15 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_
               f"({time.perf_counter() - t:.1f}s to build)", flush=True)
         with SiteServer(site.root) as server, DatabaseServer(tmp) as db:
             outlet_file = write_outlet(tmp / "outlets", site, server.base_url)
-            runs: dict[str, list[dict]] = {"A": [], "B": [], "C1": [], "C": []}
+            runs: dict[str, list[dict]] = {"A": [], "B": [], "C1": [], "C": [], "P": []}
             for r in range(repeat):  # interleaved, so load from elsewhere hits all alike
-                runs["A"].append(run_fetch_only(site, server.base_url, tmp))
+                runs["A"].append(run_plain_spider(site, server.base_url, tmp))
+                runs["P"].append(run_plain_spider(site, server.base_url, tmp, db.uri, f"plain{r}"))
                 runs["B"].append(run_extract_only(site, server.base_url, outlet_file))
                 # --profile profiles C1's first run with --one-core (the overhead to find), else C's
-                if one_core:
-                    runs["C1"].append(run_crawl(server.base_url, outlet_file.parent, db.uri, f"one{r}",
-                                                tmp / f"one{r}", extra={"NEWSDESK_CPU_WORKERS": 0},
-                                                profile=profile if r == 0 else None))
+                runs["C1"].append(run_crawl(server.base_url, outlet_file.parent, db.uri, f"one{r}",
+                                            tmp / f"one{r}", extra={"NEWSDESK_CPU_WORKERS": 0},
+                                            profile=profile if r == 0 and one_core else None))
                 runs["C"].append(run_crawl(server.base_url, outlet_file.parent, db.uri, f"bench{r}", tmp / f"home{r}",
                                            profile=profile if r == 0 and not one_core else None))
                 print(f"  run {r + 1}: " + ", ".join(f"{k} {per_min(v[-1]):.0f}/min" for k, v in runs.items() if v),
@@ -269,7 +313,7 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_
                 print(f"kept: {tmp}")
                 input("press Enter to clean up")
     rate = {k: statistics.median(per_min(x) for x in v) for k, v in runs.items() if v}
-    a, b, c = rate["A"], rate["B"], rate["C"]
+    a, b, c, plain = rate["A"], rate["B"], rate["C"], rate["P"]
     last = runs["C"][-1]
     limit = 1 / (1 / a + 1 / b)
     if last["articles"] != n_pages:
@@ -279,28 +323,29 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_
           f"nproc {os.cpu_count()}; median of {repeat} run(s)")
     print(f"A fetch only:        {a:9.0f} pages/min  ({runs['A'][-1]['pages']} responses)")
     print(f"B extract only:      {b:9.0f} pages/min  (process_html, one process; {runs['B'][-1]['dropped']} dropped)")
-    if "C1" in rate:
-        print(f"C1 crawl, one core:  {rate['C1']:9.0f} pages/min  (NEWSDESK_CPU_WORKERS=0; "
-              f"peak RSS {max(x['peak_rss_mb'] for x in runs['C1']):.0f} MB)")
+    print(f"C1 crawl, one core:  {rate['C1']:9.0f} pages/min  (NEWSDESK_CPU_WORKERS=0; "
+          f"peak RSS {max(x['peak_rss_mb'] for x in runs['C1']):.0f} MB)")
     print(f"C newsdesk crawl:    {c:9.0f} pages/min  (default settings; stored {last['stored']}; "
           f"wall {last['wall']:.1f}s incl. start-up)")
+    print(f"P plain pipeline:    {plain:9.0f} pages/min  (Scrapy + trafilatura.extract defaults + insert_many "
+          f"of {BATCH}; stored {runs['P'][-1]['stored']})")
     print(f"L = 1/(1/A + 1/B):   {limit:9.0f} pages/min")
     print(f"peak RSS of C:       {max(x['peak_rss_mb'] for x in runs['C']):9.0f} MB crawl process, "
           f"{max(x['peak_total_mb'] for x in runs['C']):.0f} MB with its worker processes")
     # CPU view: CPU seconds per article (crawl process + workers for C); robust to load from elsewhere
     cost = {k: statistics.median(x["cpu"] / x["articles"] * 1000 for x in v) for k, v in runs.items()
             if v and all(x.get("cpu") for x in v)}
-    if {"A", "B", "C"} <= set(cost):
-        line = (f"CPU ms/article:      A {cost['A']:.1f}, B {cost['B']:.1f}, "
-                + (f"C1 {cost['C1']:.1f}, " if "C1" in cost else "") + f"C {cost['C']:.1f} (all processes of the crawl); "
-                + (f"(A+B)/C1 = {(cost['A'] + cost['B']) / cost['C1']:.2f}, " if "C1" in cost else "")
-                + f"(A+B)/C = {(cost['A'] + cost['B']) / cost['C']:.2f}")
-        print(line)
+    if {"A", "B", "C1", "C", "P"} <= set(cost):
+        print(f"CPU ms/article:      A {cost['A']:.1f}, B {cost['B']:.1f}, C1 {cost['C1']:.1f}, "
+              f"C {cost['C']:.1f} (all processes of the crawl), plain {cost['P']:.1f}; "
+              f"(A+B)/C1 = {(cost['A'] + cost['B']) / cost['C1']:.2f}, "
+              f"plain/C1 = {cost['P'] / cost['C1']:.2f} (CPU view of the one-core ratio)")
     if profile is not None:
         print(f"profile of {'C1' if one_core else 'C'} (first run, under pyinstrument): {profile}")
-    if "C1" in rate:
-        print(f"ratio C1/L (one core): {rate['C1'] / limit:.2f}")
+    print(f"ratio C1/L (one core): {rate['C1'] / limit:.2f}")
     print(f"ratio C/L: {c / limit:.2f}")
+    print(f"ratio newsdesk/plain, one core (C1/P): {rate['C1'] / plain:.2f}")
+    print(f"ratio newsdesk/plain: {c / plain:.2f}")
 
 
 def dir_bytes(path: Path) -> int:
@@ -372,17 +417,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-curve", nargs="?", const="1000,5000,10000", metavar="SIZES",
                         help="peak RSS of C at these sizes (default 1000,5000,10000)")
     parser.add_argument("--one-core", action="store_true",
-                        help="also C1: the crawl with NEWSDESK_CPU_WORKERS=0 (everything on one core)")
+                        help="--profile profiles C1 (NEWSDESK_CPU_WORKERS=0) instead of C")
     parser.add_argument("--archive-cost", action="store_true",
                         help="only C with the WARC archive on vs C0 off: bytes per article, ratio C/C0")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a Scrapy setting for the memory-curve crawls (repeatable)")
     parser.add_argument("--keep", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--_fetch-only", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--_spider", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--_db", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args._fetch_only:
-        urls_file, out = args._fetch_only
-        fetch_only_child(json.loads(Path(urls_file).read_text()), Path(out))
+    if args._spider:
+        urls_file, out = args._spider
+        db_uri, db_name = args._db or (None, None)
+        plain_spider_child(json.loads(Path(urls_file).read_text()), Path(out), db_uri, db_name)
         return
     if args.archive_cost:
         archive_cost(args.pages, args.repeat)

@@ -15,9 +15,16 @@ EXAMPLES_PER_KIND = 3  # URLs kept per error kind, for the run's page in the das
 
 
 def ensure_run_indexes(db: Database) -> None:
-    """The `crawl_runs` indexes (idempotent): per-outlet history and the newest runs; `run_days` by day."""
+    """The `crawl_runs` indexes (idempotent): per-outlet history and the newest runs; `run_days` by day.
+
+    The dashboard's runs list filters by outlet, status and trigger, newest first: each filter has an
+    index ending in `started_at`, so a window of one outlet's failed runs reads only those runs.
+    """
     db.crawl_runs.create_index([("outlet", ASCENDING), ("started_at", DESCENDING)], name="outlet_started")
     db.crawl_runs.create_index([("started_at", DESCENDING)], name="started")
+    for fields in (("outlet", "status"), ("outlet", "trigger"), ("status",), ("trigger",)):
+        db.crawl_runs.create_index([*((f, ASCENDING) for f in fields), ("started_at", DESCENDING)],
+                                   name="_".join(fields) + "_started")
     db.run_days.create_index([("day", ASCENDING)], name="day")
 
 

@@ -162,3 +162,18 @@ def test_removed_blocks_get_the_position_they_stood_at_through_two_stages():
             "Work starts in spring and runs to the end of next year, the mayor's office said in a statement.")
     item = offers_stage({"body": body, "language": "en", "removed_blocks": []})
     assert item["removed_blocks"] and all(b.get("at") == 1 for b in item["removed_blocks"])
+
+
+def test_the_next_window_is_sized_from_the_rate_seen_so_far():
+    from datetime import datetime, timedelta, timezone
+
+    from schedules.dashboard.queries import next_lower
+
+    top = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+    hour_ago = top - timedelta(hours=1)
+    assert next_lower(top, hour_ago, 0, 51) is None  # nothing seen yet: the fixed schedule decides
+    assert next_lower(top, None, 10, 51) is None
+    # 40 an hour, 11 missing: about 17 minutes more, with a quarter to spare
+    assert next_lower(top, hour_ago, 40, 51) == hour_ago - timedelta(hours=1) * (11 / 40) * 1.25
+    # almost all found: still at least a quarter of the span read so far, so a thin history ends soon
+    assert next_lower(top, hour_ago, 50, 51) == hour_ago - timedelta(minutes=15)

@@ -1,13 +1,16 @@
 """A spider loader that makes every outlet file a spider name.
 
 `scrapy list` lists the outlets; `scrapy crawl NAME` crawls one. The spider
-class is the one generic SectionSpider, bound to the outlet's spec.
+class is the one generic SectionSpider, bound to the outlet's spec. One more
+name, `newsdesk.ingest`, is the ingest of a WARC file as a Scrapyd job
+(crawlers/spiders/ingest.py); no outlet can be called that.
 """
 
 from __future__ import annotations
 
 from scrapy.utils.misc import load_object
 
+from crawlers.spiders.ingest import INGEST_SPIDER, IngestSpider
 from crawlers.spiders.section import SectionSpider
 from pipelines.outlets import OutletSpec, load_outlets
 
@@ -40,6 +43,7 @@ class OutletSpiderLoader:
         self._outlets = load_outlets()
         base = load_object(settings.get("NEWSDESK_SPIDER_CLASS", "crawlers.spiders.section.SectionSpider"))
         self._spiders = {name: spider_class_for(o, base) for name, o in self._outlets.items()}
+        self._spiders[INGEST_SPIDER] = IngestSpider
 
     @classmethod
     def from_settings(cls, settings):
@@ -52,7 +56,8 @@ class OutletSpiderLoader:
             raise KeyError(f"Spider not found: {spider_name}") from None
 
     def find_by_request(self, request):
-        return [name for name, cls in self._spiders.items() if cls.outlet.owns_url(request.url)]
+        return [name for name, cls in self._spiders.items()
+                if hasattr(cls, "outlet") and cls.outlet.owns_url(request.url)]
 
     def list(self):
         return sorted(self._spiders)

@@ -16,10 +16,12 @@ articles for reextract).
 
 from __future__ import annotations
 
+import os
+import socket
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -67,9 +69,11 @@ def archive_ref(path: Path, root: Path, record) -> dict:
 
 
 def ingest_file(path: Path, db: Database, outlets: Mapping[str, OutletSpec], options: IngestOptions,
-                say: Callable[[str], None] = _nothing, progress: Callable[[int], None] = _nothing) -> Counter:
+                say: Callable[[str], None] = _nothing, progress: Callable[[int], None] = _nothing,
+                stop: Callable[[], bool] = _nothing) -> Counter:
     """Ingest one file from its checkpoint; returns this run's counts (the checkpoint
-    keeps those of all runs)."""
+    keeps those of all runs). `stop()` true after a checkpoint: return there
+    (`files/stopped`), the file not done (a Scrapyd job being cancelled)."""
     path = Path(path)
     limit_heap_growth(crawl_settings.NEWSDESK_MMAP_THRESHOLD)  # as a crawl does: RSS flat over many pages
     if options.restart:
@@ -107,6 +111,10 @@ def ingest_file(path: Path, db: Database, outlets: Mapping[str, OutletSpec], opt
                 replay.add(record, outlet, archive_ref(path, options.archive_root, record))
         if replay.full:
             checkpoint(end)
+            if stop():
+                progress(end - position)
+                replay.counts["files/stopped"] += 1
+                return replay.counts
         progress(end - position)
         position = end
     checkpoint(size, done=True)
@@ -219,3 +227,43 @@ def reextract_stored(db: Database, outlets: Mapping[str, OutletSpec], archive_ro
             replay.flush()
     replay.flush()
     return replay.counts
+
+
+# -- one file as a Scrapyd job (`newsdesk ingest --scrapyd`) ---------------------------
+
+INGEST_JOBS = "ingest_jobs"  # one document per file dispatched to a node: its outcome
+MAX_JOB_LINES = 50  # bad-record lines kept in a job's document (all are in the node's log)
+
+
+def _one_line(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+
+
+def run_ingest_job(db: Database, job_id, path: Path, outlets: Mapping[str, OutletSpec], options: IngestOptions,
+                   say: Callable[[str], None] = _nothing, stop: Callable[[], bool] = _nothing) -> Counter:
+    """`ingest_file` with its outcome in the `ingest_jobs` document `job_id`, which the
+    dispatching `newsdesk ingest --scrapyd` created and reads when the job is finished:
+    status running, then ok / stopped / failed, counts, the first bad-record lines."""
+    jobs = db[INGEST_JOBS]
+    lines: list[str] = []
+
+    def note(line: str) -> None:
+        if len(lines) < MAX_JOB_LINES:
+            lines.append(line)
+        say(line)
+
+    jobs.update_one({"_id": job_id}, {"$set": {"status": "running", "started_at": datetime.now(timezone.utc),
+                                               "host": socket.gethostname(), "pid": os.getpid()}})
+    try:
+        counts = ingest_file(path, db, outlets, options, say=note, stop=stop)
+    except Exception as exc:  # the database went away, a bad checkpoint: the dispatcher reports it
+        try:
+            jobs.update_one({"_id": job_id}, {"$set": {"status": "failed", "error": _one_line(exc), "lines": lines,
+                                                       "finished_at": datetime.now(timezone.utc)}})
+        except Exception:  # noqa: S110 - the database itself failed; the dispatcher sees no outcome
+            pass
+        raise
+    status = "stopped" if counts.pop("files/stopped", 0) else "ok"
+    jobs.update_one({"_id": job_id}, {"$set": {"status": status, "counts": dict(counts), "lines": lines,
+                                               "finished_at": datetime.now(timezone.utc)}})
+    return counts

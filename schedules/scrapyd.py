@@ -449,3 +449,144 @@ class ScrapydRunner(CrawlRunner):
 def runner_class(env: Mapping[str, str] | None = None) -> type[CrawlRunner]:
     """The runner the environment asks for: Scrapyd nodes when NEWSDESK_SCRAPYD_NODES is set."""
     return ScrapydRunner if nodes_from_env(env) else CrawlRunner
+
+
+# -- `newsdesk ingest --scrapyd`: WARC files spread over the nodes --------------------------
+
+@dataclass
+class IngestTask:
+    """One file, one Scrapyd job; its outcome is the `ingest_jobs` document `doc_id`."""
+
+    file: Path
+    doc_id: ObjectId
+    job: RemoteJob | None = None
+    last_answer: float = field(default_factory=time.monotonic)
+    missing: int = 0
+    error: str | None = None
+
+
+@dataclass
+class IngestReport:
+    counts: Counter = field(default_factory=Counter)
+    failed: list[str] = field(default_factory=list)  # one line per file that did not finish ok
+
+
+class IngestDispatcher:
+    """Each file a job of the `newsdesk.ingest` spider (crawlers/spiders/ingest.py) on a node.
+
+    At most `per_node` of our jobs are in flight on a node; the next file goes
+    to the least busy node with room (daemonstatus, as for crawls), so a fast
+    node takes more files. Every job writes its outcome into its `ingest_jobs`
+    document in the shared database; each file's checkpoint lives on the node
+    that ingests it. A node that stops answering for `dead_after` seconds, or
+    forgets a job, fails its files (one line each; run the command again:
+    files already done are skipped where their checkpoint is, and a file read
+    again elsewhere is upserts of what is stored) and gets no more."""
+
+    def __init__(self, db, target, nodes: list[Node], *, per_node: int = 1, project: str = DEFAULT_PROJECT,
+                 poll_s: float = POLL_S, dead_after: float = DEAD_AFTER_S, job_args: Mapping[str, str] | None = None):
+        self.db, self.target, self.nodes = db, target, nodes
+        self.per_node, self.project, self.poll_s, self.dead_after = per_node, project, poll_s, dead_after
+        self.job_args = dict(job_args or {})
+        self.dispatched: Counter[Node] = Counter()
+        self.dead: set[Node] = set()
+        self.batch = ObjectId()  # the documents of this command
+
+    def settings(self) -> dict:
+        return {"NEWSDESK_MONGO_URI": self.target.uri, "NEWSDESK_MONGO_DB": self.target.database,
+                DB_REASON_KEY: self.target.database_reason}
+
+    def run(self, files: list[Path], say=lambda line: None, progress=lambda n: None) -> IngestReport:
+        from crawlers.spiders.ingest import INGEST_SPIDER
+        from crawlers.warc_jobs import INGEST_JOBS
+
+        jobs = self.db[INGEST_JOBS]
+        report = IngestReport()
+        queue = [Path(f).resolve() for f in files]
+        in_flight: dict[Node, list[IngestTask]] = {n: [] for n in self.nodes}
+        while queue or any(in_flight.values()):
+            while queue and (node := self._node_with_room(in_flight)) is not None:
+                task = IngestTask(queue[0], ObjectId())
+                jobs.insert_one({"_id": task.doc_id, "batch": self.batch, "file": str(task.file), "status": "pending",
+                                 "node": node.display, "created_at": datetime.now(timezone.utc)})
+                params = [("project", self.project), ("spider", INGEST_SPIDER), ("file", str(task.file)),
+                          ("ingest_job", str(task.doc_id)), *self.job_args.items()]
+                params += [("setting", f"{k}={v}") for k, v in self.settings().items()]
+                try:
+                    answer = call(node, "schedule.json", params, post=True, timeout=60)
+                except ScrapydError as exc:  # not deployed there, or gone: the file goes elsewhere
+                    jobs.delete_one({"_id": task.doc_id})
+                    self.dead.add(node)
+                    say(f"{node.display}: no more files: {exc}")
+                    continue
+                queue.pop(0)
+                task.job = RemoteJob(node, answer["jobid"])
+                jobs.update_one({"_id": task.doc_id}, {"$set": {"scrapyd_job": task.job.job_id}})
+                self.dispatched[node] += 1
+                in_flight[node].append(task)
+            if queue and not any(in_flight.values()):  # every node refused or died
+                for f in queue:
+                    report.failed.append(f"{f}: not ingested: no Scrapyd node took it")
+                break
+            time.sleep(self.poll_s)
+            for node, tasks in in_flight.items():
+                for task in self._poll(node, tasks):
+                    tasks.remove(task)
+                    self._finish(task, jobs, report, say)
+                    progress(task.file.stat().st_size if task.file.exists() else 0)
+        return report
+
+    def _node_with_room(self, in_flight: Mapping[Node, list]) -> Node | None:
+        candidates = [n for n in self.nodes if n not in self.dead and len(in_flight[n]) < self.per_node]
+        loads: dict[Node, dict] = {}
+        for node in candidates:
+            try:
+                loads[node] = node_load(node)
+            except ScrapydError:
+                continue
+        ranked = rank_nodes(loads, self.dispatched, self.nodes)
+        return ranked[0] if ranked else None
+
+    def _poll(self, node: Node, tasks: list[IngestTask]) -> list[IngestTask]:
+        """The tasks on `node` that are over: finished, lost, or on a node that stopped answering."""
+        if not tasks:
+            return []
+        now = time.monotonic()
+        try:
+            listing = call(node, "listjobs.json", {"project": self.project})
+        except ScrapydError as exc:
+            over = [t for t in tasks if now - t.last_answer >= self.dead_after]
+            for task in over:
+                task.error = f"node {node.display} stopped answering for {self.dead_after:g}s: {exc}"
+                self.dead.add(node)
+            return over
+        over = []
+        for task in tasks:
+            task.last_answer = now
+            found = find_job(listing, task.job.job_id)
+            if found is None:
+                task.missing += 1
+                if task.missing >= MISSING_POLLS:
+                    task.error = f"node {node.display} no longer knows job {task.job.job_id} (restarted?)"
+                    over.append(task)
+                continue
+            task.missing = 0
+            task.job.state, task.job.log_url = found[0], found[1].get("log_url") or task.job.log_url
+            if task.job.state == "finished":
+                over.append(task)
+        return over
+
+    def _finish(self, task: IngestTask, jobs, report: IngestReport, say) -> None:
+        doc = jobs.find_one({"_id": task.doc_id}) or {}
+        for line in doc.get("lines", []):
+            say(line)
+        status = doc.get("status")
+        if task.error is None and status == "ok":
+            report.counts += Counter(doc.get("counts", {}))
+            return
+        log = f" (log {task.job.node.display}{task.job.log_url})" if task.job and task.job.log_url else ""
+        reason = task.error or doc.get("error") or (
+            "stopped before its end" if status == "stopped" else "the job ended without recording its outcome")
+        jobs.update_one({"_id": task.doc_id}, {"$set": {"status": status if status == "stopped" else "failed",
+                                                        "error": reason}})
+        report.failed.append(f"{task.file}: not finished on {task.job.node.display}: {reason}{log}")

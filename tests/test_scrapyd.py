@@ -184,7 +184,7 @@ def test_remote_outcome_prefers_what_only_the_service_knows():
 def test_deploy_to_every_node_and_show_them(env, cluster):
     done = cli(env, "nodes", "deploy", "--version", "200")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.count("version 200 deployed, 27 spiders") == 2, done.stdout
+    assert done.stdout.count("version 200 deployed, 28 spiders") == 2, done.stdout
     shown = cli(env, "nodes")
     assert shown.returncode == 0, shown.stderr
     assert PASSWORD not in shown.stdout + shown.stderr + done.stdout + done.stderr

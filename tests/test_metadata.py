@@ -16,6 +16,7 @@ from pipelines.metadata import (
     clean_authors,
     clean_text,
     domain_names,
+    home_link_names,
     jsonld_authors,
     page_metadata,
     resolve_dates,
@@ -94,6 +95,45 @@ def test_choose_title_prefers_jsonld_then_the_candidate_the_h1_confirms():
 def test_choose_title_h1_inside_a_longer_meta_title_wins():
     cands = TitleCandidates(og_title="The real headline ~ tagline of the site", h1=["The real headline"])
     assert choose_title(cands, set()) == "The real headline"
+
+
+def test_choose_title_visible_h1_before_a_different_social_title():
+    cands = TitleCandidates(og_title="Run Windows on Mac - Desktop 15 Virtual Machine | Parallels",
+                            h1=["Desktop 15 for Mac"], html_title="Run Windows on Mac | Parallels")
+    assert choose_title(cands, site_keys(["Parallels"])) == "Desktop 15 for Mac"
+    # a label, a masthead or a kicker glued to the headline is not the headline
+    assert choose_title(TitleCandidates(og_title="The story itself", h1=["Leggi anche:"]), set()) == "The story itself"
+    assert choose_title(TitleCandidates(html_title="The story itself | Krimiblog", h1=["Krimiblog"]),
+                        site_keys(["Krimiblog"])) == "The story itself"
+    assert choose_title(TitleCandidates(og_title="Große Aufgaben für die neue Regierung",
+                                        h1=["Tunesien Große Aufgaben für die neue Regierung"]),
+                        set()) == "Große Aufgaben für die neue Regierung"
+
+
+def test_choose_title_typographic_quotes_of_the_h1_win_over_an_ascii_copy():
+    cands = TitleCandidates(og_title="Warum ich \"Bauchgeburt\" sage - Jane Wayne",
+                            h1=["Warum ich \u201eBauchgeburt\u201c sage"])
+    assert choose_title(cands, site_keys(["Jane Wayne"])) == "Warum ich \u201eBauchgeburt\u201c sage"
+    # other differences (spacing around a kicker's colon) leave the meta wording
+    cands = TitleCandidates(headline="Klimaschutz: Bohren", h1=["Klimaschutz : Bohren"])
+    assert choose_title(cands, set()) == "Klimaschutz: Bohren"
+
+
+def test_home_link_names_cut_a_blog_name_from_the_title():
+    html = """<html><head><title>Alles Neue mach der Mai | Bibliothek 2.0 und mehr</title></head><body>
+      <header><a href="https://www.example-blog.de/">Bibliothek 2.0 und mehr</a>
+      <a href="/"><img src="logo.png" alt="Logo of the blog"></a></header>
+      <a href="https://www.example-blog.de/2014/05/other-post/">Bibliothek 2.0 und mehr: other post</a>
+      <article><p>Text.</p></article></body></html>"""
+    root = lxml.html.document_fromstring(html)
+    url = "http://www.example-blog.de/2014/05/18/alles-neue/"
+    assert home_link_names(root, url) == ["Bibliothek 2.0 und mehr", "Logo of the blog"]
+    assert page_metadata(root, [], None, url, now=NOW).title == "Alles Neue mach der Mai"
+
+
+def test_blog_template_label_after_the_site_name_goes():
+    assert strip_site_name("Four Years » Blog Archive » Interning of integers", site_keys(["Four Years"])) \
+        == "Interning of integers"
 
 
 def test_choose_title_falls_back_in_order_and_decodes():

@@ -160,3 +160,25 @@ def test_kill_9_mid_ingest_then_rerun_stores_every_article_exactly_once(tmp_path
     assert sorted(urls) == sorted(url for url, _ in pages)  # nothing lost, nothing twice
     assert {d["version"] for d in mongo_db.articles.find()} == {1}
     assert checkpoints.load(state_dir, warc).done
+
+
+def test_a_stop_request_ends_the_file_at_a_checkpoint_and_the_next_run_finishes_it(tmp_path, mongo_db):
+    """What a cancelled Scrapyd ingest job does (crawlers/spiders/ingest.py): stop after a stored batch."""
+    from crawlers.warc_jobs import IngestOptions, ingest_file
+    from pipelines.outlets import load_outlets
+
+    write_outlets(tmp_path / "outlets")
+    outlets = load_outlets([tmp_path / "outlets"])
+    pages = generated_pages(10)
+    warc = tmp_path / "stop.warc.gz"
+    write_warc(warc, pages)
+    options = IngestOptions(state_dir=tmp_path / "state", archive_root=tmp_path / "archive", batch_size=4)
+    first = ingest_file(warc, mongo_db, outlets, options, stop=lambda: True)
+    assert first["files/stopped"] == 1 and first["stored/new"] == 4, first
+    state = checkpoints.load(options.state_dir, warc)
+    assert not state.done and 0 < state.offset < warc.stat().st_size
+    assert mongo_db.articles.count_documents({}) == 4
+    rest = ingest_file(warc, mongo_db, outlets, options)
+    assert rest["stored/new"] == 6 and "files/stopped" not in rest, rest
+    assert sorted(d["url"] for d in mongo_db.articles.find()) == sorted(url for url, _ in pages)
+    assert checkpoints.load(options.state_dir, warc).done

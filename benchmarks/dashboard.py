@@ -11,6 +11,7 @@ the stored volume costs, the absolute figure says whether the budget holds.
 Usage::
 
     .venv/bin/python benchmarks/dashboard.py [--runs 10000] [--articles 100000] [--repeat 15] [--data DIR]
+        [--profile]
 
 Filling 100,000 articles takes minutes on SecantusDB; with --data DIR the
 server keeps its files there and a later run with the same sizes reuses them.
@@ -34,10 +35,12 @@ if __package__ in (None, ""):  # run as a script: make the repo importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bson import ObjectId  # noqa: E402
-from pymongo import MongoClient  # noqa: E402
+from pymongo import MongoClient, monitoring  # noqa: E402
 
 from pipelines import embedded_db  # noqa: E402
 from pipelines.mongo import ensure_schema  # noqa: E402
+from pipelines.outlet_summary import COLLECTION as SUMMARIES  # noqa: E402
+from pipelines.outlet_summary import refresh_outlet_summary  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 NEWSDESK = str(Path(sys.executable).with_name("newsdesk"))
@@ -74,6 +77,7 @@ def fill(db, runs: int, articles: int, versions: int, now: datetime, seed: int =
     if docs:
         db.crawl_runs.insert_many(docs)
     fill_days(db)
+    fill_summaries(db)
     batch = []
     for i in range(articles):
         outlet = OUTLETS[i % len(OUTLETS)]
@@ -114,6 +118,12 @@ def fill_days(db) -> None:
     db.run_days.insert_many([{"_id": key, **doc} for key, doc in days.items()])
 
 
+def fill_summaries(db) -> None:
+    """outlet_summaries as the runs' ends leave them (each refresh reads the outlet's newest runs)."""
+    for outlet in OUTLETS:
+        refresh_outlet_summary(db, outlet)
+
+
 def start_dashboard(env: dict, database: str, port: int) -> subprocess.Popen:
     proc = subprocess.Popen([NEWSDESK, "dashboard", "--port", str(port)], cwd=REPO,
                             env={**env, "NEWSDESK_MONGO_DB": database}, stdout=subprocess.DEVNULL,
@@ -139,12 +149,63 @@ def fetch_ms(url: str) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+class CommandTimes(monitoring.CommandListener):
+    """A pymongo command listener: each command's name, what it asked, documents returned, time."""
+
+    def __init__(self):
+        self.seen: list[tuple[float, str, str, int]] = []
+        self._asked: dict[int, tuple[float, str]] = {}
+
+    def started(self, event) -> None:
+        asked = {k: event.command[k] for k in ("filter", "sort", "limit", "pipeline") if k in event.command}
+        self._asked[event.request_id] = (time.perf_counter(), f"{event.command_name} {str(asked)[:110]}")
+
+    def succeeded(self, event) -> None:
+        began, what = self._asked.pop(event.request_id, (time.perf_counter(), event.command_name))
+        cursor = event.reply.get("cursor") or {}
+        returned = len(cursor.get("firstBatch") or cursor.get("nextBatch") or [])
+        self.seen.append(((time.perf_counter() - began) * 1000, event.command_name, what, returned))
+
+    def failed(self, event) -> None:
+        self._asked.pop(event.request_id, None)
+
+
+def profile(uri: str, env: dict, pages: dict[str, tuple[str, str]], repeat: int) -> None:
+    """Each page of the large database once more, served in this process, with its database commands:
+    how many, their total time, and the slowest (the median over `repeat` loads of the page's total)."""
+    from schedules.dashboard.server import StatusServer, config_for
+
+    listener = CommandTimes()
+    client = MongoClient(uri, tz_aware=True, event_listeners=[listener])
+    target = argparse.Namespace(display=uri)
+    server = StatusServer("127.0.0.1", 0, config_for(client["large"], target, env, mode="standalone")).start()
+    base = f"http://{server.address}"
+    print("\nper page, served in this process (commands: count, their time; the slowest)")
+    try:
+        for name, (path, _) in pages.items():
+            fetch_ms(base + path)
+            runs = []
+            for _ in range(max(repeat // 3, 1)):
+                listener.seen.clear()
+                wall = fetch_ms(base + path)
+                runs.append((wall, list(listener.seen)))
+            wall, seen = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
+            print(f"{name:<18} {wall:7.1f} ms  {len(seen):2d} commands {sum(c[0] for c in seen):7.1f} ms")
+            for ms, _, what, returned in sorted(seen, reverse=True)[:3]:
+                print(f"    {ms:6.1f} ms  {returned:4d} docs  {what}")
+    finally:
+        server.stop()
+        client.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--data", metavar="DIR", help="keep the database files here and reuse them")
+    parser.add_argument("--profile", action="store_true",
+                        help="then load each large page in this process and list its database commands")
     args = parser.parse_args()
 
     now = datetime.now(timezone.utc)
@@ -164,6 +225,9 @@ def main() -> int:
                         and db.articles.estimated_document_count() == articles
                         and db.run_days.estimated_document_count()):
                     print(f"{name}: reusing {runs} runs, {articles} articles in {args.data}")
+                    ensure_schema(db)  # indexes added since the files were filled
+                    if not db[SUMMARIES].estimated_document_count():
+                        fill_summaries(db)
                     continue
                 client.drop_database(name)
                 t0 = time.perf_counter()
@@ -205,6 +269,8 @@ def main() -> int:
                 print(f"{name:<18} {med_l:>10.1f}ms {p95:>6.1f}ms {med_s:>10.1f}ms {med_l / med_s:>5.2f}x"
                       f"  {'ok' if med_l < 300 else 'OVER'}")
             print(f"slowest page median with {args.runs} runs / {args.articles} articles: {worst:.1f} ms")
+            if args.profile:
+                profile(uri, env, pages, args.repeat)
         finally:
             for proc in procs:
                 proc.terminate()

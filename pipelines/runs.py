@@ -10,6 +10,8 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 
+from pipelines.outlet_summary import refresh_outlet_summary
+
 STATS_PREFIX = "newsdesk/"
 EXAMPLES_PER_KIND = 3  # URLs kept per error kind, for the run's page in the dashboard
 
@@ -38,6 +40,7 @@ def start_run(db: Database, *, outlet: str, trigger: str, run_id: ObjectId | Non
          "$set": {"status": "running", **(extra or {})}},
         upsert=True,
     )
+    refresh_outlet_summary(db, outlet)  # the outlet's latest run is this one now
     return run_id
 
 
@@ -50,6 +53,8 @@ def mark_interrupted(db: Database, outlet: str, current_run: ObjectId) -> int:
     result = db.crawl_runs.update_many(
         {"outlet": outlet, "status": "running", "_id": {"$ne": current_run}},
         {"$set": {"status": "interrupted", "finished_at": datetime.now(timezone.utc)}})
+    if result.modified_count:
+        refresh_outlet_summary(db, outlet)
     return result.modified_count
 
 
@@ -107,6 +112,7 @@ def finish_run(db: Database, run_id: ObjectId, *, status: str, summary: Mapping[
         "status": status, "finished_at": now,
         "duration_s": round((now - started).total_seconds(), 3), **summary}})
     add_to_day(db, doc.get("outlet") or "?", started, summary)
+    refresh_outlet_summary(db, doc.get("outlet"))
 
 
 def add_to_day(db: Database, outlet: str, started: datetime, summary: Mapping[str, Any]) -> None:

@@ -21,12 +21,12 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+# the statuses the outlets summary counts by, defined beside it (pipelines cannot import schedules)
+from pipelines.outlet_summary import GOOD_STATUSES, NOT_CRAWLS, error_count
+
 logger = logging.getLogger("newsdesk.monitoring")
 
-GOOD_STATUSES = ("ok", "degraded")
 BAD_STATUSES = ("failed", "timed_out", "killed", "error", "interrupted")
-# Not crawls: a trigger that was skipped or missed says nothing about the site.
-NOT_CRAWLS = ("skipped", "missed", "running", "refused")
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,6 @@ class Alert:
 
 def _crawls(runs: Iterable[Mapping]) -> list[Mapping]:
     return [r for r in runs if r.get("status") not in NOT_CRAWLS]
-
-
-def error_count(run: Mapping) -> int:
-    return sum(int(v) for v in (run.get("errors") or {}).values())
 
 
 def error_rate(run: Mapping) -> float:

@@ -32,6 +32,7 @@ from pymongo.database import Database
 
 from pipelines import leases
 from pipelines.mongo import DB_REASON_KEY, connect
+from pipelines.outlet_summary import refresh_outlet_summary
 from pipelines.outlets import load_outlets
 from pipelines.runs import ensure_run_indexes, start_run
 from schedules import leader, monitoring
@@ -109,6 +110,7 @@ class CrawlRunner:
                "started_at": now, "finished_at": now, "duration_s": 0.0, "job_id": job_id,
                "section": section, "scheduled_for": scheduled_for, "service": self.instance}
         self.db.crawl_runs.insert_one(doc)
+        self._refresh_summary(outlet)
         logger.warning("%s %s: %s", job_id or outlet, status, reason)
         if self.metrics is not None:
             self.metrics.observe(doc)
@@ -182,9 +184,17 @@ class CrawlRunner:
             doc["monitoring"] = self._monitor(entry, doc)
         except Exception as exc:  # monitoring must never turn a good run into a failure
             logger.warning("after-run checks failed for %s: %s", doc.get("_id"), exc)
+        self._refresh_summary(entry.outlet)  # the outcome and monitoring result the runner just wrote
         if self.metrics is not None:
             self.metrics.observe(doc)
         return doc
+
+    def _refresh_summary(self, outlet: str) -> None:
+        """The outlet's line on the dashboard (pipelines.outlet_summary); a failure never fails the run."""
+        try:
+            refresh_outlet_summary(self.db, outlet)
+        except Exception as exc:
+            logger.warning("outlet summary of %s not refreshed: %s", outlet, exc)
 
     def _monitor(self, entry: ScheduleEntry, doc: dict) -> dict:
         opts = self.schedule.monitoring
@@ -320,6 +330,7 @@ class SchedulerService:
                 self.db.crawl_runs.update_one({"_id": doc["_id"], "status": "running"}, {"$set": {
                     "status": "abandoned", "finished_at": utcnow(),
                     "error": "the service stopped while this crawl ran (killed?); no summary was written"}})
+                self._refresh_summary(doc["outlet"])
 
     def _start_http(self) -> None:
         addr = self.http_override if self.http_override is not None else self.schedule.service.http

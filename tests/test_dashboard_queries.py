@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from bson import ObjectId
 
-from pipelines.runs import add_to_day
+from pipelines.outlet_summary import refresh_outlet_summary
+from pipelines.runs import add_to_day, finish_run, mark_interrupted, start_run
 from schedules.dashboard import queries
 from schedules.definitions import parse_schedule
 
@@ -190,3 +191,69 @@ def test_outlets_overview_reads_busy_outlets_together_and_quiet_ones_alone(mongo
     outcomes = queries.last_outcomes(mongo_db, ["crawl:busy", "crawl:daily", "crawl:gone", "crawl:never"], now=NOW)
     assert outcomes["crawl:busy"]["started_at"] == NOW and outcomes["crawl:daily"]["started_at"] == NOW
     assert outcomes["crawl:gone"]["status"] == "failed" and "crawl:never" not in outcomes
+
+
+def comparable(row):
+    """What the outlets page shows of a line (the runs it links to by id)."""
+    ref = {k: (row[k] or {}).get("_id") for k in ("latest", "last_good")}
+    return {**{k: row[k] for k in ("outlet", "new_per_run", "runs_counted", "error_rate", "errors", "pages",
+                                   "alerts", "coverage")}, **ref,
+            "latest_status": (row["latest"] or {}).get("status")}
+
+
+def test_the_outlet_summaries_show_the_same_lines_as_the_runs_they_are_made_from(mongo_db):
+    alert = {"check": "zero_new", "outlet": "busy", "message": "busy: nothing new"}
+    runs = [run_doc("busy", i * 0.25 + 0.25, new=i % 4, errors={"page:http_404": i % 3}, pages=20 + i,
+                    fields={"articles": 10, "published_at": 9, "authors": i % 5, "paywalled": i % 2},
+                    **({"monitoring": {"alerts": [alert] if i == 0 else []}} if i < 3 else {}))
+            for i in range(70)]
+    runs += [run_doc("busy", 0.1, status="skipped")]  # the latest run, no crawl
+    runs += [run_doc("daily", 24 * i + 1, new=2, status="failed" if i < 31 else "ok") for i in range(35)]
+    runs += [run_doc("fresh", 2, status="running")]
+    mongo_db.crawl_runs.insert_many(runs)
+    for run in runs:
+        add_to_day(mongo_db, run["outlet"], run["started_at"], run)
+    defined = ["busy", "daily", "never"]
+    from_runs = [comparable(r) for r in queries.outlets_from_runs(mongo_db, defined, now=NOW)]
+    assert not mongo_db.outlet_summaries.count_documents({})
+    assert [comparable(r) for r in queries.outlets_overview(mongo_db, defined, now=NOW)] == from_runs
+
+    for outlet in ("busy", "daily", "fresh"):
+        refresh_outlet_summary(mongo_db, outlet)
+    summarized = [comparable(r) for r in queries.outlets_overview(mongo_db, defined, now=NOW)]
+    assert summarized == from_runs
+    lines = {r["outlet"]: r for r in summarized}
+    newest_good = next(r for r in runs if r["outlet"] == "daily" and r["status"] == "ok")
+    assert lines["daily"]["last_good"] == newest_good["_id"]  # older than the last 30 crawls: looked up
+    assert lines["busy"]["latest_status"] == "skipped" and lines["busy"]["alerts"] == [alert]
+    assert lines["never"]["latest"] is None and lines["never"]["new_per_run"] == []
+
+    # an outlet defined in a file whose runs predate the summaries is still read from its runs
+    mongo_db.outlet_summaries.delete_one({"_id": "daily"})
+    assert [comparable(r) for r in queries.outlets_overview(mongo_db, defined, now=NOW)] == from_runs
+
+
+def test_runs_starting_and_finishing_keep_the_outlet_summary_current(mongo_db):
+    run_id = start_run(mongo_db, outlet="wire", trigger="cli")
+    line = mongo_db.outlet_summaries.find_one({"_id": "wire"})
+    assert line["latest"]["_id"] == run_id and line["latest"]["status"] == "running"
+    assert line["runs_counted"] == 0 and line["last_good"] is None
+    summary = {"pages_fetched": 12, "stored": {"new": 3, "updated": 0, "unchanged": 0},
+               "errors": {"page:http_404": 2}, "fields": {"articles": 4, "published_at": 4, "authors": 2,
+                                                          "paywalled": 1}}
+    finish_run(mongo_db, run_id, status="ok", summary=summary)
+    line = mongo_db.outlet_summaries.find_one({"_id": "wire"})
+    assert line["new_per_run"] == [3] and line["error_rate"] == 2 / 12 and line["last_good"]["_id"] == run_id
+    assert line["coverage"] == {"articles": 4, "published_at": 1.0, "authors": 0.5, "paywalled": 0.25}
+
+    for i in range(45):  # more than a window: each refresh reads from the previous window's oldest run on
+        rid = start_run(mongo_db, outlet="wire", trigger="schedule")
+        finish_run(mongo_db, rid, status="failed" if i % 2 else "ok",
+                   summary={**summary, "stored": {"new": i}})
+    dead = start_run(mongo_db, outlet="wire", trigger="cli")
+    assert mark_interrupted(mongo_db, "wire", ObjectId()) == 1  # a crawl that holds the lease finds it dead
+    line = mongo_db.outlet_summaries.find_one({"_id": "wire"})
+    assert line["latest"]["_id"] == dead and line["latest"]["status"] == "interrupted"
+    assert line["new_per_run"] == [*range(16, 45), 0]  # the last 30 crawls, the interrupted one last
+    live = queries.outlets_from_runs(mongo_db, now=datetime.now(timezone.utc))
+    assert [comparable(r) for r in queries.outlets_overview(mongo_db)] == [comparable(r) for r in live]

@@ -2,13 +2,16 @@
 
 No HTTP here, so each one is tested against a real server without a web
 server. A page must cost about the same with 10,000 runs and 100,000
-articles as with ten (benchmarks/dashboard.py), so every read is a range on
-an indexed date read newest first through widening windows (`newest`): an
-hour, then six, a day, four... until enough documents are found. A bare
-sort is not enough: SecantusDB, unlike MongoDB, sorts a whole collection
-for it. Indexes used: `outlet_started` and `started` on crawl_runs,
-`outlet_published`, `published` and `last_seen` on articles,
-`url_version_unique` on article_versions, `day` on run_days.
+articles as with ten (benchmarks/dashboard.py). The outlets page reads one
+summary document per outlet (pipelines/outlet_summary.py, written as runs
+change). Lists are a range on an indexed date read newest first through
+windows (`newest`): an hour, then slices sized from the rate seen so far,
+until enough documents are found. A bare sort is not enough: SecantusDB,
+unlike MongoDB, reads and sorts every match of a query before its limit.
+Indexes used: `outlet_started`, `started` and one per runs filter
+(`outlet_status_started`, ...) on crawl_runs, `outlet_published`,
+`published` and `last_seen` on articles, `url_version_unique` on
+article_versions, `day` on run_days.
 """
 
 from __future__ import annotations
@@ -26,9 +29,16 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 
 from pipelines.mongo import redact_text
-from schedules.monitoring import GOOD_STATUSES, NOT_CRAWLS, error_count
+from pipelines.outlet_summary import COLLECTION as SUMMARIES
+from pipelines.outlet_summary import (
+    GOOD_STATUSES,
+    NOT_CRAWLS,
+    OUTLET_RUN_FIELDS,
+    RUNS_PER_OUTLET,
+    crawl_count,
+    summarize_outlet,
+)
 
-RUNS_PER_OUTLET = 30  # the outlets page: the sparkline, the error rate and the field coverage
 PAGE_SIZE = 50
 WINDOWS = (timedelta(hours=1), timedelta(hours=6), timedelta(days=1), timedelta(days=4), timedelta(days=16),
            timedelta(days=64), timedelta(days=366), None)  # None: everything older
@@ -53,10 +63,6 @@ def object_id(text: str) -> ObjectId | None:
         return ObjectId(text)
     except (InvalidId, TypeError):
         return None
-
-
-def new_articles(run: Mapping) -> int:
-    return int((run.get("stored") or {}).get("new", 0) or 0)
 
 
 def newest(collection, query: Mapping, *, field: str, limit: int, projection: Mapping | None = None,
@@ -112,9 +118,19 @@ def next_lower(top: datetime, upper: datetime | None, found: int, limit: int) ->
 # -- outlets -----------------------------------------------------------------------
 
 def active_days(db: Database, now: datetime | None = None, days: int = 30) -> dict[str, datetime]:
-    """Each outlet that ran in the last `days` days, with the start of the last day it ran (run_days)."""
+    """Each outlet that ran in the last `days` days, with the start of the last day it ran.
+
+    From the outlet summaries (one small document per outlet) when there are any, else from run_days.
+    """
     since = (now or datetime.now(timezone.utc)) - timedelta(days=days)
     last: dict[str, datetime] = {}
+    summaries = list(db[SUMMARIES].find({}, {"latest.started_at": 1}))
+    if summaries:
+        for doc in summaries:
+            started = utc((doc.get("latest") or {}).get("started_at"))
+            if isinstance(doc["_id"], str) and started and started >= since:
+                last[doc["_id"]] = started.replace(hour=0, minute=0, second=0, microsecond=0)
+        return last
     for doc in db.run_days.find({"day": {"$gte": since}}, {"outlet": 1, "day": 1}):
         day = utc(doc.get("day"))
         if isinstance(doc.get("outlet"), str) and day and day > last.get(doc["outlet"], day - timedelta(1)):
@@ -139,63 +155,6 @@ def outlet_names(db: Database, defined: Iterable[str] = (), now: datetime | None
     return sorted(set(defined) | set(ran))
 
 
-def firing_alerts(runs: Iterable[Mapping]) -> list[dict]:
-    """The alerts of each job's newest checked run: what is firing now, one entry per check and job."""
-    seen_jobs: set = set()
-    firing = []
-    for run in runs:  # newest first
-        job = run.get("job_id") or run.get("section") or run.get("outlet")
-        if job in seen_jobs or "monitoring" not in run:
-            continue
-        seen_jobs.add(job)
-        firing.extend(dict(a) for a in (run["monitoring"] or {}).get("alerts") or [])
-    return firing
-
-
-def field_coverage(runs: Iterable[Mapping]) -> dict[str, float | None]:
-    """Shares of the articles these runs validated with a date, with authors, and paywalled.
-
-    From each run's `fields` counts (pipelines/runs.py); None where no run counted any.
-    """
-    totals: Counter = Counter()
-    for run in runs:
-        totals.update({k: int(v) for k, v in (run.get("fields") or {}).items()})
-    n = totals.get("articles", 0)
-    if not n:
-        return {"articles": 0, "published_at": None, "authors": None, "paywalled": None}
-    return {"articles": n, **{k: totals.get(k, 0) / n for k in ("published_at", "authors", "paywalled")}}
-
-
-OUTLET_RUN_FIELDS = {"outlet": 1, "status": 1, "started_at": 1, "finished_at": 1, "stored.new": 1, "errors": 1,
-                     "pages_fetched": 1, "job_id": 1, "section": 1, "monitoring.alerts": 1, "fields": 1}
-
-
-def summarize_outlet(outlet: str, window: list[Mapping], runs: int = RUNS_PER_OUTLET,
-                     last_good: Mapping | None = None) -> dict:
-    """One line of the outlets page from the outlet's newest runs (newest first)."""
-    recent = [r for r in window if r.get("status") not in NOT_CRAWLS][:runs]
-    latest = window[0] if window else None
-    good = next((r for r in recent if r.get("status") in GOOD_STATUSES), None) or last_good
-    pages = sum(int(r.get("pages_fetched") or 0) for r in recent)
-    errors = sum(error_count(r) for r in recent)
-    return {
-        "outlet": outlet,
-        "latest": latest,
-        "last_good": good,
-        "new_per_run": [new_articles(r) for r in reversed(recent)],
-        "runs_counted": len(recent),
-        "error_rate": errors / pages if pages else None,
-        "errors": errors,
-        "pages": pages,
-        "alerts": firing_alerts(recent),
-        "coverage": field_coverage(recent),
-    }
-
-
-def _crawl_count(window: Iterable[Mapping]) -> int:
-    return sum(1 for r in window if r.get("status") not in NOT_CRAWLS)
-
-
 def _last_good(db: Database, outlet: str, hint: dict) -> dict | None:
     found, _ = newest(db.crawl_runs, {"outlet": outlet, "status": {"$in": list(GOOD_STATUSES)}},
                       field="started_at", limit=1, projection=RUN_FIELDS, **hint)
@@ -207,14 +166,14 @@ def outlet_window(db: Database, outlet: str, runs: int, hint: dict) -> list[dict
     for extra in (runs // 3, runs * 3):
         window, _ = newest(db.crawl_runs, {"outlet": outlet}, field="started_at", limit=runs + extra,
                            projection=OUTLET_RUN_FIELDS, **hint)
-        if _crawl_count(window) >= runs or len(window) < runs + extra:
+        if crawl_count(window) >= runs or len(window) < runs + extra:
             break
     return window
 
 
 def outlet_row(db: Database, outlet: str, *, runs: int = RUNS_PER_OUTLET, now: datetime | None = None,
                active: Mapping[str, datetime] | None = None) -> dict:
-    """One line of the outlets page, read for this outlet alone (`active`: from active_days)."""
+    """One line of the outlets page read from the outlet's runs (`active`: from active_days)."""
     hint = activity_hint(active, outlet, now)
     window = outlet_window(db, outlet, runs, hint)
     row = summarize_outlet(outlet, window, runs)
@@ -232,9 +191,44 @@ def idle_latest(db: Database, outlets: list[str]) -> dict[str, dict]:
     return {row["_id"]: row["latest"] for row in db.crawl_runs.aggregate(pipeline)}
 
 
+def _newest_first(rows: list[dict]) -> list[dict]:
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return sorted(rows, key=lambda r: (r["latest"] is None,
+                                       -(utc(r["latest"]["started_at"]) or epoch).timestamp() if r["latest"] else 0,
+                                       r["outlet"]))
+
+
 def outlets_overview(db: Database, defined: Iterable[str] = (), now: datetime | None = None,
                      runs: int = RUNS_PER_OUTLET) -> list[dict]:
     """Outlets that have run first (newest run first), then the ones that never ran, by name.
+
+    Each line is the outlet's summary document (pipelines.outlet_summary, written as its runs change):
+    one read for the page. An outlet without one (its runs predate the summaries, or were written by
+    hand) is read from its runs, the newest run of all such outlets in one aggregation; a database
+    with no summaries at all is read from the runs throughout (`outlets_from_runs`).
+    """
+    summaries = {d["_id"]: d for d in db[SUMMARIES].find({}) if isinstance(d.get("_id"), str)}
+    if not summaries or runs != RUNS_PER_OUTLET:
+        return outlets_from_runs(db, defined, now, runs)
+    since = (now or datetime.now(timezone.utc)) - timedelta(days=30)
+    recent = {o for o, d in summaries.items() if (utc((d.get("latest") or {}).get("started_at")) or since) > since}
+    names = sorted(set(defined) | recent)
+    unsummarized = [n for n in names if n not in summaries]
+    idle = idle_latest(db, unsummarized)
+    rows = []
+    for name in names:
+        if name in summaries:
+            rows.append(summaries[name])
+        elif name in idle:
+            rows.append(outlet_row(db, name, runs=runs, now=now, active={}))
+        else:
+            rows.append(summarize_outlet(name, [], runs))
+    return _newest_first(rows)
+
+
+def outlets_from_runs(db: Database, defined: Iterable[str] = (), now: datetime | None = None,
+                      runs: int = RUNS_PER_OUTLET) -> list[dict]:
+    """The outlets page read from the runs themselves (what the summaries hold, computed now).
 
     One windowed read of the newest runs of all outlets together (a page costs a few queries, not a
     few per outlet); an outlet running much less often than the others is then read on its own.
@@ -255,7 +249,7 @@ def outlets_overview(db: Database, defined: Iterable[str] = (), now: datetime | 
         hint = activity_hint(active, name, now)
         if name in active:
             window = by_outlet.get(name, [])
-            if _crawl_count(window) < runs and not everything_read:
+            if crawl_count(window) < runs and not everything_read:
                 window = outlet_window(db, name, runs, hint)
         else:
             window = [idle[name]] if name in idle else []
@@ -263,10 +257,7 @@ def outlets_overview(db: Database, defined: Iterable[str] = (), now: datetime | 
         if row["last_good"] is None and window:
             row["last_good"] = _last_good(db, name, hint)
         rows.append(row)
-    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
-    return sorted(rows, key=lambda r: (r["latest"] is None,
-                                       -(utc(r["latest"]["started_at"]) or epoch).timestamp() if r["latest"] else 0,
-                                       r["outlet"]))
+    return _newest_first(rows)
 
 
 # -- runs ------------------------------------------------------------------------------

@@ -10,10 +10,19 @@ indexes (`pipelines.mongo.ensure_schema`):
   batch's URLs and one unordered `bulk_write` of upserts;
 * per item: one `insert_one` per document, the same documents.
 
-Prints both rates and the ratio (target >= 10x). With --uri it uses that
-server instead of starting one.
+Prints both rates, the ratio, and this process's CPU time per document of
+the batched path: the storage stage's own cost in a crawl (pymongo's BSON
+encoding and the write plan), which issue 16 bounds at 10% of the crawl's CPU
+per article (benchmarks/throughput.py prints that; its `--profile x.spy`
+gives the stage's share of a crawl's samples).
 
-    .venv/bin/python benchmarks/store.py [--docs 2000] [--batch 100] [--uri mongodb://...]
+On SecantusDB the server's per-document work dominates both paths, so the
+ratio says little about MongoDB. Against a real MongoDB (none can be
+installed on the development machine), run it with --uri; it writes into two
+throwaway databases, `nd_store_batched` and `nd_store_per_item`, and drops
+them at the end:
+
+    .venv/bin/python benchmarks/store.py [--docs 2000] [--batch 100] [--uri mongodb://host:27017/]
 """
 
 from __future__ import annotations
@@ -63,7 +72,7 @@ def per_item_doc(item: dict, now: datetime) -> dict:
             "version": 1, "duplicate_of": item.get("duplicate_of"), "schema_version": SCHEMA_VERSION}
 
 
-def run(uri: str, n: int, batch: int) -> tuple[float, float]:
+def run(uri: str, n: int, batch: int) -> tuple[float, float, float]:
     from pymongo import MongoClient
 
     from pipelines.mongo import ensure_schema
@@ -76,12 +85,12 @@ def run(uri: str, n: int, batch: int) -> tuple[float, float]:
         for db in (db_b, db_i):
             client.drop_database(db.name)
             ensure_schema(db)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         outcomes = {}
         for k in range(0, n, batch):
             for key, v in write_batch(db_b, items[k:k + batch]).items():
                 outcomes[key] = outcomes.get(key, 0) + v
-        batched = time.perf_counter() - start
+        batched, batched_cpu = time.perf_counter() - start, time.process_time() - cpu
         assert outcomes.get("new") == n and db_b.articles.count_documents({}) == n, outcomes
 
         now = datetime.now(timezone.utc).replace(microsecond=0)
@@ -94,7 +103,7 @@ def run(uri: str, n: int, batch: int) -> tuple[float, float]:
             client.drop_database(db.name)
     finally:
         client.close()
-    return batched, per_item
+    return batched, per_item, batched_cpu
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -104,14 +113,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--uri", help="an existing server (default: start a throwaway SecantusDB)")
     args = parser.parse_args(argv)
     if args.uri:
-        batched, per_item = run(args.uri, args.docs, args.batch)
+        batched, per_item, cpu = run(args.uri, args.docs, args.batch)
     else:
         with tempfile.TemporaryDirectory(prefix="nd-store-") as tmp, DatabaseServer(Path(tmp)) as db:
-            batched, per_item = run(db.uri, args.docs, args.batch)
+            batched, per_item, cpu = run(db.uri, args.docs, args.batch)
     n = args.docs
     print(f"{n} documents, batches of {args.batch}")
     print(f"batched upserts (write_batch): {batched:8.2f}s  {n / batched:8.0f} docs/s")
     print(f"per-item insert_one:           {per_item:8.2f}s  {n / per_item:8.0f} docs/s")
+    print(f"client CPU of the batched path: {cpu / n * 1000:.2f} ms/doc (this process: BSON encoding, write plan)")
     print(f"ratio batched/per-item: {per_item / batched:.1f}x")
 
 

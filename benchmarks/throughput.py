@@ -29,6 +29,7 @@ Usage::
     .venv/bin/python benchmarks/throughput.py [--pages 100] [--repeat 1]
     .venv/bin/python benchmarks/throughput.py --memory-curve   # 1k, 5k, 10k pages: peak RSS of C
     .venv/bin/python benchmarks/throughput.py --profile prof.html [--one-core]  # C (C1) under pyinstrument
+    .venv/bin/python benchmarks/throughput.py --profile prof.spy --one-core    # py-spy, all threads: CPU share by stage
     .venv/bin/python benchmarks/throughput.py --archive-cost [--repeat 4]
 
 --archive-cost measures only what the WARC archive costs: the crawl C with
@@ -241,7 +242,10 @@ def run_crawl(base_url: str, outlet_dir: Path, db_uri: str, db_name: str, home: 
     cmd = [NEWSDESK, "crawl", "bench", "--summary-json", str(home / "summary.json")]
     for key, value in settings.items():
         cmd += ["-s", f"{key}={value}"]
-    if profile is not None:
+    if profile is not None and profile.suffix == ".spy":  # every thread and worker, on-CPU samples only
+        cmd = [str(Path(sys.executable).with_name("py-spy")), "record", "--threads", "--subprocesses",
+               "--rate", "200", "--format", "raw", "--output", str(profile), "--", *cmd]
+    elif profile is not None:
         fmt = "html" if profile.suffix == ".html" else "text"
         cmd = [sys.executable, "-m", "pyinstrument", "-r", fmt, "-o", str(profile), *cmd]
     wall = time.perf_counter()
@@ -341,11 +345,38 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_
               f"(A+B)/C1 = {(cost['A'] + cost['B']) / cost['C1']:.2f}, "
               f"plain/C1 = {cost['P'] / cost['C1']:.2f} (CPU view of the one-core ratio)")
     if profile is not None:
-        print(f"profile of {'C1' if one_core else 'C'} (first run, under pyinstrument): {profile}")
+        print(f"profile of {'C1' if one_core else 'C'} (first run): {profile}")
+        if profile.suffix == ".spy":
+            print("CPU samples by stage: " + ", ".join(f"{k} {v:.1%}" for k, v in stage_shares(profile).items()))
     print(f"ratio C1/L (one core): {rate['C1'] / limit:.2f}")
     print(f"ratio C/L: {c / limit:.2f}")
     print(f"ratio newsdesk/plain, one core (C1/P): {rate['C1'] / plain:.2f}")
     print(f"ratio newsdesk/plain: {c / plain:.2f}")
+
+
+# (stage, frame substrings) for stage_shares: the first stage with a frame in the stack wins
+STAGES = (
+    ("storage", ("write_batch (", "_write (crawlers/runtime.py", "add (crawlers/runtime.py",
+                 "flush (crawlers/runtime.py")),
+    ("dedup lookup", ("find_duplicate (",)),
+    ("dedup keys", ("dedup_fields (",)),
+    ("extraction", ("extract_article (",)),
+    ("other stages", ("normalize_stage (", "offers_stage (", "outlet_lines_stage (", "validate_stage (")),
+)
+
+
+def stage_shares(collapsed: Path) -> dict[str, float]:
+    """Share of the on-CPU samples (py-spy raw output: 'frame;frame;... count' lines)
+    in each pipeline stage; the rest is Scrapy, Twisted, the archive and start-up."""
+    counts: dict[str, int] = {name: 0 for name, _ in STAGES} | {"rest": 0}
+    for line in collapsed.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not n.isdigit():
+            continue
+        stage = next((name for name, frames in STAGES if any(f in stack for f in frames)), "rest")
+        counts[stage] += int(n)
+    total = sum(counts.values()) or 1
+    return {k: v / total for k, v in counts.items()}
 
 
 def dir_bytes(path: Path) -> int:
@@ -413,7 +444,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=100, help="article pages on the fixture site (default 100)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of A, B, C; medians reported")
-    parser.add_argument("--profile", type=Path, help="profile the first run of C (of C1 with --one-core) with pyinstrument (.html or .txt)")
+    parser.add_argument("--profile", type=Path,
+                        help="profile the first run of C (of C1 with --one-core): pyinstrument (.html or .txt), "
+                             "or py-spy over every thread and worker (.spy: collapsed stacks, and the share of "
+                             "CPU samples by stage is printed)")
     parser.add_argument("--memory-curve", nargs="?", const="1000,5000,10000", metavar="SIZES",
                         help="peak RSS of C at these sizes (default 1000,5000,10000)")
     parser.add_argument("--one-core", action="store_true",

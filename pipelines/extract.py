@@ -20,6 +20,7 @@ import jstyleson
 import lxml.etree
 import lxml.html
 import trafilatura
+import trafilatura.settings
 
 from pipelines.metadata import (
     clean_authors,
@@ -253,7 +254,7 @@ def _holding(parent: lxml.html.HtmlElement, key: str):
         raw = child.text_content().casefold()
         if probe not in raw:
             continue
-        text = _comparable(raw)
+        text = " ".join(_WORD.findall(raw))  # _comparable(raw): raw is casefolded already (casefold is idempotent)
         if key in text:
             yield child, text
             yield from _holding(child, key)
@@ -331,7 +332,7 @@ def _norm_line(line: str) -> str:
     return " ".join(line.split()).casefold()
 
 
-def _drop_unconfirmed_chrome(body: str, html: str, url: str) -> str:
+def _drop_unconfirmed_chrome(body: str, page_tree: lxml.html.HtmlElement, url: str) -> str:
     """Drop the non-sentence lines that trafilatura's precision mode leaves out.
 
     Precision mode prunes link-dense lists and paragraphs, teaser blocks and
@@ -343,7 +344,7 @@ def _drop_unconfirmed_chrome(body: str, html: str, url: str) -> str:
     lines = body.split("\n")
     if not any(_chrome_candidate(line) for line in lines):
         return body
-    strict = trafilatura.bare_extraction(html, url=url, with_metadata=False, include_comments=False,
+    strict = trafilatura.bare_extraction(page_tree, url=url, with_metadata=False, include_comments=False,
                                          include_tables=True, favor_precision=True)
     if strict is None or not strict.text:
         return body
@@ -403,6 +404,25 @@ def _embedded_article_html(root: lxml.html.HtmlElement) -> str | None:
     return best if best_len >= _MIN_EMBEDDED_TEXT else None
 
 
+class _TrafilaturaMetadata:
+    """trafilatura's metadata of a page (what `bare_extraction(with_metadata=True)`
+    would attach), computed on first use: most pages never need it."""
+
+    def __init__(self, page_tree: lxml.html.HtmlElement, url: str):
+        self.page_tree, self.url, self.document = page_tree, url, None
+
+    def get(self, name: str):
+        if self.document is None:
+            options = trafilatura.settings.Extractor(url=self.url, with_metadata=True)
+            # as bare_extraction calls it (it does not modify the tree: checked on the corpus)
+            try:
+                self.document = trafilatura.extract_metadata(self.page_tree, options.url, options.date_params,
+                                                             options.fast, options.author_blacklist)
+            except (TypeError, ValueError):  # broken metadata: the page's other sources still apply
+                self.document = trafilatura.settings.Document()
+        return getattr(self.document, name)
+
+
 def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = None) -> ExtractedArticle:
     """Everything the page says about its article, before normalisation and cleaning."""
     root = parse_html(html, url)
@@ -447,26 +467,30 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
         art.body = _selector_body(root, selectors.body)
         art.extraction = "selectors"
     if not art.body:
-        # trafilatura gets the pruned page as a string: handed the tree itself it
-        # loses the text after some inline elements (measured on AP News pages).
-        page = lxml.html.tostring(root, encoding="unicode")
-        doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False,
-                                          include_tables=True)
+        # trafilatura gets the pruned page re-parsed by its own parser (load_html:
+        # comments dropped): handed our tree it loses the text after some inline
+        # elements (measured on AP News pages). Both passes share that one parse
+        # (bare_extraction copies a tree it is given), and trafilatura's metadata,
+        # ~10 ms a page, is read only when a field is still missing.
+        page_tree = trafilatura.load_html(lxml.html.tostring(root, encoding="unicode"))
+        doc = trafilatura.bare_extraction(page_tree, url=url, with_metadata=False, include_comments=False,
+                                          include_tables=True) if page_tree is not None else None
         if doc is not None:
+            found = _TrafilaturaMetadata(page_tree, url)
             art.body = doc.text or None
             art.extraction = "trafilatura"
             if art.body:
-                art.body = _drop_unconfirmed_chrome(art.body, page, url)
+                art.body = _drop_unconfirmed_chrome(art.body, page_tree, url)
                 longer = _longer_structured_body(art.body, jsonld.get("articleBody"))
                 if longer is not art.body:
                     art.body, art.extraction = longer, "jsonld"
-                art.body = _add_lead(art.body, _page_lead(root, descriptions), art.title or doc.title)
-            art.title = art.title or strip_site_name(clean_text(doc.title), meta.site_names)
-            if not art.authors and doc.author:  # trafilatura's byline search, same cleaning
-                art.authors, agency = clean_authors([doc.author], meta.site_names)
+                art.body = _add_lead(art.body, _page_lead(root, descriptions), art.title or found.get("title"))
+            art.title = art.title or strip_site_name(clean_text(found.get("title")), meta.site_names)
+            if not art.authors and (author := found.get("author")):  # trafilatura's byline search, same cleaning
+                art.authors, agency = clean_authors([author], meta.site_names)
                 art.agency = art.agency or agency
-            art.language = art.language or language_code(_clean(doc.language))
-            art.description = art.description or _clean(doc.description)
+            art.language = art.language or language_code(_clean(found.get("language")))
+            art.description = art.description or _clean(found.get("description"))
     if not art.body and (embedded := _embedded_article_html(root)):
         doc = trafilatura.bare_extraction(f"<html><body><article>{embedded}</article></body></html>", url=url,
                                           include_comments=False, include_tables=True)

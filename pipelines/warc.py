@@ -257,8 +257,22 @@ def _check_complete(record) -> None:
         raise _Damaged(f"record cut short: {missing} bytes of its Content-Length missing")
 
 
+def _printable(text: str, limit: int) -> str:
+    """One line of printable text: other characters (binary read as text) as escapes."""
+    text = " ".join(text.split())
+    shown = "".join(ch if ch.isprintable() and ord(ch) < 0x7f else ascii(ch)[1:-1] for ch in text[:limit])
+    return shown + ("..." if len(text) > limit else "")
+
+
 def _reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())[:160]
+    if isinstance(exc, _Damaged):
+        return str(exc)
+    text = str(exc)
+    if isinstance(exc, ArchiveLoadFailed) and "first line:" in text:
+        # warcio quotes the bytes it found, binary of a corrupt gzip member included
+        found = text.split("first line:", 1)[1].strip()
+        return f"not a WARC record (corrupt or not WARC data; it starts {_printable(found, 12)})"
+    text = _printable(text, 160)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

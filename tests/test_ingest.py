@@ -126,6 +126,8 @@ def test_truncated_and_corrupt_records_are_counted_skipped_and_named(tmp_path, m
     bad_lines = [line for line in run.stderr.splitlines() if "bad record skipped" in line]
     assert len(bad_lines) == 2, run.stderr
     assert f"{warc}@{offsets[1]}:" in bad_lines[0] and f"{warc}@{offsets[5]}:" in bad_lines[1]
+    assert "not a WARC record" in bad_lines[0] and "cut short" in bad_lines[1], bad_lines
+    assert all(line.isascii() and line.isprintable() for line in bad_lines), bad_lines  # no raw bytes
     assert "bad records 2" in run.stdout, run.stdout
     stored = {d["url"] for d in mongo_db.articles.find()}
     assert stored == {url for i, (url, _) in enumerate(pages) if i not in (1, 5)}

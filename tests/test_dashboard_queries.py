@@ -257,3 +257,15 @@ def test_runs_starting_and_finishing_keep_the_outlet_summary_current(mongo_db):
     assert line["new_per_run"] == [*range(16, 45), 0]  # the last 30 crawls, the interrupted one last
     live = queries.outlets_from_runs(mongo_db, now=datetime.now(timezone.utc))
     assert [comparable(r) for r in queries.outlets_overview(mongo_db)] == [comparable(r) for r in live]
+
+
+def test_a_search_over_its_budget_says_where_to_go_on(mongo_db):
+    mongo_db.articles.insert_many([article_doc("a", n, title=f"Story {n}", last_seen=NOW - timedelta(hours=n))
+                                   for n in range(0, 48, 2)])
+    found, stopped = queries.newest(mongo_db.articles, {"title": {"$regex": "story", "$options": "i"}},
+                                    field="last_seen", limit=50, now=NOW, budget_s=0)
+    assert stopped == NOW - timedelta(hours=1)  # one slice read, the next expected to overrun
+    assert [a["title"] for a in found] == ["Story 0"]
+    rest, stopped = queries.newest(mongo_db.articles, {"title": {"$regex": "story", "$options": "i"}},
+                                   field="last_seen", limit=50, before=stopped)
+    assert stopped is None and len(rest) == 23

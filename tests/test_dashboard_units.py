@@ -177,3 +177,14 @@ def test_the_next_window_is_sized_from_the_rate_seen_so_far():
     assert next_lower(top, hour_ago, 40, 51) == hour_ago - timedelta(hours=1) * (11 / 40) * 1.25
     # almost all found: still at least a quarter of the span read so far, so a thin history ends soon
     assert next_lower(top, hour_ago, 50, 51) == hour_ago - timedelta(minutes=15)
+
+
+def test_a_slice_costs_what_the_previous_one_did_per_hour_covered():
+    from datetime import datetime, timedelta, timezone
+
+    from schedules.dashboard.queries import slice_cost
+
+    upper = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+    last = (0.02, timedelta(hours=6))  # 20 ms for six hours
+    assert abs(slice_cost(last, upper, upper - timedelta(days=3)) - 0.24) < 1e-9  # twelve times as long
+    assert slice_cost(last, upper, None) == 0.08  # everything older: counted as four slices

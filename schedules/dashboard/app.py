@@ -233,9 +233,10 @@ def create_app(config: DashboardConfig) -> Starlette:
                       changes=text.version_diffs(article["versions"], article))
 
     def charts_page(request: Request):
-        days, series = queries.stored_per_day(db)
+        read = queries.read_days(db, 14)
+        days, series = queries.stored_per_day(db, days=14, read=read)
         durations = queries.run_durations(db)
-        errors = queries.errors_by_kind(db)
+        errors = queries.errors_by_kind(db, days=14, read=read)
         return render(request, "charts.html",
                       stored=svg.stacked_bars(days, series, label="new articles stored per day, by outlet"),
                       durations=svg.duration_bars(durations, label="run durations, newest 200 runs"),

@@ -73,14 +73,16 @@ def newest(collection, query: Mapping, *, field: str, limit: int, projection: Ma
     Read slice by slice, each a range on `field` (an index answers it), wider each time, until
     `limit` are found or nothing older is left. Once a slice found some, the next one is sized from
     the rate seen so far (`next_lower`): the server reads every match in a slice, so a slice much
-    wider than needed costs as much as the documents it holds. Returns (documents, lower bound
-    reached): None when everything was searched, else the date a further search should continue
-    below (only when a `budget_s` in seconds stopped it early).
+    wider than needed costs as much as the documents it holds. With a `budget_s` in seconds, a slice
+    expected to overrun it (`slice_cost`) is left for the next search. Returns (documents, lower
+    bound reached): None when everything was searched, else the date a further search should
+    continue below (only when the budget stopped it early).
     """
     upper = before
     top = upper or now or datetime.now(timezone.utc)
     found: list[dict] = []
     started = time.monotonic()
+    last: tuple[float, timedelta] | None = None  # the previous slice: seconds it took, the time it covered
     step = 0
     while step < len(windows):
         width = windows[step]
@@ -93,16 +95,30 @@ def newest(collection, query: Mapping, *, field: str, limit: int, projection: Ma
             lower = guess  # narrower than the schedule: stay on this step (the last, everything older, is one read)
         else:
             step += 1
+        if budget_s is not None and last is not None and upper is not None and (
+                time.monotonic() - started + slice_cost(last, upper, lower) > budget_s):
+            return found, upper  # this slice would overrun the budget: continue below here next time
         bounds = {k: v for k, v in (("$lt", upper), ("$gte", lower)) if v is not None}
         q = {**query, field: bounds} if bounds else dict(query)
+        slice_started = time.monotonic()
         found.extend(collection.find(q, projection, sort=[(field, DESCENDING), ("_id", DESCENDING)],
                                      limit=limit - len(found)))
         if len(found) >= limit or lower is None:
             return found, None
+        last = (time.monotonic() - slice_started, (upper or top) - lower)
         upper = lower
         if budget_s is not None and time.monotonic() - started > budget_s:
             return found, lower
     return found, None
+
+
+def slice_cost(last: tuple[float, timedelta], upper: datetime, lower: datetime | None) -> float:
+    """Seconds a slice from `upper` down to `lower` should take at the previous slice's pace (the
+    server reads every document of the range); everything older (no lower bound) as four slices."""
+    seconds, covered = last
+    if lower is None or covered.total_seconds() <= 0:
+        return seconds * 4
+    return seconds * (upper - lower) / covered
 
 
 def next_lower(top: datetime, upper: datetime | None, found: int, limit: int) -> datetime | None:
@@ -441,16 +457,19 @@ def _since(now: datetime, days: int) -> datetime:
     return start
 
 
-def _days(db: Database, days: int, now: datetime | None) -> tuple[datetime, list[dict]]:
+def read_days(db: Database, days: int = 14, now: datetime | None = None) -> tuple[datetime, list[dict]]:
+    """The run_days documents of the last `days` UTC days, with the first day: one read for both charts."""
     now = now or datetime.now(timezone.utc)
     start = _since(now, days)
-    return start, list(db.run_days.find({"day": {"$gte": start}}))
+    return start, list(db.run_days.find({"day": {"$gte": start}}, {"outlet": 1, "day": 1, "new": 1, "errors": 1}))
 
 
-def stored_per_day(db: Database, *, days: int = 14, now: datetime | None = None
-                   ) -> tuple[list[str], dict[str, list[int]]]:
-    """New articles stored per UTC day per outlet (run_days, written as runs finish): (days, outlet -> counts)."""
-    start, rows = _days(db, days, now)
+def stored_per_day(db: Database, *, days: int = 14, now: datetime | None = None,
+                   read: tuple[datetime, list[dict]] | None = None) -> tuple[list[str], dict[str, list[int]]]:
+    """New articles stored per UTC day per outlet (run_days, written as runs finish): (days, outlet -> counts).
+
+    `read`: what read_days(db, days, now) returned, when the page has it already."""
+    start, rows = read or read_days(db, days, now)
     labels = [(start + timedelta(days=i)).strftime("%Y-%m-%d") for i in range(days)]
     series: dict[str, list[int]] = defaultdict(lambda: [0] * days)
     for row in rows:
@@ -469,10 +488,11 @@ def run_durations(db: Database, *, limit: int = 200) -> list[dict]:
             for d in reversed(docs)]
 
 
-def errors_by_kind(db: Database, *, days: int = 14, now: datetime | None = None) -> list[tuple[str, int]]:
+def errors_by_kind(db: Database, *, days: int = 14, now: datetime | None = None,
+                   read: tuple[datetime, list[dict]] | None = None) -> list[tuple[str, int]]:
     """Errors summed over the runs of the last `days` days (run_days), by kind, largest first."""
     totals: Counter = Counter()
-    for row in _days(db, days, now)[1]:
+    for row in (read or read_days(db, days, now))[1]:
         for kind, count in (row.get("errors") or {}).items():
             totals[kind] += int(count)
     return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))

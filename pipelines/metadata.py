@@ -375,12 +375,21 @@ ROLE_WORDS = {
     "presenter", "critic", "officer", "director", "founder", "ceo", "president", "professor",
     "digital", "online", "web", "social", "media", "breaking", "lifestyle",
     "opinion", "commentary", "kolumnist", "kolumnistin", "leitartikel", "newsdesk", "red", "redaktionen",
+    # blog templates and comment bylines: "Follow Inga Hoeltmann", "Art Edwards says", "… Stand: 01.02."
+    "posted", "follow", "says", "said", "sagt", "schreibt", "interview", "stand", "expert", "experte",
+    "expertin",
 }
+# A whole byline that names nobody: CMS defaults and placeholders.
+PLACEHOLDER_NAMES = {"name", "unknown", "no author", "noauthor", "anonymous", "anonym", "super user", "user",
+                     "wordpressadmin", "wpadmin", "root", "inconnu", "unbekannt", "desconocido", "sconosciuto"}
+# Academic and professional degrees listed after a name ("Grant Tinsley, PhD"): not a person.
+DEGREES = {"phd", "ph d", "md", "m d", "mba", "msc", "m sc", "bsc", "b sc", "ma", "ba", "rd", "mph", "rn", "jd",
+           "dphil", "llm", "dipl ing", "facs", "frcp"}
 _BY = re.compile(r"^(?:(?i:(?:written|posted|reported|story|words|compiled|edited)\s+)?"
                  r"(?i:by|von|par|por|door|av|af|przez|autor(?:in)?|author|text|texto|testo|tekst|redacción)"
                  r"|di|da|de|od)\b\s*:?\s*")
 # Conjunctions of several languages; one-letter ones only in lower case ("John E Smith").
-_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\s\+\s|\b(?i:and|und|et|og|och|en|ve|és|ja|oraz)\b|\b(?-i:y|e|i)\b)\s*")
+_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\s\+\s|\b(?i:and|und|et|og|och|en|ve|és|ja|oraz)\b|(?<=\s)(?-i:y|e|i)(?=\s))\s*")
 _TRAILERS = re.compile(r"\b(?:(?i:published|updated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|"
                        r"actualizado|pubblicato|aggiornato)|am|on|le|el|il|um|at)\b.*$")
 _MID_BY = re.compile(r"\s(?:By|Von|Par|Por|Door|Av|Af)\s")
@@ -466,7 +475,9 @@ def _strip_roles(name: str) -> str:
     Role words before the name go; after two name words, the first role word
     starts a job title."""
     words = name.split()
-    is_role = [w.casefold().strip(".,:") in ROLE_WORDS for w in words]
+    # "FOCUS-Online-Experte Robin Tschöpe": the compound's last part names the role
+    is_role = [w.casefold().strip(".,:") in ROLE_WORDS or w.casefold().strip(".,:").rsplit("-", 1)[-1] in ROLE_WORDS
+               for w in words]
     start = 0
     while start < len(words) and is_role[start]:
         start += 1
@@ -479,6 +490,11 @@ def _strip_roles(name: str) -> str:
     while len(words) > 1 and words[-1].casefold().strip(".,:") in ROLE_NOUNS:
         words = words[:-1]
     return " ".join(words)
+
+
+# A company's legal form: "ZooRoyal Petcare GmbH", "Deutscher Caritasverband e.V." are no people.
+_LEGAL_FORM = re.compile(r"(?:^|\s)(?:(?i:g?gmbh|ltd\.?|inc\.?|llc|plc|sarl)|AG|SE|KG|e\.\s?V\.?|S\.A\.|S\.p\.A\.)"
+                         r"(?:$|[\s,])")
 
 
 def is_desk(name: str) -> bool:
@@ -497,8 +513,10 @@ def agency_of(part: str) -> str | None:
     return m.group("agency") if m and is_agency(m.group("agency")) else None
 
 
-def _looks_like_name(name: str) -> bool:
-    if is_desk(name):
+def _looks_like_name(name: str, handles: bool = False) -> bool:
+    """Whether a tidied byline part can be a person; `handles`: a lower-case
+    user name ("uriebe") counts, as an author link shows it."""
+    if is_desk(name) or _LEGAL_FORM.search(name):
         return False
     words = name.split()
     if not words or len(name) > MAX_NAME_CHARS or len(words) > MAX_NAME_WORDS:
@@ -507,7 +525,7 @@ def _looks_like_name(name: str) -> bool:
         return False
     # a name's words start with a capital (or are particles: von, de, van, bin)
     if name.islower():
-        return len(words) >= 2  # "lno", "admin": not a name
+        return len(words) >= 2 or (handles and len(name) >= 3)  # "lno", "admin": not a name
     if name.isupper():
         return True
     if len(words) == 1 and len(name) <= 2 and name.lower() != name.upper():
@@ -530,12 +548,24 @@ def split_byline(text: str) -> list[str]:
     return parts
 
 
+_ABBREVIATED_END = re.compile(r"(?:^|\s)\w{1,2}\.$")  # "Perry Bacon Jr.", "Joe S.": the period is the name's
+
+
+def _strip_ends(name: str) -> str:
+    name = name.strip(" ,:;-–—|·•'\"")
+    while name.endswith(".") and not _ABBREVIATED_END.search(name):
+        name = name[:-1].rstrip(" ,:;-–—|·•'\"")
+    return name.lstrip(".")
+
+
 def _tidy_name(raw: str) -> str:
     name = _NOISE.sub(" ", raw)
     name = _TRAILERS.sub("", name) if len(name.split()) > 2 else name
-    name = _WS.sub(" ", name).strip(" .,:;-–—|·•'\"")
+    name = _strip_ends(_WS.sub(" ", name))
     name = _unslug(name)
-    return _strip_roles(name).strip(" .,:;-–—")
+    name = _strip_ends(_strip_roles(name))
+    key = _agency_key(name)
+    return "" if key in PLACEHOLDER_NAMES or key in DEGREES else name
 
 
 def _name_key(name: str) -> str:
@@ -543,7 +573,7 @@ def _name_key(name: str) -> str:
 
 
 def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
-                  organisations: Iterable[str] = ()) -> tuple[list[str], str | None]:
+                  organisations: Iterable[str] = (), handles: bool = False) -> tuple[list[str], str | None]:
     """(people, agency) from raw author strings: split, tidied, roles, the
     outlet and duplicates dropped, wire agencies set apart."""
     people: list[str] = []
@@ -573,7 +603,7 @@ def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
                 if name and name not in agencies:
                     agencies.append(name)
                 continue
-            if _matches_site(name, outlet_names) or not _looks_like_name(name):
+            if _matches_site(name, outlet_names) or not _looks_like_name(name, handles):
                 continue
             key = _name_key(name)
             if key in seen:
@@ -717,10 +747,56 @@ def home_link_names(root, url: str) -> list[str]:
     return out
 
 
+_WRITTEN_BY_LABELS = {"writtenby", "verfasstvon", "geschriebenvon", "écritpar", "ecritpar", "escritopor",
+                      "scrittoda", "geschrevendoor", "author", "autor", "auteur"}
+# Author links: rel="author" (an HTML link type) and the /author/<slug> pages blog engines make.
+_AUTHOR_LINK_XPATH = ("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')"
+                      " or contains(@href, '/author/') or contains(@href, '/autor/')]")
+_ALL_POSTS_BY = re.compile(r"(?i)^.*?\b(?:posts|beiträge|artikel|articles|stories|alles|mehr|more)\s+"
+                           r"(?:by|von|de|par|di|door)\s+(?P<name>\S.*)$")
+# What an author link says when it names nobody: "Zeige alle Artikel", "More Posts", "Autorenseite von".
+_LINK_LABEL_WORDS = {"zeige", "alle", "artikel", "articles", "article", "posts", "post", "more", "mehr", "beiträge",
+                     "view", "all", "see", "autorenseite", "von", "by", "profile", "profil", "author", "autor",
+                     "autorin", "page", "seite", "tous", "les", "de", "todos", "los"}
+# The first author link is the article's byline; later ones are teasers' and related posts'.
+MAX_AUTHOR_LINKS = 1
+
+
+def author_links(root) -> list[str]:
+    """The names the page's author links show ("View all posts by marc" -> "marc"),
+    outside comment threads (whose authors are readers), first ones first."""
+    out: list[str] = []
+    for el in root.xpath(_AUTHOR_LINK_XPATH):
+        if el.xpath("ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')]"):
+            continue
+        href = el.get("href") or ""
+        slug = _name_from_url(href) if "/author/" in href or "/autor/" in href else None
+        if slug and is_desk(slug.replace("-", " ")):
+            continue  # /author/redaktion: the desk's page
+        text = _text(el)
+        if text and (m := _ALL_POSTS_BY.match(text)):
+            text = m.group("name")
+        if not text or all(w in _LINK_LABEL_WORDS for w in re.findall(r"[^\W\d_]+", text.casefold())):
+            # "257 Artikel": the link's address names the author, when it spells a name ("luis-holuch")
+            text = slug if slug and _SLUG.match(slug) else None
+        if not text:
+            continue
+        if text not in out:
+            out.append(text)
+        if len(out) >= MAX_AUTHOR_LINKS:
+            break
+    return out
+
+
 def meta_authors(root) -> list[str]:
     """Byline strings from meta tags (a profile URL becomes its slug)."""
-    values = meta_content(root, "author", "article:author", "dc.creator", "DC.creator", "sailthru.author",
-                          "parsely-author", "byl")
+    values = meta_content(root, "author", "article:author", "og:article:author", "dc.creator", "DC.creator",
+                          "sailthru.author", "parsely-author", "byl", "cXenseParse:author")
+    # Yoast's reading-time card: twitter:label1 "Written by" / "Verfasst von", twitter:data1 the name
+    for n in ("1", "2"):
+        label = next(iter(meta_content(root, "twitter:label" + n)), "")
+        if _key(label) in _WRITTEN_BY_LABELS:
+            values.extend(meta_content(root, "twitter:data" + n))
     out = []
     for v in values:
         if v.startswith(("http://", "https://")):
@@ -849,8 +925,11 @@ def page_metadata(root, objects: list[dict], article: dict | None, url: str, *,
     people, orgs = jsonld_authors(article, objects)
     agencies = []
     fallback = ["; ".join(fallback_authors)] if fallback_authors else []  # one byline, as printed
-    for source in (people, meta_authors(root), fallback):
-        found, agency = clean_authors(source, names, orgs)
+    # sources in the order trusted, each read only when the ones before name nobody
+    sources = ((lambda: people, False), (lambda: meta_authors(root), False), (lambda: author_links(root), True),
+               (lambda: fallback, False))
+    for source, handles in sources:
+        found, agency = clean_authors(source(), names, orgs, handles)
         if agency and agency not in agencies:
             agencies.append(agency)
         if found:

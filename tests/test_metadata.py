@@ -181,6 +181,49 @@ def test_outlet_name_is_not_an_author():
     assert clean_authors(["hessenschau.de, Frankfurt, Germany"], site_keys(["hessenschau.de"]))[0] == []
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Perry Bacon Jr.", ["Perry Bacon Jr."]),  # the period of an abbreviation stays
+    ("T. V. Raman", ["T. V. Raman"]),
+    ("By Jane Doe.", ["Jane Doe"]),
+    ("Grant Tinsley, PhD", ["Grant Tinsley"]),  # a degree is nobody
+    ("Art Edwards says", ["Art Edwards"]),
+    ("Sara Zinnecker Stand: 01.02.2022", ["Sara Zinnecker"]),
+    ("FOCUS-Online-Experte Robin Tschöpe", ["Robin Tschöpe"]),
+    ("Interview: Julia Lauter", ["Julia Lauter"]),
+    ("No Author", []),
+    ("Name", []),
+    ("Super User", []),
+    ("ZooRoyal Petcare GmbH", []),  # a company
+    ("Deutscher Caritasverband e.V.", []),  # "e" of "e.V." is no Portuguese "and"
+])
+def test_bylines_lose_periods_degrees_placeholders_and_companies_only_where_due(raw, expected):
+    assert clean_authors([raw])[0] == expected
+
+
+def _page(body: str, head: str = "") -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+
+
+def test_author_links_name_the_byline_when_markup_names_nobody():
+    url = "https://blog.example.org/2020/01/02/post/"
+    root = _page("""<div class="entry-meta">by <a rel="author" href="/author/marc/">marc</a></div>
+        <div id="comments"><a rel="author" href="/author/reader/">A Reader</a></div>
+        <aside><a href="/author/jane-roe/">Jane Roe</a></aside>""")
+    assert page_metadata(root, [], None, url, now=NOW).authors == ["marc"]  # a handle, as the page shows it
+    # a label links to the author page: its address spells the name; a desk's page is nobody
+    root = _page("""<a href="https://x.example/author/redaktion/">Redaktion</a>
+        <a href="https://x.example/author/luis-holuch/">257 Artikel</a>""")
+    assert page_metadata(root, [], None, url, now=NOW).authors == ["Luis Holuch"]
+    root = _page('<a rel="author" href="/?author=3">Zeige alle Beiträge von Petra Ruland</a>')
+    assert page_metadata(root, [], None, url, now=NOW).authors == ["Petra Ruland"]
+
+
+def test_written_by_label_in_meta_tags():
+    root = _page("<p>Text</p>", '<meta name="twitter:label1" content="Verfasst von">'
+                                '<meta name="twitter:data1" content="Karoline Herr">')
+    assert page_metadata(root, [], None, "https://example.de/a", now=NOW).authors == ["Karoline Herr"]
+
+
 def test_slugs_become_names_and_variants_fold():
     assert clean_authors(["chuck-ross"])[0] == ["Chuck Ross"]
     assert clean_authors(["Sophie Foster", "Sophie-Foster", "sophie foster"])[0] == ["Sophie Foster"]

@@ -53,7 +53,7 @@ class _Stage:
 class NormalizePipeline(_Stage):
     def process_item(self, item, spider=None):
         item = ItemAdapter(item).asdict()
-        if item.pop("date_disagreement", None):  # the page's sources over a day apart (JSON-LD kept)
+        if item.pop("date_disagreement", None):  # the page's sources over a day apart (pipelines/metadata.py)
             self.stats.inc_value(f"{STATS}date_source_disagreements")
         return normalize_stage(item, self.outlet)
 

@@ -643,24 +643,44 @@ def plausible(value: datetime | None, now: datetime | None = None) -> datetime |
 class DateChoice:
     value: datetime | None = None
     source: str | None = None
-    disagreement: dict | None = None  # {"jsonld": iso, "<other source>": iso} beyond a day
+    disagreement: dict | None = None  # {"<first source>": iso, "<other source>": iso} beyond a day
+    rival: tuple[str, datetime] | None = None  # the other source's value, when they disagree
 
 
 def choose_date(candidates: list[tuple[str, datetime | None]], now: datetime | None = None) -> DateChoice:
     """The first plausible date in source order; when another source is more
-    than a day away from the JSON-LD value, the JSON-LD value stays and the
-    disagreement is returned for the run's record."""
+    than a day away from it, the first stays and the disagreement is returned
+    for the run's record (`settle_disagreement` may still overrule it)."""
     dated = [(src, v) for src, v in candidates if plausible(v, now) is not None]
     if not dated:
         return DateChoice()
     source, value = dated[0]
     choice = DateChoice(value=value, source=source)
-    if source == "jsonld":
-        for other, v in dated[1:]:
-            if abs(v - value) > DISAGREE_AFTER:
-                choice.disagreement = {"jsonld": value.isoformat(), other: v.isoformat()}
-                break
+    for other, v in dated[1:]:
+        if abs(v - value) > DISAGREE_AFTER:
+            choice.rival = (other, v)
+            choice.disagreement = {source: value.isoformat(), other if other != source else other + "2": v.isoformat()}
+            break
     return choice
+
+
+def _days_apart(a: datetime, b: datetime) -> int:
+    return abs((a.date() - b.date()).days)
+
+
+def settle_disagreement(choice: DateChoice, dateline: datetime | None) -> DateChoice:
+    """Two of the page's sources over a day apart ("datePublished" of the first
+    version, a meta tag of the republished one): the date the page shows
+    (`dateline`) decides when it confirms the other source and not the first;
+    otherwise the first stays. The disagreement stays recorded either way."""
+    if choice.rival is None or dateline is None or choice.value is None:
+        return choice
+    other, value = choice.rival
+    record = {**(choice.disagreement or {}), "dateline": dateline.date().isoformat()}
+    if _days_apart(dateline, value) <= 1 < _days_apart(dateline, choice.value):
+        return DateChoice(value=value, source=other, disagreement={**record, "kept": other}, rival=choice.rival)
+    return DateChoice(value=choice.value, source=choice.source, disagreement={**record, "kept": choice.source},
+                      rival=choice.rival)
 
 
 # -- reading the page -------------------------------------------------------
@@ -944,6 +964,9 @@ def page_metadata(root, objects: list[dict], article: dict | None, url: str, *,
     choice = choose_date(resolve_dates(published, timezone_name, language), now)
     if choice.value is None and (dateline := dateline_date(root, url, now)):
         choice = choose_date(resolve_dates([("dateline", dateline)], timezone_name), now)
+    elif choice.rival is not None and (dateline := dateline_date(root, url, now)):
+        # only pages whose sources disagree pay for the visible-date search
+        choice = settle_disagreement(choice, resolve_dates([("dateline", dateline)], timezone_name)[0][1])
     meta.published_at = choice.value.isoformat() if choice.value else None
     meta.date_disagreement = choice.disagreement
     modified = choose_date(resolve_dates(modified_candidates(root, article), timezone_name, language), now)

@@ -20,6 +20,7 @@ from pipelines.metadata import (
     jsonld_authors,
     page_metadata,
     resolve_dates,
+    settle_disagreement,
     site_keys,
     split_byline,
     strip_site_name,
@@ -281,6 +282,23 @@ def test_jsonld_kept_and_disagreement_recorded():
     assert choice.disagreement == {"jsonld": "2024-05-03T10:00:00+00:00", "meta": "2024-05-10T10:00:00+00:00"}
     close = choose_date(resolve_dates([("jsonld", "2024-05-03T10:00:00Z"), ("meta", "2024-05-03T20:00:00Z")]), NOW)
     assert close.disagreement is None
+
+
+def test_the_visible_date_settles_a_disagreement_only_when_it_confirms_the_other_source():
+    dates = resolve_dates([("jsonld", "2023-11-03T10:25:56+00:00"), ("meta", "2023-11-06T14:25:00+00:00")])
+    choice = choose_date(dates, NOW)
+    assert choice.source == "jsonld" and choice.rival[0] == "meta"
+    shown = datetime(2023, 11, 6, tzinfo=timezone.utc)
+    settled = settle_disagreement(choice, shown)
+    assert (settled.source, settled.value) == ("meta", datetime(2023, 11, 6, 14, 25, tzinfo=timezone.utc))
+    assert settled.disagreement["kept"] == "meta" and settled.disagreement["jsonld"].startswith("2023-11-03")
+    # the dateline confirming the first source, or neither: the first stays, still recorded
+    assert settle_disagreement(choice, datetime(2023, 11, 3, tzinfo=timezone.utc)).source == "jsonld"
+    kept = settle_disagreement(choice, datetime(2023, 12, 24, tzinfo=timezone.utc))
+    assert kept.source == "jsonld" and kept.disagreement["kept"] == "jsonld"
+    # two meta tags apart are a disagreement too
+    metas = choose_date(resolve_dates([("meta", "2021-12-14T15:41:07+01:00"), ("meta", "2022-02-04T15:33:00+01:00")]))
+    assert set(metas.disagreement) == {"meta", "meta2"}
 
 
 def test_date_without_offset_read_in_the_pages_own_offset():

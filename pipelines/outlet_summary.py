@@ -27,8 +27,10 @@ GOOD_STATUSES = ("ok", "degraded")
 # Not crawls: a trigger that was skipped or missed says nothing about the site.
 NOT_CRAWLS = ("skipped", "missed", "running", "refused")
 OUTLET_RUN_FIELDS = {"outlet": 1, "status": 1, "started_at": 1, "finished_at": 1, "stored.new": 1, "errors": 1,
-                     "pages_fetched": 1, "job_id": 1, "section": 1, "monitoring.alerts": 1, "fields": 1}
+                     "pages_fetched": 1, "job_id": 1, "section": 1, "monitoring.alerts": 1, "fields": 1,
+                     "duration_s": 1}
 RUN_REFERENCE_FIELDS = ("_id", "outlet", "status", "started_at", "finished_at", "job_id")  # what the line links
+CRAWL_FIELDS = ("_id", "started_at", "duration_s", "status")  # each of the last crawls, for the durations chart
 
 
 def error_count(run: Mapping) -> int:
@@ -97,8 +99,10 @@ def run_reference(run: Mapping | None) -> dict | None:
     return None if run is None else {k: run.get(k) for k in RUN_REFERENCE_FIELDS}
 
 
-def read_window(db: Database, outlet: str, runs: int = RUNS_PER_OUTLET, since: datetime | None = None) -> list[dict]:
-    """The outlet's newest runs, enough to hold `runs` crawls, newest first.
+def read_window(db: Database, outlet: str, runs: int = RUNS_PER_OUTLET, since: datetime | None = None
+                ) -> tuple[list[dict], bool]:
+    """The outlet's newest runs, enough to hold `runs` crawls, newest first; and whether they are all
+    the runs it has.
 
     `since`: the oldest start the previous summary needed; new runs only add to the top, so the
     runs from there on hold enough crawls, and the read stays a short range of `outlet_started`
@@ -112,14 +116,14 @@ def read_window(db: Database, outlet: str, runs: int = RUNS_PER_OUTLET, since: d
         window = list(db.crawl_runs.find(query, OUTLET_RUN_FIELDS, sort=[("started_at", DESCENDING),
                                                                          ("_id", DESCENDING)], limit=runs + extra))
         if crawl_count(window) >= runs:
-            return window
+            return window, False
         if len(window) == runs + extra:  # more runs in range, too many of them no crawls
             if extra >= runs * 3:
-                return window
+                return window, False
             extra = runs * 3
             continue
         if since is None:
-            return window  # all the outlet's runs
+            return window, True  # all the outlet's runs
         since = None
 
 
@@ -133,11 +137,13 @@ def refresh_outlet_summary(db: Database, outlet: str | None, runs: int = RUNS_PE
     if not outlet:
         return None
     previous = db[COLLECTION].find_one({"_id": outlet}, {"window_from": 1, "last_good": 1}) or {}
-    window = read_window(db, outlet, runs, since=previous.get("window_from"))
+    window, everything = read_window(db, outlet, runs, since=previous.get("window_from"))
     row = summarize_outlet(outlet, window, runs)
     if row["last_good"] is None and window:  # none among the last crawls: the one before, kept or looked up
         row["last_good"] = previous.get("last_good") or last_good_run(db, outlet)
     doc = {**row, "_id": outlet, "latest": run_reference(row["latest"]), "last_good": run_reference(row["last_good"]),
+           "crawls": [{k: r.get(k) for k in CRAWL_FIELDS} for r in window if r.get("status") not in NOT_CRAWLS][:runs],
+           "all_crawls": everything,  # `crawls` holds every crawl of the outlet
            "window_from": window[-1].get("started_at") if window else None,
            "refreshed_at": datetime.now(timezone.utc)}
     db[COLLECTION].replace_one({"_id": outlet}, doc, upsert=True)

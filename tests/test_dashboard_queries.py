@@ -269,3 +269,27 @@ def test_a_search_over_its_budget_says_where_to_go_on(mongo_db):
     rest, stopped = queries.newest(mongo_db.articles, {"title": {"$regex": "story", "$options": "i"}},
                                    field="last_seen", limit=50, before=stopped)
     assert stopped is None and len(rest) == 23
+
+
+def test_run_durations_from_the_summaries_are_the_newest_crawls_of_the_runs(mongo_db):
+    runs = [run_doc("busy", i * 0.25, duration_s=float(i)) for i in range(50)]  # newer than every quiet one
+    runs += [run_doc("quiet", 24 + i * 5, duration_s=100.0 + i) for i in range(40)]
+    runs += [run_doc("few", 30 + i, duration_s=500.0 + i) for i in range(3)] + [run_doc("few", 1, status="skipped")]
+    mongo_db.crawl_runs.insert_many(runs)
+    limits = (5, 30, 40, 100)
+    from_runs = {n: queries.run_durations(mongo_db, limit=n) for n in limits}  # no summaries yet: from the runs
+    for outlet in ("busy", "quiet", "few"):
+        refresh_outlet_summary(mongo_db, outlet)
+    # busy keeps its last 30 crawls: with 40 or 100 wanted all 30 are among the newest, so the
+    # summaries cannot tell (busy's older crawls belong there too) and the runs are read
+    assert [n for n in limits if queries.crawls_from_summaries(mongo_db, n) is None] == [30, 40, 100]
+    assert {n: queries.run_durations(mongo_db, limit=n) for n in limits} == from_runs
+    assert [d["outlet"] for d in from_runs[40]].count("busy") == 40
+
+    mongo_db.crawl_runs.delete_many({"outlet": "busy", "started_at": {"$lt": NOW - timedelta(hours=3)}})
+    refresh_outlet_summary(mongo_db, "busy")  # 13 busy crawls left, every one of them kept
+    assert queries.crawls_from_summaries(mongo_db, 40) is not None
+    summarized = queries.run_durations(mongo_db, limit=40)
+    mongo_db.outlet_summaries.delete_many({})
+    assert summarized == queries.run_durations(mongo_db, limit=40)  # the same as read from the runs
+    assert {d["outlet"] for d in summarized} == {"busy", "quiet", "few"}

@@ -479,10 +479,36 @@ def stored_per_day(db: Database, *, days: int = 14, now: datetime | None = None,
     return labels, dict(sorted(series.items()))
 
 
+def crawls_from_summaries(db: Database, limit: int) -> list[dict] | None:
+    """The newest `limit` crawls of all outlets, newest first, merged from each outlet summary's last
+    crawls; None when the summaries cannot tell (none yet, one written before they kept crawls, or an
+    outlet whose every kept crawl is among the newest `limit` while it has older ones)."""
+    summaries = list(db[SUMMARIES].find({}, {"crawls": 1, "all_crawls": 1}))
+    if not summaries or any("crawls" not in s for s in summaries):
+        return None
+
+    def key(crawl: Mapping) -> tuple:
+        return utc(crawl.get("started_at")) or datetime.min.replace(tzinfo=timezone.utc), crawl["_id"]
+
+    merged = sorted(({**c, "outlet": s["_id"]} for s in summaries for c in s["crawls"]), key=key, reverse=True)
+    newest_crawls = merged[:limit]
+    cutoff = key(newest_crawls[-1]) if len(newest_crawls) == limit else None
+    for s in summaries:
+        if s.get("all_crawls"):
+            continue
+        if not s["crawls"] or cutoff is None or key(s["crawls"][-1]) >= cutoff:
+            return None  # this outlet's older crawls may belong among the newest
+    return newest_crawls
+
+
 def run_durations(db: Database, *, limit: int = 200) -> list[dict]:
-    """The newest crawls (not skipped or missed triggers), oldest first: outlet, start, duration, status."""
-    docs, _ = newest(db.crawl_runs, {"status": {"$nin": list(NOT_CRAWLS)}}, field="started_at", limit=limit,
-                     projection={"outlet": 1, "started_at": 1, "duration_s": 1, "status": 1})
+    """The newest crawls (not skipped or missed triggers), oldest first: outlet, start, duration, status.
+
+    From the outlet summaries when they hold them (one read), else from the runs."""
+    docs = crawls_from_summaries(db, limit)
+    if docs is None:
+        docs, _ = newest(db.crawl_runs, {"status": {"$nin": list(NOT_CRAWLS)}}, field="started_at", limit=limit,
+                         projection={"outlet": 1, "started_at": 1, "duration_s": 1, "status": 1})
     return [{"id": str(d["_id"]), "outlet": d.get("outlet", "?"), "started_at": utc(d.get("started_at")),
              "duration_s": float(d.get("duration_s") or 0.0), "status": d.get("status", "?")}
             for d in reversed(docs)]

@@ -1,8 +1,9 @@
 """`newsdesk ingest --scrapyd`: WARC files spread over two real Scrapyd nodes on 127.0.0.1,
 each file a job of the `newsdesk.ingest` spider in the deployed egg, all into one database.
 
-The nodes share one NEWSDESK_HOME (as nodes sharing storage would), so each
-file's checkpoint is seen by whichever node gets it next time."""
+The two nodes share one NEWSDESK_HOME (as nodes sharing storage would), so
+each file's checkpoint is seen by whichever node gets it next time; the node
+killed mid-file has its own, so the rerun elsewhere reads the file again."""
 
 from __future__ import annotations
 
@@ -80,3 +81,38 @@ def test_a_node_without_the_project_is_passed_over_and_no_nodes_is_exit_2(tmp_pa
     unset = run_newsdesk({k: v for k, v in env.items() if k != "NEWSDESK_SCRAPYD_NODES"},
                          "ingest", "--scrapyd", str(path))
     assert unset.returncode == 2 and "NEWSDESK_SCRAPYD_NODES is not set" in unset.stderr, unset.stderr
+
+
+def test_a_node_killed_mid_ingest_fails_its_file_and_a_rerun_stores_every_article_once(
+        tmp_path, outlets, nodes, mongo_uri, db_name, mongo_db):
+    import subprocess
+
+    from tests.sitefixtures import NEWSDESK, REPO
+    from tests.test_scheduler import wait_for
+
+    doomed = start_nodes(tmp_path / "doomed", node_env(outlets, tmp_path / "doomed-home"), 1)[0]
+    deploy(doomed.node, build_egg(tmp_path / "egg", "100"), "100")
+    env = newsdesk_env(tmp_path, mongo_uri, db_name, outlets=outlets, NEWSDESK_SCRAPYD_POLL="0.3",
+                       NEWSDESK_SCRAPYD_DEAD_AFTER="2", NEWSDESK_SCRAPYD_NODES=doomed.url)
+    pages = generated_pages(80)
+    path = tmp_path / "long.warc.gz"
+    write_warc(path, pages)
+    try:
+        proc = subprocess.Popen([NEWSDESK, "ingest", "--scrapyd", "--batch-size", "2", str(path)], env=env,
+                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for(lambda: mongo_db.articles.count_documents({}) > 0, 120, interval=0.1, what="a first batch stored")
+        doomed.kill()  # the machine goes away mid-file
+        out, err = proc.communicate(timeout=60)
+    finally:
+        doomed.kill()
+    assert proc.returncode == 1, out + err
+    assert f"{path.resolve()}: not finished on {doomed.node.display}: node {doomed.node.display} stopped answering" \
+        in err and "1 files not ingested: run the same command again" in err, err
+    part = mongo_db.articles.count_documents({})
+    assert 0 < part < 80
+    rerun = run_newsdesk({**env, "NEWSDESK_SCRAPYD_NODES": nodes[0].url}, "ingest", "--scrapyd", str(path),
+                         timeout=300)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr[-3000:]
+    urls = [d["url"] for d in mongo_db.articles.find({}, {"url": 1})]
+    assert sorted(urls) == sorted(url for url, _ in pages)  # the other node read it again: nothing twice
+    assert {d["version"] for d in mongo_db.articles.find()} == {1}

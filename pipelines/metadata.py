@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -664,20 +664,21 @@ def choose_date(candidates: list[tuple[str, datetime | None]], now: datetime | N
     return choice
 
 
-def _days_apart(a: datetime, b: datetime) -> int:
-    return abs((a.date() - b.date()).days)
+def _days_apart(shown: date, value: datetime) -> int:
+    return abs((shown - value.date()).days)
 
 
-def settle_disagreement(choice: DateChoice, dateline: datetime | None) -> DateChoice:
+def settle_disagreement(choice: DateChoice, dateline: date | None) -> DateChoice:
     """Two of the page's sources over a day apart ("datePublished" of the first
-    version, a meta tag of the republished one): the date the page shows
-    (`dateline`) decides when it confirms the other source and not the first;
-    otherwise the first stays. The disagreement stays recorded either way."""
+    version, a meta tag of the republished one): the day the page shows
+    (`dateline`, a calendar day, no zone) decides when it is that of the other
+    source and two days or more from the first; otherwise the first stays.
+    The disagreement stays recorded either way."""
     if choice.rival is None or dateline is None or choice.value is None:
         return choice
     other, value = choice.rival
-    record = {**(choice.disagreement or {}), "dateline": dateline.date().isoformat()}
-    if _days_apart(dateline, value) <= 1 < _days_apart(dateline, choice.value):
+    record = {**(choice.disagreement or {}), "dateline": dateline.isoformat()}
+    if _days_apart(dateline, value) <= 1 and _days_apart(dateline, choice.value) >= 2:
         return DateChoice(value=value, source=other, disagreement={**record, "kept": other}, rival=choice.rival)
     return DateChoice(value=choice.value, source=choice.source, disagreement={**record, "kept": choice.source},
                       rival=choice.rival)
@@ -905,6 +906,13 @@ def modified_candidates(root, article: dict | None) -> list[tuple[str, str | Non
     return raw
 
 
+def _calendar_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
 def dateline_date(root, url: str, now: datetime | None = None) -> str | None:
     """The date the page shows, found by htmldate (meta, markup and visible
     text, original publication date preferred), day precision."""
@@ -966,7 +974,7 @@ def page_metadata(root, objects: list[dict], article: dict | None, url: str, *,
         choice = choose_date(resolve_dates([("dateline", dateline)], timezone_name), now)
     elif choice.rival is not None and (dateline := dateline_date(root, url, now)):
         # only pages whose sources disagree pay for the visible-date search
-        choice = settle_disagreement(choice, resolve_dates([("dateline", dateline)], timezone_name)[0][1])
+        choice = settle_disagreement(choice, _calendar_day(dateline))
     meta.published_at = choice.value.isoformat() if choice.value else None
     meta.date_disagreement = choice.disagreement
     modified = choose_date(resolve_dates(modified_candidates(root, article), timezone_name, language), now)

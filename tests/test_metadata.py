@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import lxml.html
 import pytest
@@ -288,14 +288,16 @@ def test_the_visible_date_settles_a_disagreement_only_when_it_confirms_the_other
     dates = resolve_dates([("jsonld", "2023-11-03T10:25:56+00:00"), ("meta", "2023-11-06T14:25:00+00:00")])
     choice = choose_date(dates, NOW)
     assert choice.source == "jsonld" and choice.rival[0] == "meta"
-    shown = datetime(2023, 11, 6, tzinfo=timezone.utc)
-    settled = settle_disagreement(choice, shown)
+    settled = settle_disagreement(choice, date(2023, 11, 6))
     assert (settled.source, settled.value) == ("meta", datetime(2023, 11, 6, 14, 25, tzinfo=timezone.utc))
     assert settled.disagreement["kept"] == "meta" and settled.disagreement["jsonld"].startswith("2023-11-03")
     # the dateline confirming the first source, or neither: the first stays, still recorded
-    assert settle_disagreement(choice, datetime(2023, 11, 3, tzinfo=timezone.utc)).source == "jsonld"
-    kept = settle_disagreement(choice, datetime(2023, 12, 24, tzinfo=timezone.utc))
+    assert settle_disagreement(choice, date(2023, 11, 3)).source == "jsonld"
+    kept = settle_disagreement(choice, date(2023, 12, 24))
     assert kept.source == "jsonld" and kept.disagreement["kept"] == "jsonld"
+    # sources a day and an hour apart, the page showing the earlier day: too close to overrule the first
+    close = choose_date(resolve_dates([("jsonld", "2020-02-19T18:37:32+01:00"), ("meta", "2020-02-18T18:12:26+01:00")]))
+    assert close.rival is not None and settle_disagreement(close, date(2020, 2, 18)).source == "jsonld"
     # two meta tags apart are a disagreement too
     metas = choose_date(resolve_dates([("meta", "2021-12-14T15:41:07+01:00"), ("meta", "2022-02-04T15:33:00+01:00")]))
     assert set(metas.disagreement) == {"meta", "meta2"}

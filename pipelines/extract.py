@@ -22,6 +22,7 @@ import lxml.html
 import trafilatura
 import trafilatura.settings
 
+from pipelines.language import checked_language
 from pipelines.metadata import (
     clean_authors,
     clean_text,
@@ -501,6 +502,7 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
         art.body = jsonld["articleBody"].strip()
         art.extraction = "jsonld"
 
+    art.language = checked_language(art.language, art.body)  # templates declare "en" on Zulu pages
     return art
 
 

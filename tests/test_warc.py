@@ -120,3 +120,26 @@ def test_prune_keeps_the_last_days_only(tmp_path):
 def test_archive_dir_from_environment(tmp_path):
     assert default_archive_dir({"NEWSDESK_ARCHIVE_DIR": str(tmp_path / "w")}) == tmp_path / "w"
     assert default_archive_dir({"NEWSDESK_HOME": str(tmp_path)}) == tmp_path / "archive"
+
+
+def test_a_body_kept_as_sent_compressed_is_read_back_decoded_and_made_a_page(tmp_path):
+    """The crawl archives a gzip-encoded body as received (the middleware sits before
+    HttpCompression); reading it back gives the HTML, as the spider got it."""
+    from crawlers.pages import response_from, response_html
+
+    html = page(7, size=5000)
+    writer = WarcFileWriter(tmp_path, "news")
+    ref = writer.write_exchange(
+        url="https://news.test/a/7.html", method="GET", request_headers=[], request_body=b"", status=200,
+        response_headers=[("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip"),
+                          ("Transfer-Encoding", "chunked")],
+        body=gzip.compress(html), fetched_at=T0, role="article")
+    writer.close()
+    raw = gzip.decompress((tmp_path / ref.file).read_bytes()[ref.offset:ref.offset + ref.length])
+    assert b"\r\nContent-Encoding: gzip\r\n" in raw and b"\r\nX-Crawler-Transfer-Encoding: chunked\r\n" in raw
+    assert html not in raw  # stored compressed, as sent
+    got = read_response(tmp_path, ref)
+    assert got.body == html
+    assert [r.body for r in iter_responses(tmp_path / ref.file)] == [html]
+    text = response_html(response_from(got.url, got.status, got.headers, got.body))
+    assert text == html.decode()

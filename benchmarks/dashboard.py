@@ -39,7 +39,6 @@ from pymongo import MongoClient, monitoring  # noqa: E402
 
 from pipelines import embedded_db  # noqa: E402
 from pipelines.mongo import ensure_schema  # noqa: E402
-from pipelines.outlet_summary import COLLECTION as SUMMARIES  # noqa: E402
 from pipelines.outlet_summary import refresh_outlet_summary  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -226,8 +225,7 @@ def main() -> int:
                         and db.run_days.estimated_document_count()):
                     print(f"{name}: reusing {runs} runs, {articles} articles in {args.data}")
                     ensure_schema(db)  # indexes added since the files were filled
-                    if not db[SUMMARIES].estimated_document_count():
-                        fill_summaries(db)
+                    fill_summaries(db)  # as this code writes them (a few reads per outlet)
                     continue
                 client.drop_database(name)
                 t0 = time.perf_counter()

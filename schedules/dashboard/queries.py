@@ -223,7 +223,7 @@ def outlets_overview(db: Database, defined: Iterable[str] = (), now: datetime | 
     hand) is read from its runs, the newest run of all such outlets in one aggregation; a database
     with no summaries at all is read from the runs throughout (`outlets_from_runs`).
     """
-    summaries = {d["_id"]: d for d in db[SUMMARIES].find({}) if isinstance(d.get("_id"), str)}
+    summaries = {d["_id"]: d for d in db[SUMMARIES].find({}, {"crawls": 0}) if isinstance(d.get("_id"), str)}
     if not summaries or runs != RUNS_PER_OUTLET:
         return outlets_from_runs(db, defined, now, runs)
     since = (now or datetime.now(timezone.utc)) - timedelta(days=30)

@@ -19,7 +19,7 @@ Folders: ``fundus/`` (title, authors, publishing_date) and
 
 Usage::
 
-    .venv/bin/python benchmarks/metadata.py [--corpus DIR] [--limit N] [--jobs N] [--misses FIELD]
+    .venv/bin/python benchmarks/metadata.py [--corpus DIR] [--limit N] [--jobs N] [--misses FIELD] [--languages]
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ from pipelines.metadata import (  # noqa: E402
     choose_title,
     clean_authors,
     is_desk,
+    language_code,
     page_site_names,
     title_candidates,
 )
@@ -209,7 +210,7 @@ def run_newsdesk(html: str, url: str, learned: OutletTitles | None) -> dict:
     objects = mod.jsonld_objects(root, url)
     meta = page_metadata(root, objects, mod._article_object(objects), url)
     return {"title": item.get("title"), "authors": item.get("authors") or [], "agency": item.get("agency"),
-            "date": item.get("published_at"),
+            "date": item.get("published_at"), "language": item.get("language"),
             "title_by_policy": [tidy_text(choose_title(meta.title_candidates, meta.site_names, learned, policy))
                                 for policy in TITLE_POLICIES]}
 
@@ -246,6 +247,7 @@ def _run_page(args) -> dict:
         mod = _extract_module()
         root = mod.parse_html(html, page["url"])
         out["sites"] = page_site_names(root, mod.jsonld_objects(root, page["url"]), page["url"])
+        out["declared_language"] = language_code(root.get("lang"))
     except Exception:  # noqa: BLE001 - scored without site names then
         out["sites"] = set()
     for name, fn in (("trafilatura", lambda: run_trafilatura(html, page["url"])),
@@ -336,6 +338,17 @@ def loso_titles(pages: list[dict], outputs: list[dict]) -> dict[str, tuple[int, 
     return {k: tuple(v) for k, v in result.items()}
 
 
+def language_changes(outputs: list[dict]) -> list[tuple[str, str | None, str | None]]:
+    """(page, declared <html lang>, newsdesk's language) where the text changed it
+    (no ground truth for language in the corpus: these are for reading)."""
+    out = []
+    for o in outputs:
+        declared, got = o.get("declared_language"), o["newsdesk"].get("language")
+        if got and language_code(got) != declared:
+            out.append((o["id"], declared, got))
+    return out
+
+
 def format_table(result: dict) -> str:
     table = result["table"]
     head = "| folder | field | trafilatura | newsdesk before | newsdesk | newsdesk / trafilatura |"
@@ -357,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--no-learning", action="store_true",
                     help="newsdesk without the outlets' learned title affixes (to show what learning adds)")
+    ap.add_argument("--languages", action="store_true", help="list the pages whose language the text decided")
     ap.add_argument("--misses", choices=FIELDS, action="append", default=[],
                     help="list newsdesk's misses on this field (repeatable)")
     args = ap.parse_args(argv)
@@ -372,6 +386,12 @@ def main(argv: list[str] | None = None) -> int:
     errors = [(o["id"], s, o[s]["error"]) for o in outputs for s in SYSTEMS if "error" in o[s]]
     for pid, system, err in errors[:10]:
         print(f"  error {system} {pid}: {err}")
+    changed = language_changes(outputs)
+    print(f"language: <html lang> on {sum(1 for o in outputs if o.get('declared_language'))} pages; "
+          f"replaced or filled from the text on {len(changed)} (--languages lists them)")
+    if args.languages:
+        for pid, declared, got in changed:
+            print(f"  {pid}: declared {declared!r}, newsdesk {got!r}")
     for fld in args.misses:
         print(f"\nnewsdesk misses, {fld}:")
         for line in result["misses"][("newsdesk", fld)]:

@@ -453,6 +453,9 @@ def runner_class(env: Mapping[str, str] | None = None) -> type[CrawlRunner]:
 
 # -- `newsdesk ingest --scrapyd`: WARC files spread over the nodes --------------------------
 
+INGEST_JOBS_KEEP_S = 30 * 86400
+
+
 @dataclass
 class IngestTask:
     """One file, one Scrapyd job; its outcome is the `ingest_jobs` document `doc_id`."""
@@ -501,6 +504,8 @@ class IngestDispatcher:
         from crawlers.warc_jobs import INGEST_JOBS
 
         jobs = self.db[INGEST_JOBS]
+        # outcomes are read once, by this command: kept a while for looking back, then expired
+        jobs.create_index("created_at", name="created_at_ttl", expireAfterSeconds=INGEST_JOBS_KEEP_S)
         report = IngestReport()
         queue = [Path(f).resolve() for f in files]
         in_flight: dict[Node, list[IngestTask]] = {n: [] for n in self.nodes}

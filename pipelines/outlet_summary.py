@@ -132,6 +132,17 @@ def last_good_run(db: Database, outlet: str) -> dict | None:
                                   {k: 1 for k in RUN_REFERENCE_FIELDS}, sort=[("started_at", DESCENDING)])
 
 
+def latest_by_job(window: Iterable[Mapping]) -> list[dict]:
+    """The newest run of each job among the outlet's newest runs (the schedules page's last outcome):
+    a job's newer run would be among them too."""
+    latest: dict[str, dict] = {}
+    for run in window:  # newest first
+        job = run.get("job_id")
+        if isinstance(job, str) and job not in latest:
+            latest[job] = run_reference(run)
+    return list(latest.values())
+
+
 def refresh_outlet_summary(db: Database, outlet: str | None, runs: int = RUNS_PER_OUTLET) -> dict | None:
     """Recompute the outlet's line from its runs and store it; returns the stored document."""
     if not outlet:
@@ -144,6 +155,7 @@ def refresh_outlet_summary(db: Database, outlet: str | None, runs: int = RUNS_PE
     doc = {**row, "_id": outlet, "latest": run_reference(row["latest"]), "last_good": run_reference(row["last_good"]),
            "crawls": [{k: r.get(k) for k in CRAWL_FIELDS} for r in window if r.get("status") not in NOT_CRAWLS][:runs],
            "all_crawls": everything,  # `crawls` holds every crawl of the outlet
+           "latest_by_job": latest_by_job(window),
            "window_from": window[-1].get("started_at") if window else None,
            "refreshed_at": datetime.now(timezone.utc)}
     db[COLLECTION].replace_one({"_id": outlet}, doc, upsert=True)

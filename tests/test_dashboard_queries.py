@@ -293,3 +293,23 @@ def test_run_durations_from_the_summaries_are_the_newest_crawls_of_the_runs(mong
     mongo_db.outlet_summaries.delete_many({})
     assert summarized == queries.run_durations(mongo_db, limit=40)  # the same as read from the runs
     assert {d["outlet"] for d in summarized} == {"busy", "quiet", "few"}
+
+
+def test_last_outcomes_from_the_summaries_are_the_newest_run_of_each_job(mongo_db):
+    runs = [run_doc("a", i, status="ok" if i % 3 else "failed") for i in range(1, 60)]
+    runs += [run_doc("a", 0.5, status="skipped", job_id="crawl:a:world")]
+    runs += [run_doc("a", 24 * 10, job_id="crawl:a:sport")]  # long before a's newest 40 runs
+    runs += [run_doc("b", 24 * 50, status="timed_out")]  # idle for weeks
+    mongo_db.crawl_runs.insert_many(runs)
+    jobs = ["crawl:a", "crawl:a:world", "crawl:a:sport", "crawl:b", "crawl:never"]
+    from_runs = queries.last_outcomes(mongo_db, jobs, now=NOW)  # no summaries: from the runs
+    for outlet in ("a", "b"):
+        refresh_outlet_summary(mongo_db, outlet)
+    kept = {r["job_id"] for r in mongo_db.outlet_summaries.find_one({"_id": "a"})["latest_by_job"]}
+    assert kept == {"crawl:a", "crawl:a:world"}  # crawl:a:sport ran before the runs a summary reads
+
+    def seen(outcomes):
+        return {j: (r["_id"], r["status"], r["started_at"]) for j, r in outcomes.items()}
+    assert seen(queries.last_outcomes(mongo_db, jobs, now=NOW)) == seen(from_runs)
+    assert from_runs["crawl:a"]["status"] == "ok" and from_runs["crawl:a:world"]["status"] == "skipped"
+    assert from_runs["crawl:a:sport"]["started_at"] == NOW - timedelta(days=10) and "crawl:never" not in from_runs

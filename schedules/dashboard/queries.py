@@ -325,13 +325,29 @@ def run_detail(db: Database, run_id: str) -> dict | None:
 # -- schedules -----------------------------------------------------------------------------
 
 def last_outcomes(db: Database, job_ids: Iterable[str], now: datetime | None = None) -> dict[str, dict]:
-    """The newest crawl_runs document of each job: one windowed read of the newest runs of all jobs,
-    then a read of its own for a job not among them, one aggregation for the idle outlets' jobs."""
+    """The newest run of each job (its `_id`, `status`, `started_at` at least): from the outlet
+    summaries, which keep the newest run of each job among the outlet's newest runs; a job not there
+    (it ran long ago, or never) is looked up in the runs. Without summaries, all from the runs."""
     job_ids = list(job_ids)
+    summaries = list(db[SUMMARIES].find({}, {"latest_by_job": 1}))
+    if not summaries or any("latest_by_job" not in d for d in summaries):
+        return outcomes_from_runs(db, job_ids, now)
+    wanted = set(job_ids)
+    out = {ref["job_id"]: ref for d in summaries for ref in d["latest_by_job"] if ref.get("job_id") in wanted}
+    missing = [j for j in job_ids if j not in out]
+    if missing:
+        out.update(outcomes_from_runs(db, missing, now, batch=False))
+    return out
+
+
+def outcomes_from_runs(db: Database, job_ids: list[str], now: datetime | None = None, *,
+                       batch: bool = True) -> dict[str, dict]:
+    """The newest crawl_runs document of each job: one windowed read of the newest runs of all jobs
+    (`batch`), then a read of its own for a job not among them, one aggregation for the idle outlets' jobs."""
     outlet_of = {j: (j.split(":")[1] if j.count(":") else j) for j in job_ids}
     active = active_days(db, now)
     out: dict[str, dict] = {}
-    if active and job_ids:
+    if batch and active and job_ids:
         batch, _ = newest(db.crawl_runs, {}, field="started_at", limit=5 * len(job_ids), projection=RUN_FIELDS,
                           now=now)
         for run in batch:  # newest first

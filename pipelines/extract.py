@@ -244,21 +244,42 @@ def _comparable(text: str | None) -> str:
     return " ".join(_WORD.findall((text or "").casefold()))
 
 
-def _holding(parent: lxml.html.HtmlElement, key: str):
-    """(element, comparable text) of the elements under `parent` whose text holds `key`,
-    in document order. A subtree whose root lacks it is skipped whole: its parts lack
-    it too, which keeps this linear in the depth rather than quadratic in the page."""
+def _holding(parent: lxml.html.HtmlElement, key: str, short: int):
+    """(element, whether its comparable text is at most `short` characters) of the
+    elements under `parent` whose comparable text holds `key`, in document order.
+
+    An element's text is a contiguous part of its parent's, so the comparable
+    text of a child is part of its parent's: the parent of a holder holds `key`
+    too and is at least as long. So each subtree is judged bottom-up, and the
+    comparable text (a regex over the element's whole text) is built only where
+    no holding child decides it; top-down, that regex ran over the whole page
+    at every level of nesting (~10 ms a page). Subtrees whose raw text lacks
+    the key's longest word are skipped whole."""
     probe = max(key.split(), key=len)  # a substring test on the raw text rules most out cheaply
-    for child in parent:
-        if not isinstance(child.tag, str):
-            continue
-        raw = child.text_content().casefold()
+
+    def judge(el) -> list[tuple[lxml.html.HtmlElement, bool]]:
+        """[(el, fits), *its holders] if el holds the key, else []."""
+        raw = el.text_content().casefold()
         if probe not in raw:
-            continue
-        text = " ".join(_WORD.findall(raw))  # _comparable(raw): raw is casefolded already (casefold is idempotent)
-        if key in text:
-            yield child, text
-            yield from _holding(child, key)
+            return []
+        inner = [pair for child in el if isinstance(child.tag, str) for pair in judge(child)]
+        direct = [fits for e, fits in inner if e.getparent() is el]
+        text = None
+        if not direct:  # no holding child: decide on el's own text
+            text = " ".join(_WORD.findall(raw))  # _comparable(raw); casefold is idempotent
+            if key not in text:
+                return []
+        if len(raw) <= short:  # the comparable text is never longer than the raw text
+            fits = True
+        elif not all(direct):  # a holding child is already too long
+            fits = False
+        else:
+            fits = len(text if text is not None else " ".join(_WORD.findall(raw))) <= short
+        return [(el, fits), *inner]
+
+    for child in parent:  # one top-level subtree at a time: the caller stops early
+        if isinstance(child.tag, str):
+            yield from judge(child)
 
 
 def _visible_lead(root: lxml.html.HtmlElement, description: str | None) -> str | None:
@@ -277,12 +298,12 @@ def _visible_lead(root: lxml.html.HtmlElement, description: str | None) -> str |
     if body is None:
         return None
     best = None
-    for el, text in _holding(body, key):
+    for el, fits in _holding(body, key, 2 * len(wanted) + 40):
         if el.tag in _NO_TEXT:
             continue
         if best is not None and best not in el.iterancestors():
             break  # past the first element holding it: keep its smallest part
-        if len(text) <= 2 * len(wanted) + 40:
+        if fits:
             best = el
     if best is None or any(e.tag in _NOT_LEAD for e in (best, *best.iterancestors())):
         return None

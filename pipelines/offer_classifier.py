@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -106,7 +106,11 @@ class LineShape:
     email_like: bool
 
 
+@lru_cache(maxsize=8192)
 def line_shape(line: str, patterns) -> LineShape:
+    """The line's shape. Cached: a line is seen by the DOM pass, by nested
+    candidate containers and by every text pass, and its shape is the costly
+    part of scoring it (the lexicon's patterns)."""
     s = line.strip()
     n = max(len(_WORD.findall(s)), len(_UNSPACED.findall(s)) // 2)
     # The lexicon's patterns are costly on long prose; what they look for shows
@@ -227,11 +231,23 @@ class OfferModel:
     threshold: float  # a line scoring this much goes by itself
     low_threshold: float  # next to a dropped line, a non-prose line scoring this much goes with it
     meta: dict
+    # A sentence that reads as a report, or a lone heading between sentences,
+    # goes only with this score (or by the lexicon's block rules); above 1: never.
+    guard_threshold: float = 1.01
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def text_logits(self, lines: list[str]) -> np.ndarray:
-        rows, cols, values = ngram_matrix_parts(lines)
-        out = np.bincount(rows, weights=self.text_weights[cols] * values, minlength=len(lines))
-        return out + self.text_bias
+        """The text model's logit of each line; lines already scored in this
+        process (the text pass repeats, the DOM pass overlaps) are looked up."""
+        cache = self._cache
+        todo = list(dict.fromkeys(line for line in lines if line not in cache))
+        if todo:
+            if len(cache) > 50_000:
+                cache.clear()
+            rows, cols, values = ngram_matrix_parts(todo)
+            out = np.bincount(rows, weights=self.text_weights[cols] * values, minlength=len(todo))
+            cache.update(zip(todo, (out + self.text_bias).tolist(), strict=True))
+        return np.fromiter((cache[line] for line in lines), dtype=np.float64, count=len(lines))
 
     def context_logits(self, features: np.ndarray) -> np.ndarray:
         z = (features - self.context_mean) / self.context_scale
@@ -260,6 +276,7 @@ class OfferModel:
             context_scale=self.context_scale,
             threshold=np.float64(self.threshold),
             low_threshold=np.float64(self.low_threshold),
+            guard_threshold=np.float64(self.guard_threshold),
             meta=np.frombuffer(json.dumps({**self.meta, "context_names": CONTEXT_NAMES}).encode(), dtype=np.uint8),
         )
 
@@ -279,6 +296,7 @@ class OfferModel:
                 threshold=float(data["threshold"]),
                 low_threshold=float(data["low_threshold"]),
                 meta=meta,
+                guard_threshold=float(data["guard_threshold"]) if "guard_threshold" in data else 1.01,
             )
 
 
@@ -346,23 +364,50 @@ class LineDecision:
     signals: tuple[str, ...]
 
 
-def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop: list[bool],
-           patterns, low_threshold: float | None = None) -> list[LineDecision]:
-    """Keep or drop each line, with its score and the signals that decided it.
+@dataclass(frozen=True)
+class Thresholds:
+    """The scores the decisions need (chosen by train.py on held-out sites)."""
 
-    The model scores every line; then the shape of blocks, by hysteresis: a
-    line scoring above `threshold` goes, and the block grows from it over
-    neighbouring lines that are not sentences and score above
-    `low_threshold` (a form label or a plan name next to a call to
-    subscribe); a short line between two dropped lines goes with them; a long
-    sentence, or one that reads as a report, needs a near-certain score
-    (reporting about subscriptions is prose)."""
+    seed: float  # a line scoring this much goes by itself
+    low: float  # a non-prose line next to a dropped one goes with this much
+    guard: float  # a report or a lone heading between sentences needs this much (above 1: never)
+
+
+def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop: list[bool],
+           patterns, low_threshold: float | None = None, explain: bool = False) -> list[LineDecision]:
+    """Keep or drop each line, with its score and the signals that decided it
+    (the weighted features only with `explain`): the model scores every line,
+    then :func:`decide_from_scores` applies the shape of blocks."""
     n = len(lines)
     if n == 0:
         return []
-    low = model.low_threshold if low_threshold is None else low_threshold
     shapes = [line_shape(line, patterns) for line in lines]
     probs, features = model.scores(lines, shapes, rule_kinds, rule_drop)
+    limits = Thresholds(model.threshold, model.low_threshold if low_threshold is None else low_threshold,
+                        model.guard_threshold)
+    drop, why = decide_from_scores(probs, lines, shapes, rule_kinds, rule_drop, patterns, limits)
+    out = []
+    for k in range(n):
+        # The weighted features that pushed the score: only when asked (--explain).
+        signals = [f"{name}{value:+.1f}" for name, value in model.contributions(features[k])] if explain else []
+        if why[k]:
+            signals.insert(0, why[k])
+        out.append(LineDecision(drop[k], float(probs[k]), tuple(signals)))
+    return out
+
+
+def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_kinds: list[str],
+                       rule_drop: list[bool], patterns, limits: Thresholds) -> tuple[list[bool], list[str]]:
+    """(drop, why) of each line from its score, by the shape of blocks.
+
+    Hysteresis: a line scoring above `limits.seed` goes, and the block grows
+    from it over neighbouring lines that are not sentences and score above
+    `limits.low` (a form label or a plan name next to a call to subscribe); a
+    short line between two dropped lines goes with them; a long sentence
+    needs a near-certain score, and one that reads as a report (or a lone
+    heading between sentences) `limits.guard` (reporting about subscriptions
+    is prose)."""
+    n = len(lines)
     prose = [sh.sentence for sh in shapes]
     why = [""] * n
     drop = [False] * n
@@ -375,8 +420,7 @@ def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop
         reporting = sh.sentence and rule_kinds[k] != "S" and (patterns.reports(lines[k]) or (
             sh.words >= 8 and rule_kinds[k] == "V" and not (
                 sh.second_person or sh.house_voice or sh.cta or sh.question or "!" in lines[k])))
-        need = _PROSE_MARGIN if long_prose else model.threshold
-        # A report stays unless the lexicon's own block rules take it.
+        need = max(_PROSE_MARGIN, limits.seed) if long_prose else limits.seed
         # A short heading alone between two sentences, without a call to act or
         # the lexicon's strong mark, names the next section of the article.
         heading = (not sh.sentence and sh.words <= 6 and rule_kinds[k] != "S" and not sh.cta
@@ -385,17 +429,22 @@ def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop
         # The model learned from Latin-script pages only: on another script its
         # word counts and n-grams mean nothing, so the lexicon decides alone.
         unseen = not _latin_script(lines[k])
-        lexicon_only = reporting or heading or unseen
-        drop[k] = bool(rule_drop[k]) if lexicon_only else bool(probs[k] >= need)
-        fixed[k] = lexicon_only
-        if fixed[k] and not drop[k] and probs[k] >= model.threshold:
-            why[k] = ("reads_as_report" if reporting else
-                      "heading_between_prose" if heading else "unseen_script")
-        if not drop[k] and probs[k] >= model.threshold and not why[k]:
+        if unseen:
+            drop[k], fixed[k] = bool(rule_drop[k]), True
+        elif reporting or heading:
+            # A report or a lone heading stays unless the lexicon's own block
+            # rules take it or the model is as sure as the guard asks.
+            drop[k] = bool(rule_drop[k]) or bool(probs[k] >= max(need, limits.guard))
+            fixed[k] = True
+        else:
+            drop[k] = bool(probs[k] >= need)
+        if fixed[k] and not drop[k] and probs[k] >= limits.seed:
+            why[k] = ("unseen_script" if unseen else "reads_as_report" if reporting else "heading_between_prose")
+        if not drop[k] and probs[k] >= limits.seed and not why[k]:
             why[k] = "long_sentence_kept"
     for order in (range(n), range(n - 1, -1, -1)):
         for k in order:
-            if drop[k] or prose[k] or probs[k] < low or fixed[k]:
+            if drop[k] or prose[k] or probs[k] < limits.low or fixed[k]:
                 continue
             # A heading without offer words over prose opens an article section.
             if rule_kinds[k] == "H" and k + 1 < n and prose[k + 1]:
@@ -406,10 +455,4 @@ def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop
         if not drop[k] and drop[k - 1] and drop[k + 1] and not shapes[k].sentence and shapes[k].words <= 8 \
                 and not fixed[k]:
             drop[k], why[k] = True, "inside_offer_block"
-    out = []
-    for k in range(n):
-        signals = [f"{name}{value:+.1f}" for name, value in model.contributions(features[k])]
-        if why[k]:
-            signals.insert(0, why[k])
-        out.append(LineDecision(drop[k], float(probs[k]), tuple(signals)))
-    return out
+    return drop, why

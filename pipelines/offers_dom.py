@@ -48,9 +48,14 @@ _VENDOR_RE = re.compile(r"piano|tinypass|\btp-(modal|container|backdrop)|poool|p
 _NEWSLETTER_WORDS = re.compile(
     r"newsletter|inbox|sign ?up|subscri|abonn|inscri|suscr|iscriviti|cadastr|anmelden", re.I
 )
-_BLOCK_TAGS = frozenset(
-    ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "aside", "article", "header", "footer", "form", "button", "a", "label", "br", "table", "tr", "td", "th", "dt", "dd", "figure", "figcaption", "blockquote", "nav", "span"]
+BLOCK_TAGS = frozenset(
+    ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "aside", "article", "header",
+     "footer", "form", "button", "a", "label", "br", "table", "tr", "td", "th", "dt", "dd", "figure",
+     "figcaption", "blockquote", "nav", "span"]
 )
+# Never read: code, and what a reader does not see as text (icons, frames, the
+# options of a drop-down).
+SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "iframe", "select", "option"])
 
 
 def _marker_text(el) -> str:
@@ -64,20 +69,24 @@ def _marker_text(el) -> str:
     return " ".join(parts)
 
 
-def _text_lines(el) -> list[str]:
+def text_lines(el, blocks: frozenset = BLOCK_TAGS, placeholders: bool = False) -> list[str]:
     """The element's text split at block boundaries (buttons and links too,
-    since offers are made of buttons)."""
+    since offers are made of buttons); with `placeholders`, an input's
+    placeholder is a line of its own. The one walker of the DOM pass and of
+    the development set's harvester (benchmarks/offer_devset/harvest.py)."""
     chunks: list[str] = []
 
     def walk(node):
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in ("script", "style", "noscript", "template"):
-            if node.tail:
+        if tag in SKIP_TAGS:
+            if node is not el and node.tail:
                 chunks.append(node.tail)
             return
-        block = tag in _BLOCK_TAGS
+        block = tag in blocks
         if block:
             chunks.append("\n")
+        if placeholders and tag == "input" and (node.get("placeholder") or "").strip():
+            chunks.append(node.get("placeholder"))
         if node.text:
             chunks.append(node.text)
         for child in node:
@@ -88,8 +97,7 @@ def _text_lines(el) -> list[str]:
             chunks.append(node.tail)
 
     walk(el)
-    text = "".join(chunks)
-    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+    return [" ".join(line.split()) for line in "".join(chunks).split("\n") if line.strip()]
 
 
 def _is_dialog(el) -> bool:
@@ -128,7 +136,7 @@ def _judge_container(el, language: str | None = None) -> tuple[bool, str, str]:
     An offer box is short and made of offer lines; a container holding the
     article has prose that no offer line explains.
     """
-    lines = _text_lines(el)
+    lines = text_lines(el)
     text = "\n".join(lines)
     if not lines:
         return bool(_VENDOR_RE.search(_marker_text(el))), lex.CONTAINER, ""

@@ -145,6 +145,7 @@ def _reads_as_reporting(s: str, n_words: int) -> bool:
     return n_words >= _REPORT_MIN_WORDS or (n_words >= 8 and bool(_ATTRIBUTION_RE.search(s)))
 
 
+@lru_cache(maxsize=8192)  # pure; every text pass and nested DOM container re-reads the same lines
 def classify_line(line: str, language: str | None = None) -> tuple[str, str | None]:
     """(kind, reason) of one line: kind is STRONG, WEAK, SHORT or TEXT.
 
@@ -341,7 +342,7 @@ def explain_lines(text: str, language: str | None = None) -> list[dict]:
     while rest:
         lines = [rows[k]["line"] for k in rest]
         kinds = [classify_line(line, language) for line in lines]
-        drop, decisions = _decide(lines, kinds)
+        drop, decisions = _decide(lines, kinds, explain=True)
         for j, k in enumerate(rest):
             dec = decisions[j] if decisions else None
             signals = list(dec.signals) if dec else (["lexicon_block"] if drop[j] else [])
@@ -353,7 +354,7 @@ def explain_lines(text: str, language: str | None = None) -> list[dict]:
     return rows
 
 
-def _decide(lines: list[str], kinds) -> tuple[list[bool], list | None]:
+def _decide(lines: list[str], kinds, explain: bool = False) -> tuple[list[bool], list | None]:
     """Which lines are offers: the learned classifier when its model is
     present (it weighs the lexicon's verdicts with the line's words, shape and
     neighbours), else the lexicon's block rules alone."""
@@ -361,7 +362,8 @@ def _decide(lines: list[str], kinds) -> tuple[list[bool], list | None]:
     model = offer_classifier.default_model()
     if model is None or not lines:
         return rule_drop, None
-    decisions = offer_classifier.decide(model, lines, [k for k, _ in kinds], rule_drop, ShapePatterns)
+    decisions = offer_classifier.decide(model, lines, [k for k, _ in kinds], rule_drop, ShapePatterns,
+                                        explain=explain)
     return [d.drop for d in decisions], decisions
 
 

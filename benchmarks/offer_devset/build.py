@@ -54,22 +54,25 @@ def build(corpus: Path) -> tuple[list[dict], list[dict]]:
     negatives = harvest.hard_negatives(corpus)
     for n in negatives:
         n["lang"] = n["lang"] or "other"
-    return blocks, negatives
+    return blocks, negatives, harvest.postlight_articles(corpus)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     args = ap.parse_args(argv)
-    blocks, negatives = build(Path(args.corpus))
+    blocks, negatives, articles = build(Path(args.corpus))
     with gzip.open(LINES_FILE, "wt", encoding="utf-8", compresslevel=9) as fh:
         for b in blocks:
             fh.write(json.dumps({"type": "block", **b}, ensure_ascii=False, sort_keys=True) + "\n")
         for n in negatives:
             fh.write(json.dumps({"type": "hard_negative", **n}, ensure_ascii=False, sort_keys=True) + "\n")
+        for a in articles:
+            fh.write(json.dumps({"type": "article", **a}, ensure_ascii=False, sort_keys=True) + "\n")
     by_lang = collections.Counter(b["lang"] for b in blocks)
     by_kind = collections.Counter(x["kind"] for b in blocks for x in b["lines"])
-    print(f"{len(blocks)} blocks ({sum(len(b['lines']) for b in blocks)} lines), {len(negatives)} hard negatives")
+    print(f"{len(blocks)} blocks ({sum(len(b['lines']) for b in blocks)} lines), {len(negatives)} hard negatives, "
+          f"{len(articles)} articles without a block ({sum(len(a['lines']) for a in articles)} lines)")
     print("blocks by language:", dict(by_lang))
     print("lines by kind:", dict(by_kind))
     print("blocks by source:", dict(collections.Counter(b["source"] for b in blocks)))

@@ -37,13 +37,25 @@ def fold_of(site: str) -> int:
     return zlib.crc32(site.encode()) % FOLDS
 
 
-def load_lines(path: Path = LINES_FILE) -> tuple[list[dict], list[dict]]:
-    blocks, negatives = [], []
+def load_records(path: Path = LINES_FILE) -> dict[str, list[dict]]:
+    """The development set's records by type: block, hard_negative, article."""
+    out: dict[str, list[dict]] = {"block": [], "hard_negative": [], "article": []}
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for raw in fh:
             rec = json.loads(raw)
-            (blocks if rec["type"] == "block" else negatives).append(rec)
-    return blocks, negatives
+            out.setdefault(rec["type"], []).append(rec)
+    return out
+
+
+def load_lines(path: Path = LINES_FILE) -> tuple[list[dict], list[dict]]:
+    """(offer blocks, hard negatives)."""
+    records = load_records(path)
+    return records["block"], records["hard_negative"]
+
+
+def load_articles(path: Path = LINES_FILE) -> list[dict]:
+    """Article texts without a block (postlight-parser content minus its clean list)."""
+    return load_records(path)["article"]
 
 
 def load_hosts(corpus: Path) -> list[dict]:

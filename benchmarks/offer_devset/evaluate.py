@@ -101,6 +101,8 @@ def score_sample(t: Tally, sample: dict, kept: list[bool]) -> None:
         elif line["label"] == "hard_negative":
             for g in groups:
                 t.add(f"neg|{g}", k)
+        elif line["label"] == "other_article":
+            t.add("other|all", k)
         else:
             for g in groups:
                 t.add(f"art|{g}", k)
@@ -218,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     samples, plain = train.all_samples(corpus)
     everything = samples + plain
     models = fold_models(everything, args.retrain, args.jobs)
+    for f, m in models.items():
+        print(f"fold {f}: thresholds seed {m.threshold:.3f} low {m.low_threshold:.3f} guard {m.guard_threshold:.3f}"
+              f", inner held-out {m.meta.get('held_out_inner')}")
     kinds = sorted({s["kind"] for s in samples})
     langs = sorted({s["lang"] for s in samples})
     groups = ["all"] + [f"kind:{k}" for k in kinds] + [f"lang:{x}" for x in langs]
@@ -233,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"low threshold {low}: " + " ".join(f"{k} {variant.ratio(k + '|all')}" for k in ("offer", "art", "neg", "clean")))
         print("\n## text path (strip_offers, as `newsdesk clean`), leave-one-source-out\n")
         print(table([("before (lexicon)", before), ("after (LOSO model)", after)], groups))
+        print(f"\npostlight-parser article lines kept (lists, code, captions): before {before.ratio('other|all')}, "
+              f"after {after.ratio('other|all')} ({after.count('other|all')})")
         report["text"] = {"before": before.c, "after": after.c}
         for sid, label, kind, text in misses[: args.misses]:
             print(f"  {'kept offer' if label == 'offer' else 'dropped ' + label}: {kind} | {sid} | {text[:110]}")

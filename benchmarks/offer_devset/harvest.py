@@ -24,9 +24,12 @@ from pathlib import Path
 import lxml.html
 
 from benchmarks.offer_devset import kinds
+from pipelines.offers_dom import BLOCK_TAGS, SKIP_TAGS
+from pipelines.offers_dom import text_lines as dom_text_lines
 
-_BLOCK = frozenset(["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "aside", "article", "header", "footer", "form", "button", "a", "label", "br", "table", "tr", "td", "th", "dt", "dd", "figure", "figcaption", "blockquote", "nav", "span", "strong", "small", "input"])
-_SKIP = ("script", "style", "noscript", "template", "svg", "iframe", "select", "option")
+_SKIP = SKIP_TAGS
+
+_BLOCK = BLOCK_TAGS | {"strong", "small", "input"}
 # Containers that are site navigation, not part of an article column.
 _NAV = re.compile(r"\b(nav|menu|footer|header|breadcrumb|sitemap|masthead|cookie|consent|gdpr)", re.I)
 _WS = re.compile(r"\s+")
@@ -81,31 +84,9 @@ def page_lang(root, fallback: str | None) -> str | None:
 
 
 def text_lines(el) -> list[str]:
-    """An element's text, one line per block element (buttons and labels too)."""
-    chunks: list[str] = []
-
-    def walk(node):
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _SKIP:
-            if node is not el and node.tail:
-                chunks.append(node.tail)
-            return
-        block = tag in _BLOCK
-        if block:
-            chunks.append("\n")
-        if tag == "input" and (node.get("placeholder") or "").strip():
-            chunks.append(node.get("placeholder"))
-        if node.text:
-            chunks.append(node.text)
-        for child in node:
-            walk(child)
-        if block:
-            chunks.append("\n")
-        if node is not el and node.tail:
-            chunks.append(node.tail)
-
-    walk(el)
-    return [" ".join(line.split()) for line in "".join(chunks).split("\n") if line.strip()]
+    """An element's text, one line per block element (buttons, labels, bold
+    runs and input placeholders too): the DOM pass's walker, finer."""
+    return dom_text_lines(el, blocks=_BLOCK, placeholders=True)
 
 
 def _in_nav(el) -> bool:
@@ -132,7 +113,10 @@ def _is_offer_block(lines: list[str]) -> bool:
         return False
     # An offer act in a line of its own words: a one-word "Abo" badge on a
     # teaser or a "Newsletter" menu entry is not an offer block.
-    if not any(kinds.ANCHOR.search(x) and len(x.split()) >= 2 for x in lines):
+    if not any(kinds.is_anchor(x) for x in lines):
+        return False
+    # A date or time stamp marks a comment, a teaser or a byline box.
+    if any(kinds.STAMP.search(x) for x in lines):
         return False
     # Mostly lines of something else (a comment thread, a player, a teaser
     # list with one sign-in link): not an offer block.
@@ -146,6 +130,23 @@ def _is_offer_block(lines: list[str]) -> bool:
         return False
     # The block must be mostly words (not a list of dates, numbers or names).
     return sum(len(x.split()) for x in lines) >= 3
+
+
+# A link to another article: its last path segment is a slug of 5+ words
+# (offer pages have short paths: /subscribe, /newsletter-anmeldung).
+_SLUG = re.compile(r"[^/?#]*(?:-[^/?#-]+){4,}")
+
+
+def _teaser_only(el, lines: list[str]) -> bool:
+    """Whether every offer act of the block is the headline of a link to
+    another article (a teaser list about memberships, not an offer box)."""
+    teasers = set()
+    for a in el.iter("a"):
+        path = (a.get("href") or "").split("?")[0].split("#")[0].rstrip("/")
+        if _SLUG.fullmatch(path.rsplit("/", 1)[-1]):
+            teasers.add(norm(a.text_content()))
+    anchors = [norm(x) for x in lines if kinds.is_anchor(x)]
+    return bool(anchors) and all(any(x in t for t in teasers) for x in anchors)
 
 
 def _in_truth(line: str, truth: str, paras: set[str]) -> bool:
@@ -191,7 +192,8 @@ def treval_dom_blocks(corpus: Path, langs=("fr", "es", "it", "pt")) -> list[dict
             if any(a in taken for a in el.iterancestors()):
                 continue
             lines = text_lines(el)
-            if not _is_offer_block(lines) or _in_nav(el) or _linky(el, lines) or not _box_signal(el):
+            if not _is_offer_block(lines) or _in_nav(el) or _linky(el, lines) or not _box_signal(el) \
+                    or _teaser_only(el, lines):
                 continue
             text = norm(" ".join(lines))
             key = "\n".join(lines)
@@ -232,7 +234,7 @@ def fundus_blocks(corpus: Path) -> list[dict]:
             lines = text_lines(el)
             if not _is_offer_block(lines) or any(_in_truth(x, truth, truth_paras) for x in lines):
                 continue
-            if _in_nav(el) or _linky(el, lines):
+            if _in_nav(el) or _linky(el, lines) or _teaser_only(el, lines):
                 continue
             key = "\n".join(lines)
             if key in seen_text:
@@ -253,6 +255,9 @@ def _smallest_block(el, withs: list[str]):
         lines = text_lines(node)
         text = norm(" ".join(lines))
         if len(lines) > MAX_BLOCK_LINES or sum(len(x) for x in lines) > MAX_BLOCK_CHARS:
+            break
+        # A date or time stamp: the block has grown into a teaser or a comment.
+        if any(kinds.STAMP.search(x) for x in lines):
             break
         if any(w and w in text for w in withs) or _linky(node, lines):
             break
@@ -323,11 +328,67 @@ def postlight_blocks(corpus: Path) -> list[dict]:
             for el in matched:
                 lines = text_lines(el)
                 key = "\n".join(lines)
-                if key in done or not _is_offer_block(lines):
+                if key in done or not _is_offer_block(lines) or _teaser_only(el, lines):
                     continue
                 done.add(key)
                 out.append(_block(lines, source="postlight-parser", page_id=page["id"],
                                   site=site_of(page.get("url") or page["domain"]), lang=lang, selector=sel))
+    return out
+
+
+def _content_selectors(index_js: str) -> list[str]:
+    m = re.search(r"content:\s*\{(.*?)\n  \},", index_js, re.S)
+    if not m:
+        return []
+    c = re.search(r"selectors:\s*\[(.*?)\]\s*,\s*\n\s*(?:transforms|clean|defaultCleaner|\}|//)", m.group(1), re.S)
+    return [a or b for a, b in re.findall(r"'([^']+)'|\"([^\"]+)\"", c.group(1))] if c else []
+
+
+# Paragraph-level lines, as an extractor gives them: links, spans and buttons
+# run on inside their paragraph.
+_PARAGRAPH_BLOCKS = BLOCK_TAGS - {"a", "span", "label", "button"} | {"pre"}
+MAX_ARTICLE_LINES = 40
+
+
+def postlight_articles(corpus: Path) -> list[dict]:
+    """Article lines of postlight-parser pages: the element the publisher's
+    `content.selectors` point at, minus what its `clean` selectors name, one
+    line per paragraph, heading, list item or code line. Lists, code, tables
+    and captions are article text too: the short lines the fundus ground
+    truth (paragraphs only) lacks. A page with an offer act left in it is
+    skipped (its `clean` list missed a box)."""
+    out = []
+    folder = corpus / "postlight-parser"
+    for page in read_jsonl(folder / "pages.jsonl"):
+        if not page.get("extractor"):
+            continue
+        js = (folder / page["extractor"]).read_text(encoding="utf-8")
+        root = parse(read_gz(folder / page["html_file"]))
+        if root is None:
+            continue
+        content = None
+        for sel in _content_selectors(js):
+            try:
+                hits = root.cssselect(sel)
+            except Exception:  # a selector written for another engine
+                continue
+            if hits:
+                content = hits[0]
+                break
+        if content is None:
+            continue
+        for sel in (a or b for a, b in _clean_selectors(js)):
+            try:
+                for el in content.cssselect(sel):
+                    if el is not content and el.getparent() is not None:
+                        el.drop_tree()
+            except Exception:
+                continue
+        lines = [x for x in dom_text_lines(content, blocks=_PARAGRAPH_BLOCKS) if len(x) <= 2000]
+        if len(lines) < 3 or any(kinds.is_anchor(x) for x in lines):
+            continue
+        out.append({"source": "postlight-parser", "page_id": page["id"], "lang": page_lang(root, "en"),
+                    "site": site_of(page.get("url") or page["domain"]), "lines": lines[:MAX_ARTICLE_LINES]})
     return out
 
 

@@ -60,11 +60,57 @@ ANCHOR = re.compile(
     r"faites un don|sostieni|apoie|apoya|support (us|our|independent|quality)|unterstützen sie|soutenez|"
     r"become a member|membership|hazte socio|free (articles?|trial)|continue reading|keep reading|"
     r"weiterlesen|lire la suite|sigue leyendo|seguir leyendo|continua a leggere|continue lendo|"
-    r"\blog ?in\b|\bsign ?in\b|\bsign ?up\b|\bregister|\bregistrier|\beinloggen|connectez|\binscri|\breg[ií]str|\baccedi\b|cadastr|"
+    # Register in the imperative or as a noun: "registered trademark", "wurden
+    # registriert" (recorded), "registros" (records) report, they do not invite.
+    r"\blog ?in\b|\bsign ?in\b|\bsign ?up\b|\bregister\b|\bregistration|\bregistrier(en|ung)\b|\beinloggen|"
+    r"connectez|\binscri|\bregístr|\bregistra(rse|rte|te|ti|zione|rme)\b|\baccedi\b|cadastr|\bregistering\b|"
+    r"(bereits|schon) registriert|already registered|registrado\?|(hier|jetzt) anmelden|"
     r"inbox|postfach|infolettre|bolet[ií]n|"
     r"für abonnenten|réservé aux abonnés|para suscriptores|riservat[oa] agli abbonati|exclusivo para assinantes",
     re.I,
 )
+
+
+# A line that reports rather than pitches: quoted speech, an attributed
+# statement or a photo credit. An offer word in it ("NATO membership", "the
+# donations they accepted") does not make its container an offer.
+_REPORTED = re.compile(
+    r"\b(said|says|told|according to|sagte|sagt|erklärte|laut|zufolge|selon|a déclaré|"
+    r"a indiqué|dijo|según|afirmó|ha detto|secondo|disse|segundo|afirmou)\b",
+    re.I,
+)
+# A date or a time of day on a line of its own: a comment's or a teaser's
+# stamp ("le 22/11/2024 à 09:24", "27. Januar 2026"); offer boxes carry none.
+_MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|oktober|"
+           r"dezember|janv|févr|mars|avr|juin|juil|août|sept|déc|enero|febrero|marzo|abril|mayo|junio|julio|"
+           r"agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|"
+           r"settembre|ottobre|dicembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|"
+           r"dezembro")
+STAMP = re.compile(
+    rf"^\W*(?:\w+\s+){{0,3}}(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{1,2}}\.?\s+(?:{_MONTHS})\w*\.?\s+\d{{4}}|"
+    rf"(?:{_MONTHS})\w*\.?\s+\d{{1,2}},?\s+\d{{4}})(?:\W+(?:\w+\W+){{0,3}}\d{{1,2}}[:.h]\d{{2}}\w*)?\W*$",
+    re.I,
+)
+
+
+_QUOTES = "\"“”‘’«»„"
+
+
+def _quoted(line: str) -> bool:
+    """Most of the line stands inside quotation marks (quoted speech; a quoted
+    newsletter name at the start is not)."""
+    s = line.strip()
+    if len(s) < 40 or s[0] not in _QUOTES:
+        return False
+    close = max((s.find(q, 1) for q in _QUOTES if s.find(q, 1) > 0), default=len(s))
+    return close >= 0.6 * len(s)
+
+
+def is_anchor(line: str) -> bool:
+    """Whether a line asks for, or tells of, an offer act in a pitch's voice:
+    an anchor word in a line of 2+ words that is not reported speech."""
+    return bool(ANCHOR.search(line)) and len(line.split()) >= 2 and not _REPORTED.search(line) \
+        and not _quoted(line)
 
 
 def line_kind(line: str, block_kind: str | None = None) -> str:

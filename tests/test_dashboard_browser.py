@@ -125,6 +125,11 @@ def test_dashboard_in_the_browser(served, browser, tmp_path):
     page.wait_for_url("**/schedules?*")
     assert "started run" in page.locator("#flash").inner_text()
     run = wait_for(lambda: db.crawl_runs.find_one({"outlet": "fixture", "status": "ok"}), 90, "the fixture crawl")
+    # the crawl's end rewrites the outlet's summary (written just after the run's status)
+    summary = wait_for(lambda: db.outlet_summaries.find_one({"_id": "fixture", "runs_counted": 1}), 15,
+                       "the outlet summary to count the crawl")
+    assert summary["latest"]["_id"] == run["_id"] and summary["last_good"]["_id"] == run["_id"]
+    assert summary["new_per_run"] == [run["stored"]["new"]] == [6]
 
     # after the crawl, the outlets page lists the outlet and its run
     page.goto(base + "/")

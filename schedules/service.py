@@ -51,6 +51,14 @@ COMMAND_MAX_AGE_S = 60.0  # commands nobody took within this are dropped, not re
 _ACTIVE: SchedulerService | None = None
 
 
+def refresh_summary(db: Database, outlet: str) -> None:
+    """The outlet's line on the dashboard (pipelines.outlet_summary); a failure never fails a run."""
+    try:
+        refresh_outlet_summary(db, outlet)
+    except Exception as exc:
+        logger.warning("outlet summary of %s not refreshed: %s", outlet, exc)
+
+
 class ServiceBusy(RuntimeError):
     """Another scheduler service holds this database."""
 
@@ -190,11 +198,7 @@ class CrawlRunner:
         return doc
 
     def _refresh_summary(self, outlet: str) -> None:
-        """The outlet's line on the dashboard (pipelines.outlet_summary); a failure never fails the run."""
-        try:
-            refresh_outlet_summary(self.db, outlet)
-        except Exception as exc:
-            logger.warning("outlet summary of %s not refreshed: %s", outlet, exc)
+        refresh_summary(self.db, outlet)
 
     def _monitor(self, entry: ScheduleEntry, doc: dict) -> dict:
         opts = self.schedule.monitoring
@@ -330,7 +334,7 @@ class SchedulerService:
                 self.db.crawl_runs.update_one({"_id": doc["_id"], "status": "running"}, {"$set": {
                     "status": "abandoned", "finished_at": utcnow(),
                     "error": "the service stopped while this crawl ran (killed?); no summary was written"}})
-                self._refresh_summary(doc["outlet"])
+                refresh_summary(self.db, doc["outlet"])
 
     def _start_http(self) -> None:
         addr = self.http_override if self.http_override is not None else self.schedule.service.http

@@ -313,3 +313,18 @@ def test_last_outcomes_from_the_summaries_are_the_newest_run_of_each_job(mongo_d
     assert seen(queries.last_outcomes(mongo_db, jobs, now=NOW)) == seen(from_runs)
     assert from_runs["crawl:a"]["status"] == "ok" and from_runs["crawl:a:world"]["status"] == "skipped"
     assert from_runs["crawl:a:sport"]["started_at"] == NOW - timedelta(days=10) and "crawl:never" not in from_runs
+
+
+def test_a_swept_abandoned_run_is_on_the_outlets_line(mongo_db):
+    from types import SimpleNamespace
+
+    from schedules.service import SchedulerService
+
+    run_id = start_run(mongo_db, outlet="wire", trigger="schedule",
+                       extra={"lease_owner": "scheduler-dead", "service": "dead-service"})
+    assert mongo_db.outlet_summaries.find_one({"_id": "wire"})["latest"]["status"] == "running"
+    # the service starting up closes runs left 'running' by a dead one (no lease held for them)
+    SchedulerService._sweep_abandoned_runs(SimpleNamespace(db=mongo_db, instance="this-service"))
+    assert mongo_db.crawl_runs.find_one({"_id": run_id})["status"] == "abandoned"
+    line = mongo_db.outlet_summaries.find_one({"_id": "wire"})
+    assert line["latest"]["status"] == "abandoned" and line["runs_counted"] == 1

@@ -381,7 +381,9 @@ ROLE_WORDS = {
 }
 # A whole byline that names nobody: CMS defaults and placeholders.
 PLACEHOLDER_NAMES = {"name", "unknown", "no author", "noauthor", "anonymous", "anonym", "super user", "user",
-                     "wordpressadmin", "wpadmin", "root", "inconnu", "unbekannt", "desconocido", "sconosciuto"}
+                     "wordpressadmin", "wpadmin", "root", "inconnu", "unbekannt", "desconocido", "sconosciuto",
+                     "unbenannt", "anónimo", "anonimo", "anonyme", "anonimowy", "facebook", "facebook com",
+                     "twitter", "instagram"}
 # Academic and professional degrees listed after a name ("Grant Tinsley, PhD"): not a person.
 DEGREES = {"phd", "ph d", "md", "m d", "mba", "msc", "m sc", "bsc", "b sc", "ma", "ba", "rd", "mph", "rn", "jd",
            "dphil", "llm", "dipl ing", "facs", "frcp"}
@@ -493,8 +495,9 @@ def _strip_roles(name: str) -> str:
 
 
 # A company's legal form: "ZooRoyal Petcare GmbH", "Deutscher Caritasverband e.V." are no people.
-_LEGAL_FORM = re.compile(r"(?:^|\s)(?:(?i:g?gmbh|ltd\.?|inc\.?|llc|plc|sarl)|AG|SE|KG|e\.\s?V\.?|S\.A\.|S\.p\.A\.)"
+_LEGAL_FORM = re.compile(r"(?:^|\s)(?:(?i:g?gmbh|ltd\.?|inc\.?|llc|plc|sarl)|AG|SE|KG|e\.?\s?V\.?|S\.A\.|S\.p\.A\.)"
                          r"(?:$|[\s,])")
+_HOST = re.compile(r"(?i)(?:www\s*\.?\s*)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}|www\s.+")
 
 
 def is_desk(name: str) -> bool:
@@ -590,6 +593,9 @@ def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
         parts = split_byline(value)
         if len(parts) > 1 and _matches_site(parts[0], outlet_names):
             continue  # the outlet's signature: "hessenschau.de, Frankfurt, Germany"
+        first = re.split(r"[,;|]", clean_text(value) or "")[0].strip()
+        if _LEGAL_FORM.search(first) or (len(parts) > 1 and _matches_site(first, outlet_names)):
+            continue  # a company's or the outlet's signature: "Olympia-Verlag GmbH, Nürnberg, Germany"
         for part in parts:
             agency = agency_of(part) or (part if after_agency and re.fullmatch(r"[a-z]{2,4}", part) else None)
             if agency:
@@ -598,6 +604,8 @@ def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
                 after_agency = True
                 continue
             after_agency = False
+            if _HOST.fullmatch(part.strip()):
+                continue  # "www.haufe.de": a site, not its author
             name = _tidy_name(part)
             if not name or is_agency(name):
                 if name and name not in agencies:

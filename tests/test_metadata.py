@@ -196,6 +196,11 @@ def test_outlet_name_is_not_an_author():
     ("Super User", []),
     ("ZooRoyal Petcare GmbH", []),  # a company
     ("Deutscher Caritasverband e.V.", []),  # "e" of "e.V." is no Portuguese "and"
+    ("Bundesverband WindEnergie e V", []),  # the same, its periods lost
+    ("Olympia-Verlag GmbH; Nürnberg; Germany", []),  # a company's signature, address and all
+    ("www.haufe.de", []),
+    ("Unbenannt", []),
+    ("Jane Doe, Acme GmbH", ["Jane Doe"]),  # a person before the company stays
 ])
 def test_bylines_lose_periods_degrees_placeholders_and_companies_only_where_due(raw, expected):
     assert clean_authors([raw])[0] == expected

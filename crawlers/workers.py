@@ -61,24 +61,13 @@ class CpuPool:
     take work once they have imported the code; until then work runs inline.
     They are spawned, not forked: the crawl process has threads (pymongo,
     the reactor's pool).
-
-    Work is shared, not only handed off: when every worker already has
-    `queue_per_worker` tasks waiting or running, the next task runs inline in
-    the crawl process. Why: the crawl process's own work per article (fetch,
-    stages, dedup keys, writes: ~20 ms) is a fraction of extraction's
-    (~80 ms), so with one worker it idled most of the time while the worker's
-    queue grew; now both cores extract (measured: benchmarks/throughput.py,
-    docs/performance.md).
     """
 
-    def __init__(self, workers: int, start_after: int = 20, mmap_threshold: int = 0,
-                 queue_per_worker: int = 2):
+    def __init__(self, workers: int, start_after: int = 20, mmap_threshold: int = 0):
         self.workers = workers
         self.mmap_threshold = mmap_threshold
         self.start_after = start_after
-        self.queue_per_worker = queue_per_worker
         self.calls = 0
-        self.in_flight = 0  # tasks submitted to the workers and not yet done
         self.executor = None
         self.ready = False
 
@@ -108,7 +97,7 @@ class CpuPool:
                 self._start()
             except (OSError, RuntimeError) as exc:
                 self._broken(exc)
-        if not self.ready or self.in_flight >= self.workers * self.queue_per_worker:
+        if not self.ready:
             return self._inline(fn, *args)
         from concurrent.futures.process import BrokenProcessPool
 
@@ -120,11 +109,9 @@ class CpuPool:
         except (BrokenProcessPool, RuntimeError) as exc:  # a worker died: carry on inline
             self._broken(exc)
             return self._inline(fn, *args)
-        self.in_flight += 1
         d = defer.Deferred()
 
         def fire(f):
-            self.in_flight -= 1
             exc = f.exception()
             if exc is None:
                 d.callback(f.result())

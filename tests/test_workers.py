@@ -23,23 +23,3 @@ def test_mmap_threshold_has_one_default_everywhere():
 def test_worker_count_from_settings():
     assert cpu_pool(get_crawler(settings_dict={"NEWSDESK_CPU_WORKERS": "0"})).workers == 0
     assert cpu_pool(get_crawler(settings_dict={"NEWSDESK_CPU_WORKERS": "3"})).workers == 3
-
-
-def test_busy_workers_leave_the_next_task_to_the_crawl_process():
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    from crawlers.workers import CpuPool
-
-    pool = CpuPool(1, start_after=10**9, queue_per_worker=2)
-    pool.executor = ProcessPoolExecutor(max_workers=1)
-    pool.ready = True
-    try:
-        pool.run(os.getpid)  # queued on the worker
-        pool.run(os.getpid)
-        assert pool.in_flight == 2
-        results = []
-        pool.run(os.getpid).addCallback(results.append)  # the worker is full: inline, here
-        assert results == [os.getpid()] and pool.in_flight == 2
-    finally:
-        pool.executor.shutdown(wait=True)

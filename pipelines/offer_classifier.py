@@ -455,4 +455,11 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
         if not drop[k] and drop[k - 1] and drop[k + 1] and not shapes[k].sentence and shapes[k].words <= 8 \
                 and not fixed[k]:
             drop[k], why[k] = True, "inside_offer_block"
+    # A heading without offer words over a sentence that stays opens an article
+    # section, whatever offer stands above it (an offer's own heading sits over
+    # offer lines, which go).
+    for k in range(n - 2, -1, -1):
+        if drop[k] and rule_kinds[k] == "H" and not rule_drop[k] and shapes[k].words <= 8 and prose[k + 1] \
+                and not drop[k + 1] and probs[k] < limits.guard:
+            drop[k], why[k] = False, "heading_over_prose"
     return drop, why

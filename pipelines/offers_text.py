@@ -119,8 +119,15 @@ _REASON_RANK = [
 ]
 
 
+# Scripts written without spaces between words: two characters stand in for a
+# word, and 。！？ end their sentences (else a Japanese paragraph is one "word",
+# a short line, and the tail rule sweeps it with an offer above it).
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+_CJK_TERMINAL = re.compile(r"[。！？]['\"’”»)\]」』]*\s*$")
+
+
 def _words(line: str) -> int:
-    return len(_WORD.findall(line))
+    return max(len(_WORD.findall(line)), len(_UNSPACED.findall(line)) // 2)
 
 
 def _is_sentence(line: str, n_words: int) -> bool:
@@ -128,7 +135,7 @@ def _is_sentence(line: str, n_words: int) -> bool:
 
     Plan tables, feature lists and buttons have no closing punctuation.
     """
-    return n_words >= 6 and bool(_TERMINAL.search(line))
+    return n_words >= 6 and bool(_TERMINAL.search(line) or _CJK_TERMINAL.search(line))
 
 
 def _reads_as_reporting(s: str, n_words: int) -> bool:

@@ -34,7 +34,10 @@ def choose(samples: list[dict], plain: list[dict]) -> list[dict]:
         if count.get(key, 0) < PER_GROUP and all(c["block_id"] != s["block_id"] for c in chosen):
             count[key] = count.get(key, 0) + 1
             chosen.append(s)
-    hosts = sorted((p for p in plain if len(p["lines"]) <= MAX_HOST_LINES), key=lambda p: p["id"])[:10]
+    small = sorted((p for p in plain if len(p["lines"]) <= MAX_HOST_LINES), key=lambda p: p["id"])
+    # Fundus hosts and other sources' articles (lists, code, captions) alike.
+    hosts = [p for p in small if p["id"].startswith("plain:")][:6] + \
+        [p for p in small if p["id"].startswith("article:")][:6]
     return chosen + hosts
 
 

@@ -26,8 +26,15 @@ if __package__ in (None, ""):
 
 from crawlers.offline import process_html  # noqa: E402
 from pipelines import offer_classifier as oc  # noqa: E402
+from pipelines.offers_text import classify_line  # noqa: E402
 
 DEFAULT_CORPUS = Path(os.environ.get("NEWSDESK_CORPUS") or Path(__file__).resolve().parents[1].parent / "shared" / "corpus")
+
+
+def _clear_line_caches(model) -> None:
+    classify_line.cache_clear()
+    oc.line_shape.cache_clear()
+    model._cache.clear()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,9 +58,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     process_html(*pages[0])  # imports and caches warm
     cost = {"model": [], "lexicon": []}
-    for _ in range(args.rounds):
-        for html, url in pages:
-            for name, m in (("model", model), ("lexicon", None)):
+    variants = [("model", model), ("lexicon", None)]
+    for r in range(args.rounds):
+        for k, (html, url) in enumerate(pages):
+            # Both orders equally often, and every call with cold per-line caches
+            # (a crawl meets each page once; the variant run second would find
+            # the lines the first one classified).
+            for name, m in variants if (k + r) % 2 == 0 else variants[::-1]:
+                _clear_line_caches(model)
                 with oc.use_model(m):
                     t = time.process_time()
                     process_html(html, url)

@@ -117,14 +117,15 @@ def line_shape(line: str, patterns) -> LineShape:
     # in a line's first words (a long line is prose whatever they say).
     head = s[:_SHAPE_CHARS]
     letters = [c for c in head if c.isalpha()]
+    price = bool(patterns.price.search(head))
     return LineShape(
         words=n,
         sentence=n >= 6 and bool(_TERMINAL.search(s)),
         cta=bool(patterns.cta.search(head)),
         second_person=bool(patterns.second_person.search(head) or patterns.second_person_de.search(head)),
         house_voice=bool(patterns.house_voice.search(head)),
-        price=bool(patterns.price.search(head)),
-        price_period=bool(patterns.price_period.search(head)),
+        price=price,
+        price_period=price and bool(patterns.price_period.search(head)),  # a priced period holds a price
         quoted=bool(_QUOTE.search(s)),
         digits=bool(_DIGIT.search(head)),
         colon_end=s.endswith(":"),
@@ -415,12 +416,14 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
     for k in range(n):
         sh = shapes[k]
         long_prose = sh.sentence and (sh.words >= _PROSE_WORDS or len(lines[k]) >= _PROSE_CHARS)
+        need = max(_PROSE_MARGIN, limits.seed) if long_prose else limits.seed
         # A sentence with offer words that neither addresses the reader, nor
         # speaks for the outlet, nor calls to act, nor asks, reads as a report.
-        reporting = sh.sentence and rule_kinds[k] != "S" and (patterns.reports(lines[k]) or (
-            sh.words >= 8 and rule_kinds[k] == "V" and not (
+        # (Only asked where it can change the verdict: the test reads the
+        # whole line, and most sentences score far below the seed.)
+        reporting = sh.sentence and rule_kinds[k] != "S" and (probs[k] >= need or bool(rule_drop[k])) and (
+            patterns.reports(lines[k]) or (sh.words >= 8 and rule_kinds[k] == "V" and not (
                 sh.second_person or sh.house_voice or sh.cta or sh.question or "!" in lines[k])))
-        need = max(_PROSE_MARGIN, limits.seed) if long_prose else limits.seed
         # A short heading alone between two sentences, without a call to act or
         # the lexicon's strong mark, names the next section of the article.
         heading = (not sh.sentence and sh.words <= 6 and rule_kinds[k] != "S" and not sh.cta

@@ -169,6 +169,21 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+def scrapyd_nodes(option: str = "") -> list:
+    """The Scrapyd nodes $NEWSDESK_SCRAPYD_NODES names, or a one-line error (exit 2)
+    that says which option needed them. Imported late: most commands never use Scrapyd."""
+    from schedules.scrapyd import NODES_ENV, nodes_from_env
+
+    try:
+        nodes = nodes_from_env()
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
+    if not nodes:
+        lead = f"{option}: " if option else ""
+        raise CLIError(f"{lead}{NODES_ENV} is not set (comma-separated Scrapyd base URLs)")
+    return nodes
+
+
 def fmt_time(value) -> str:
     """UTC to the second, or '-'."""
     if not isinstance(value, datetime):

@@ -88,14 +88,9 @@ def run(args) -> int:
 
 def run_on_nodes(args, files: list[Path]) -> int:
     """--scrapyd: each file a job on a node (schedules/scrapyd.py IngestDispatcher); waits for all."""
-    from schedules.scrapyd import DEFAULT_PROJECT, NODES_ENV, IngestDispatcher, nodes_from_env
+    from schedules.scrapyd import DEFAULT_PROJECT, IngestDispatcher
 
-    try:
-        nodes = nodes_from_env()
-    except ValueError as exc:
-        raise c.CLIError(str(exc)) from None
-    if not nodes:
-        raise c.CLIError(f"--scrapyd: {NODES_ENV} is not set (comma-separated Scrapyd base URLs)")
+    nodes = c.scrapyd_nodes("--scrapyd")
     job_args = {"batch_size": str(args.batch_size), "restart": "1" if args.restart else "0"}
     if args.outlet:
         job_args["outlet"] = args.outlet

@@ -13,7 +13,6 @@ from schedules.commands import _common as c
 from schedules.definitions import default_schedule_path
 from schedules.scrapyd import (
     DEFAULT_PROJECT,
-    NODES_ENV,
     ScrapydError,
     ScrapydRunner,
     build_egg,
@@ -21,7 +20,6 @@ from schedules.scrapyd import (
     default_version,
     deploy,
     node_load,
-    nodes_from_env,
 )
 from schedules.service import entry_for
 
@@ -39,16 +37,6 @@ def add_parser(subparsers) -> None:
     p.add_argument("--project", help="Scrapyd project name (default: newsdesk)")
     p.add_argument("--json", action="store_true", help="status: one JSON object per node")
     p.set_defaults(run=run)
-
-
-def _nodes():
-    try:
-        nodes = nodes_from_env()
-    except ValueError as exc:
-        raise c.CLIError(str(exc)) from None
-    if not nodes:
-        raise c.CLIError(f"{NODES_ENV} is not set (comma-separated Scrapyd base URLs)")
-    return nodes
 
 
 def node_report(node, project: str) -> dict:
@@ -72,7 +60,7 @@ def node_report(node, project: str) -> dict:
 
 
 def run(args) -> int:
-    nodes = _nodes()
+    nodes = c.scrapyd_nodes()
     if args.action == "deploy":
         return _deploy(nodes, args)
     if args.action == "build-egg":
@@ -123,7 +111,7 @@ def _deploy(nodes, args) -> int:
 
 def crawl_remote(args) -> int:
     """`newsdesk crawl OUTLET --remote`: the Scrapyd runner for one run, waiting for it."""
-    nodes = _nodes()
+    nodes = c.scrapyd_nodes()
     outlets = c.outlets()
     schedule = c.schedule(default_schedule_path(), outlets)
     target = c.target()

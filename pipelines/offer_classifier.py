@@ -349,6 +349,9 @@ _PROSE_CHARS = 150
 _PROSE_MARGIN = 0.97
 
 
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
 def _latin_script(line: str) -> bool:
     """Whether most of the line's letters are Latin (the scripts of the training set)."""
     letters = [ch for ch in line if ch.isalpha()]
@@ -417,6 +420,10 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
         sh = shapes[k]
         long_prose = sh.sentence and (sh.words >= _PROSE_WORDS or len(lines[k]) >= _PROSE_CHARS)
         need = max(_PROSE_MARGIN, limits.seed) if long_prose else limits.seed
+        # A lone token without offer words ("@classmethod", "...", "TIP") does not
+        # open a block by itself; it may still go with a block beside it.
+        if rule_kinds[k] == "H" and sh.words <= 1:
+            need = 2.0
         # A sentence with offer words that neither addresses the reader, nor
         # speaks for the outlet, nor calls to act, nor asks, reads as a report.
         # (Only asked where it can change the verdict: the test reads the
@@ -432,7 +439,11 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
         # The model learned from Latin-script pages only: on another script its
         # word counts and n-grams mean nothing, so the lexicon decides alone.
         unseen = not _latin_script(lines[k])
-        if unseen:
+        # A table row as the extractor writes it ("| Alkoholgehalt: | 10 % vol. |",
+        # "|---|---|"): no block of the development set is a table, so the model
+        # has no evidence on them either; the lexicon knows plan tables.
+        table = _TABLE_ROW.match(lines[k]) is not None
+        if unseen or table:
             drop[k], fixed[k] = bool(rule_drop[k]), True
         elif reporting or heading:
             # A report or a lone heading stays unless the lexicon's own block
@@ -442,7 +453,8 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
         else:
             drop[k] = bool(probs[k] >= need)
         if fixed[k] and not drop[k] and probs[k] >= limits.seed:
-            why[k] = ("unseen_script" if unseen else "reads_as_report" if reporting else "heading_between_prose")
+            why[k] = ("unseen_script" if unseen else "table_row" if table else
+                      "reads_as_report" if reporting else "heading_between_prose")
         if not drop[k] and probs[k] >= limits.seed and not why[k]:
             why[k] = "long_sentence_kept"
     for order in (range(n), range(n - 1, -1, -1)):

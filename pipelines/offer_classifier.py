@@ -349,6 +349,7 @@ _PROSE_CHARS = 150
 _PROSE_MARGIN = 0.97
 
 
+_CODE_OR_SYMBOLS = re.compile(r"^[^\w]*$|^\s*[@#$]|[(){}\[\]=;_<>]|\w\.\w")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 
 
@@ -420,9 +421,9 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
         sh = shapes[k]
         long_prose = sh.sentence and (sh.words >= _PROSE_WORDS or len(lines[k]) >= _PROSE_CHARS)
         need = max(_PROSE_MARGIN, limits.seed) if long_prose else limits.seed
-        # A lone token without offer words ("@classmethod", "...", "TIP") does not
-        # open a block by itself; it may still go with a block beside it.
-        if rule_kinds[k] == "H" and sh.words <= 1:
+        # A lone token without letters or written like code ("...", "@classmethod",
+        # "os.path") does not open a block by itself; it may still go with one.
+        if rule_kinds[k] == "H" and sh.words <= 1 and _CODE_OR_SYMBOLS.search(lines[k]):
             need = 2.0
         # A sentence with offer words that neither addresses the reader, nor
         # speaks for the outlet, nor calls to act, nor asks, reads as a report.

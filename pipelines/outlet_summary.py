@@ -160,3 +160,16 @@ def refresh_outlet_summary(db: Database, outlet: str | None, runs: int = RUNS_PE
            "refreshed_at": datetime.now(timezone.utc)}
     db[COLLECTION].replace_one({"_id": outlet}, doc, upsert=True)
     return doc
+
+
+def backfill_outlet_summaries(db: Database) -> list[str]:
+    """Write the summary of every outlet that has runs but none (runs recorded before the summaries
+    existed, or by an older newsdesk); returns those outlets. Run once when the service or the
+    standalone dashboard starts: until an outlet runs again its line would otherwise be read from the
+    runs on every load, and its crawls would be missing from the durations chart that the other
+    outlets' summaries feed."""
+    have = {d["_id"] for d in db[COLLECTION].find({}, {"_id": 1})}
+    missing = sorted(o for o in db.crawl_runs.distinct("outlet") if isinstance(o, str) and o and o not in have)
+    for outlet in missing:
+        refresh_outlet_summary(db, outlet)
+    return missing

@@ -32,7 +32,7 @@ from pymongo.database import Database
 
 from pipelines import leases
 from pipelines.mongo import DB_REASON_KEY, connect
-from pipelines.outlet_summary import refresh_outlet_summary
+from pipelines.outlet_summary import backfill_outlet_summaries, refresh_outlet_summary
 from pipelines.outlets import load_outlets
 from pipelines.runs import ensure_run_indexes, start_run
 from schedules import leader, monitoring
@@ -270,6 +270,7 @@ class SchedulerService:
         if not self._become_leader():
             return  # asked to stop while waiting as standby: no scheduler was created
         ensure_run_indexes(self.db)
+        backfill_outlet_summaries(self.db)  # runs an older newsdesk recorded
         self.db.service_commands.create_index([("status", ASCENDING), ("created_at", ASCENDING)])
         self.metrics = monitoring.Metrics()
         monitoring.load_last_good(self.db, self.metrics)

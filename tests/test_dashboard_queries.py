@@ -328,3 +328,23 @@ def test_a_swept_abandoned_run_is_on_the_outlets_line(mongo_db):
     assert mongo_db.crawl_runs.find_one({"_id": run_id})["status"] == "abandoned"
     line = mongo_db.outlet_summaries.find_one({"_id": "wire"})
     assert line["latest"]["status"] == "abandoned" and line["runs_counted"] == 1
+
+
+def test_outlets_with_runs_from_before_the_summaries_get_one_when_the_service_starts(mongo_db):
+    # runs written straight into crawl_runs, as an older newsdesk did: no summary for them
+    mongo_db.crawl_runs.insert_many([run_doc("old", 48 + i, duration_s=7.0 + i, new=i) for i in range(5)]
+                                    + [run_doc("current", 2, duration_s=3.0)])
+    refresh_outlet_summary(mongo_db, "current")
+    assert queries.crawls_from_summaries(mongo_db, 5) is not None  # one summary: "old" would be missing
+    before = queries.run_durations(mongo_db, limit=5)
+    assert {d["outlet"] for d in before} == {"current"}  # the gap the backfill closes
+    from pipelines.outlet_summary import backfill_outlet_summaries
+
+    assert backfill_outlet_summaries(mongo_db) == ["old"]
+    assert backfill_outlet_summaries(mongo_db) == []  # once
+    kept = mongo_db.outlet_summaries.find_one({"_id": "old"})
+    assert [c["duration_s"] for c in kept["crawls"]] == [7.0, 8.0, 9.0, 10.0, 11.0]
+    after = queries.run_durations(mongo_db, limit=6)
+    mongo_db.outlet_summaries.delete_many({})
+    assert after == queries.run_durations(mongo_db, limit=6)  # what the runs themselves give
+    assert {d["outlet"] for d in after} == {"old", "current"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from pipelines.outlet_summary import backfill_outlet_summaries
 from schedules.commands import _common as c
 
 HELP = "serve the dashboard on its own, reading the database (http://127.0.0.1:9411/)"
@@ -25,6 +26,7 @@ def run(args) -> int:
     target = c.target()
     client, db = c.connect_db(target)
     with client:
+        backfill_outlet_summaries(db)  # runs an older newsdesk recorded: their outlets' lines
         try:
             serve_standalone(args.host, args.port, config_for(db, target, os.environ, mode="standalone"),
                              announce=c.say)

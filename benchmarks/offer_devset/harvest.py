@@ -297,35 +297,48 @@ def treval_blocks(corpus: Path) -> list[dict]:
     return out
 
 
-def _clean_selectors(index_js: str) -> list[str]:
+def _extractor_list(index_js: str, key: str, end: str) -> list[str]:
+    """The quoted strings of the `key: [...]` list (ending where `end` matches) in a
+    postlight-parser extractor's `content` section."""
     m = re.search(r"content:\s*\{(.*?)\n  \},", index_js, re.S)
-    if not m:
-        return []
-    c = re.search(r"clean:\s*\[(.*?)\]\s*,", m.group(1), re.S)
-    return re.findall(r"'([^']+)'|\"([^\"]+)\"", c.group(1)) if c else []
+    c = re.search(key + r":\s*\[(.*?)" + end, m.group(1), re.S) if m else None
+    return [a or b for a, b in re.findall(r"'([^']+)'|\"([^\"]+)\"", c.group(1))] if c else []
 
 
-def postlight_blocks(corpus: Path) -> list[dict]:
-    out = []
+def _clean_selectors(index_js: str) -> list[str]:
+    return _extractor_list(index_js, "clean", r"\]\s*,")
+
+
+def _postlight_pages(corpus: Path):
+    """(page, extractor source, parsed page) of each postlight-parser page that has an extractor."""
     folder = corpus / "postlight-parser"
     for page in read_jsonl(folder / "pages.jsonl"):
         if not page.get("extractor"):
             continue
         js = (folder / page["extractor"]).read_text(encoding="utf-8")
-        selectors = [a or b for a, b in _clean_selectors(js)]
-        if not selectors:
-            continue
         root = parse(read_gz(folder / page["html_file"]))
-        if root is None:
+        if root is not None:
+            yield page, js, root
+
+
+def _select(root, selector: str) -> list:
+    """The elements a CSS selector matches; none for a selector written for another engine."""
+    try:
+        return root.cssselect(selector)
+    except Exception:
+        return []
+
+
+def postlight_blocks(corpus: Path) -> list[dict]:
+    out = []
+    for page, js, root in _postlight_pages(corpus):
+        selectors = _clean_selectors(js)
+        if not selectors:
             continue
         lang = page_lang(root, "en")
         done: set[str] = set()
         for sel in selectors:
-            try:
-                matched = root.cssselect(sel)
-            except Exception:  # a selector written for another engine
-                continue
-            for el in matched:
+            for el in _select(root, sel):
                 lines = text_lines(el)
                 key = "\n".join(lines)
                 if key in done or not _is_offer_block(lines) or _teaser_only(el, lines):
@@ -337,11 +350,7 @@ def postlight_blocks(corpus: Path) -> list[dict]:
 
 
 def _content_selectors(index_js: str) -> list[str]:
-    m = re.search(r"content:\s*\{(.*?)\n  \},", index_js, re.S)
-    if not m:
-        return []
-    c = re.search(r"selectors:\s*\[(.*?)\]\s*,\s*\n\s*(?:transforms|clean|defaultCleaner|\}|//)", m.group(1), re.S)
-    return [a or b for a, b in re.findall(r"'([^']+)'|\"([^\"]+)\"", c.group(1))] if c else []
+    return _extractor_list(index_js, "selectors", r"\]\s*,\s*\n\s*(?:transforms|clean|defaultCleaner|\}|//)")
 
 
 # Paragraph-level lines, as an extractor gives them: links, spans and buttons
@@ -358,32 +367,14 @@ def postlight_articles(corpus: Path) -> list[dict]:
     truth (paragraphs only) lacks. A page with an offer act left in it is
     skipped (its `clean` list missed a box)."""
     out = []
-    folder = corpus / "postlight-parser"
-    for page in read_jsonl(folder / "pages.jsonl"):
-        if not page.get("extractor"):
-            continue
-        js = (folder / page["extractor"]).read_text(encoding="utf-8")
-        root = parse(read_gz(folder / page["html_file"]))
-        if root is None:
-            continue
-        content = None
-        for sel in _content_selectors(js):
-            try:
-                hits = root.cssselect(sel)
-            except Exception:  # a selector written for another engine
-                continue
-            if hits:
-                content = hits[0]
-                break
+    for page, js, root in _postlight_pages(corpus):
+        content = next((hits[0] for sel in _content_selectors(js) if (hits := _select(root, sel))), None)
         if content is None:
             continue
-        for sel in (a or b for a, b in _clean_selectors(js)):
-            try:
-                for el in content.cssselect(sel):
-                    if el is not content and el.getparent() is not None:
-                        el.drop_tree()
-            except Exception:
-                continue
+        for sel in _clean_selectors(js):
+            for el in _select(content, sel):
+                if el is not content and el.getparent() is not None:
+                    el.drop_tree()
         lines = [x for x in dom_text_lines(content, blocks=_PARAGRAPH_BLOCKS) if len(x) <= 2000]
         if len(lines) < 3 or any(kinds.is_anchor(x) for x in lines):
             continue

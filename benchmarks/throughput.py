@@ -291,7 +291,8 @@ def per_min(result: dict) -> float:
     return result["articles"] / result["seconds"] * 60
 
 
-def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_core: bool) -> None:
+def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_core: bool,
+               extra: dict | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="nd-bench-") as tmp:
         tmp = Path(tmp)
         t = time.perf_counter()
@@ -307,10 +308,10 @@ def throughput(n_pages: int, repeat: int, profile: Path | None, keep: bool, one_
                 runs["B"].append(run_extract_only(site, server.base_url, outlet_file))
                 # --profile profiles C1's first run with --one-core (the overhead to find), else C's
                 runs["C1"].append(run_crawl(server.base_url, outlet_file.parent, db.uri, f"one{r}",
-                                            tmp / f"one{r}", extra={"NEWSDESK_CPU_WORKERS": 0},
+                                            tmp / f"one{r}", extra={**(extra or {}), "NEWSDESK_CPU_WORKERS": 0},
                                             profile=profile if r == 0 and one_core else None))
                 runs["C"].append(run_crawl(server.base_url, outlet_file.parent, db.uri, f"bench{r}", tmp / f"home{r}",
-                                           profile=profile if r == 0 and not one_core else None))
+                                           extra=extra, profile=profile if r == 0 and not one_core else None))
                 print(f"  run {r + 1}: " + ", ".join(f"{k} {per_min(v[-1]):.0f}/min" for k, v in runs.items() if v),
                       f"(load average {os.getloadavg()[0]:.1f})", flush=True)
             if keep:
@@ -455,7 +456,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--archive-cost", action="store_true",
                         help="only C with the WARC archive on vs C0 off: bytes per article, ratio C/C0")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="a Scrapy setting for the memory-curve crawls (repeatable)")
+                        help="a Scrapy setting for the C and C1 crawls, and the memory-curve crawls (repeatable)")
     parser.add_argument("--keep", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--_spider", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--_db", nargs=2, help=argparse.SUPPRESS)
@@ -472,7 +473,8 @@ def main(argv: list[str] | None = None) -> None:
         memory_curve([int(x) for x in args.memory_curve.split(",")],
                      extra=dict(item.split("=", 1) for item in args.set))
         return
-    throughput(args.pages, args.repeat, args.profile, args.keep, args.one_core)
+    throughput(args.pages, args.repeat, args.profile, args.keep, args.one_core,
+               extra=dict(item.split("=", 1) for item in args.set))
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ from urllib.parse import urlsplit
 
 from w3lib.html import remove_tags, replace_entities
 
+from pipelines.byline import visible_bylines
+
 # -- text -------------------------------------------------------------------
 
 _WS = re.compile(r"[\s\u00a0\u200b\u2009\u202f]+")
@@ -934,6 +936,20 @@ def dateline_date(root, url: str, now: datetime | None = None) -> str | None:
         return None
 
 
+def headline_element(root):
+    """The article's <h1>: where its byline is looked for after."""
+    found = root.xpath("(//article//h1|//main//h1)[1]") or root.xpath("(//h1)[1]")
+    return found[0] if found else None
+
+
+def shown_byline(root, names: set[str]) -> list[str]:
+    """The first byline the page's text shows that names someone (`pipelines.byline`)."""
+    for raw in visible_bylines(root, headline_element(root)):
+        if clean_authors([raw], names, handles=True)[0]:
+            return [raw]
+    return []
+
+
 @dataclass
 class PageMetadata:
     title: str | None = None
@@ -963,14 +979,19 @@ def page_metadata(root, objects: list[dict], article: dict | None, url: str, *,
     fallback = ["; ".join(fallback_authors)] if fallback_authors else []  # one byline, as printed
     # sources in the order trusted, each read only when the ones before name nobody
     sources = ((lambda: people, False), (lambda: meta_authors(root), False), (lambda: author_links(root), True),
-               (lambda: fallback, False))
+               (lambda: fallback, False), (lambda: shown_byline(root, names), True))
+    declared = False  # a declared byline naming a wire agency only: wire copy, no person to look for
     for source, handles in sources:
-        found, agency = clean_authors(source(), names, orgs, handles)
+        if source is sources[-1][0] and declared:
+            break
+        raw = source()
+        found, agency = clean_authors(raw, names, orgs, handles)
         if agency and agency not in agencies:
             agencies.append(agency)
         if found:
             meta.authors = found
             break
+        declared = declared or bool(agencies)
         orgs = ()
     meta.agency = agencies[0] if agencies else None
 

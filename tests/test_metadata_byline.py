@@ -1,0 +1,61 @@
+"""The byline a page shows in its text (pipelines/byline.py), and where
+page_metadata reads it: only when the page declares nobody."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from pipelines.byline import visible_bylines
+from pipelines.metadata import headline_element, page_metadata
+
+
+def _root(body: str):
+    return lxml.html.document_fromstring(f"<html><body>{body}</body></html>")
+
+
+def _bylines(body: str) -> list[str]:
+    root = _root(body)
+    return visible_bylines(root, headline_element(root))
+
+
+def test_labelled_line_after_the_headline():
+    assert _bylines("<h1>Der Titel</h1><p>Von Leonora Holling</p><p>Text.</p>") == ["Leonora Holling"]
+    assert _bylines("<h1>T</h1><div><span>By</span> <a href='/a'>Cara Stiles</a> | April 13, 2020</div>") \
+        == ["Cara Stiles"]
+    assert _bylines("<h1>T</h1><p>Autor: Peter Maahn/SP-X</p>") == ["Peter Maahn, SP-X"]
+
+
+def test_teasers_before_the_headline_lose_to_the_line_after_it():
+    body = "<p>Von Anna Alt</p><h1>T</h1><p>Von Berta Neu</p>"
+    assert _bylines(body)[0] == "Berta Neu"
+
+
+def test_author_class_and_microdata():
+    assert _bylines("<h1>T</h1><div class='post-author'>Georg Quaas</div>") == ["Georg Quaas"]
+    assert _bylines("<h1>T</h1><span itemprop='author'><meta itemprop='name' content='Cosima Künzel'></span>") \
+        == ["Cosima Künzel"]
+    # inside the element, the label may come mid-line
+    assert _bylines("<h1>T</h1><div class='date-author'>Veröffentlicht am 8. Mai von <a>Eva Ost</a></div>") \
+        == ["Eva Ost"]
+
+
+def test_prose_credits_and_labels_are_not_bylines():
+    assert _bylines("<h1>T</h1><p>Partner der Aktion sind viele.</p>") == []  # "Par" inside a word
+    assert _bylines("<h1>T</h1><p>Photograph by Ed Marshall</p>") == []
+    assert _bylines("<h1>T</h1><figure><figcaption>Foto: Von Jan Bild</figcaption></figure>") == []
+    assert _bylines("<h1>T</h1><ul><li>By Method</li><li>By Cuisine</li></ul>") == []  # a filter's labels
+    assert _bylines("<h1>T</h1><p>von der Aktivität zur Dosis</p>") == []  # lower case: prose
+    assert _bylines("<h1>T</h1><div class='author'><a>Alle Beiträge</a></div>") == []
+    assert _bylines("<h1>T</h1><div class='comments'><p>Von Leser Eins</p></div>") == []
+    assert _bylines("<h1>T</h1><span class='byline'>Bild © ARD</span>") == []
+
+
+def test_page_metadata_reads_the_shown_byline_only_when_nothing_is_declared():
+    html = "<h1>Ein Titel für alle</h1><p>Von Leonora Holling</p>"
+    root = _root(html)
+    assert page_metadata(root, [], None, "https://example.org/a").authors == ["Leonora Holling"]
+    declared = {"@type": "NewsArticle", "author": {"@type": "Person", "name": "Max Muster"}}
+    assert page_metadata(_root(html), [declared], declared, "https://example.org/a").authors == ["Max Muster"]
+    wire = {"@type": "NewsArticle", "author": "dpa"}
+    meta = page_metadata(_root(html), [wire], wire, "https://example.org/a")
+    assert meta.authors == [] and meta.agency == "dpa"  # wire copy: no person searched for

@@ -3,7 +3,8 @@
 Text set: an offer block inserted into another publisher's ground-truth body
 (fundus), after the first paragraph, mid-body or at the end, with a hard
 negative from a third page next to it. Markup set: the same insertions, as
-`<p>` paragraphs after the matching paragraph of the host page's own markup.
+`<p>` paragraphs at the matching place of the host page's own markup
+(before the paragraph that follows the insertion point).
 
 Folds group by site (crc32 of the site, 5 folds); a sample's host and its
 inserted hard negative come from the block's own fold, so a model trained on
@@ -16,6 +17,7 @@ import copy
 import gzip
 import json
 import random
+import unicodedata
 import zlib
 from pathlib import Path
 
@@ -116,40 +118,67 @@ def sample_text(sample: dict) -> str:
 
 
 def _paragraph_element(root, para: str):
-    """The smallest element whose text is the paragraph."""
+    """The first element, in document order, whose text is the paragraph."""
     want = norm(para)
-    best = None
     for el in root.iter("p", "div", "h2", "h3", "li", "blockquote"):
-        if norm(el.text_content()) == want and (best is None or best in el.iterancestors() or True):
-            best = el
-            break
-    return best
+        if norm(el.text_content()) == want:
+            return el
+    return None
+
+
+def _insertion_point(root, paras: list[str], at: int) -> tuple | None:
+    """(parent, index) for the inserted lines: before the element of the
+    paragraph after the insertion point, else after the one before it.
+
+    Before, not after: a page's first paragraph is often its standfirst, set
+    in the header outside the article body, where no site puts an offer and
+    no extractor looks (trafilatura left out a tenth of the hard negatives
+    put there, beside the block)."""
+    following = _paragraph_element(root, paras[at]) if at < len(paras) else None
+    if following is not None and following.getparent() is not None:
+        parent = following.getparent()
+        return parent, parent.index(following)
+    anchor = _paragraph_element(root, paras[at - 1]) if at > 0 else None
+    if anchor is None or anchor.getparent() is None:
+        return None
+    parent = anchor.getparent()
+    return parent, parent.index(anchor) + 1
 
 
 def render_markup(sample: dict, corpus: Path) -> tuple[str, str] | None:
-    """(host html, html with the inserted lines as <p> after the paragraph
-    before the insertion point), or None when the host markup has no element
-    for that paragraph."""
+    """(host html, html with the inserted lines as <p> at the insertion
+    point), or None when the host markup has no element for the paragraphs
+    beside it."""
     html = read_gz(corpus / "fundus" / sample["host_html"])
     root = parse(html)
     if root is None:
         return None
     paras = [x["text"] for x in sample["lines"] if x not in sample["inserted"]]
-    # The inserted lines go after paragraph at-1 (or before paragraph 0).
-    anchor = _paragraph_element(root, paras[sample["at"] - 1]) if sample["at"] > 0 else None
-    if anchor is None:
+    point = _insertion_point(root, paras, sample["at"])
+    if point is None:
         return None
+    parent, index = point
+    previous = parent[index - 1] if index > 0 else None
     new = []
     for line in sample["inserted"]:
         p = lxml.html.Element("p")
         p.text = line["text"]
         new.append(p)
-    parent, index = anchor.getparent(), anchor.getparent().index(anchor)
-    if anchor.tail:
-        new[-1].tail, anchor.tail = anchor.tail, None
-    for k, p in enumerate(new, 1):
+    # The text that followed the element before the block follows the block.
+    if previous is not None and previous.tail and previous.tail.strip():
+        new[-1].tail, previous.tail = previous.tail, None
+    for k, p in enumerate(new):
         parent.insert(index + k, p)
     return html, lxml.html.tostring(root, encoding="unicode")
+
+
+def markup_key(line: str) -> str:
+    """A line as compared on the markup path: normalised (harvest.norm), NFC,
+    without format characters (soft hyphens, zero-width spaces), which
+    trafilatura drops: a labelled line holding one was found in no output and
+    counted as removed (an offer line) or lost (a hard negative)."""
+    text = unicodedata.normalize("NFC", line)
+    return norm("".join(ch for ch in text if unicodedata.category(ch) != "Cf"))
 
 
 def copy_sample(sample: dict) -> dict:

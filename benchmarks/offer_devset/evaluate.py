@@ -31,7 +31,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarks.offer_devset import compose, train  # noqa: E402
-from benchmarks.offer_devset.harvest import norm  # noqa: E402
+from benchmarks.offer_devset.compose import markup_key  # noqa: E402
 from pipelines import offer_classifier as oc  # noqa: E402
 from pipelines.offers_text import strip_offers  # noqa: E402
 
@@ -134,7 +134,7 @@ def run_text(samples: list[dict], models: dict[int, oc.OfferModel | None], misse
 # -- markup path ------------------------------------------------------------
 
 def _present(line: str, out_lines: list[str]) -> bool:
-    n = norm(line)
+    n = markup_key(line)
     return any(n == o or (n in o and len(o) <= len(n) + 40) for o in out_lines)
 
 
@@ -155,8 +155,8 @@ def _markup_job(args) -> dict | None:
         ("trafilatura", lambda h: trafilatura.extract(h, url=sample["host_url"]) or ""),
     ):
         with oc.use_model(model):
-            base = [norm(x) for x in fn(host_html).split("\n") if x.strip()]
-            got = [norm(x) for x in fn(html).split("\n") if x.strip()]
+            base = [markup_key(x) for x in fn(host_html).split("\n") if x.strip()]
+            got = [markup_key(x) for x in fn(html).split("\n") if x.strip()]
         out[name] = {"base": base, "got": got}
     return {"id": sample["id"], **out}
 

@@ -1,0 +1,51 @@
+"""The offer development set's markup rendering (benchmarks/offer_devset/compose.py).
+
+Pure helpers: where the inserted block goes in a host page's markup, and how
+labelled lines are compared with an extractor's output.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import lxml.html
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.offer_devset import compose  # noqa: E402
+
+PAGE = """<html><body><article>
+<header><h1>Title</h1><p class="lead">The standfirst, set in the header.</p></header>
+<section class="body"><p>First paragraph of the body.</p><p>Second paragraph of the body.</p></section>
+</article></body></html>"""
+PARAS = ["The standfirst, set in the header.", "First paragraph of the body.", "Second paragraph of the body."]
+
+
+def _inserted_under(at: int) -> str:
+    root = lxml.html.fromstring(PAGE)
+    parent, index = compose._insertion_point(root, PARAS, at)
+    return f"{parent.tag}.{parent.get('class')}:{index}"
+
+
+def test_block_after_the_standfirst_goes_into_the_body_not_the_header():
+    # After paragraph 0 (the standfirst) means before paragraph 1, in the body.
+    assert _inserted_under(1) == "section.body:0"
+    assert _inserted_under(2) == "section.body:1"
+
+
+def test_block_at_the_end_goes_after_the_last_paragraph():
+    assert _inserted_under(3) == "section.body:2"
+
+
+def test_paragraphs_missing_from_the_markup_give_no_insertion_point():
+    root = lxml.html.fromstring(PAGE)
+    assert compose._insertion_point(root, ["not on the page", "nor this"], 1) is None
+
+
+def test_markup_key_ignores_soft_hyphens_and_zero_width_spaces_and_case():
+    assert compose.markup_key("Die Streaming\xadserie\u200b  läuft.") == compose.markup_key("die streamingserie läuft.")
+    assert compose.markup_key("Cafe\u0301") == compose.markup_key("Café")
+    assert compose.markup_key("one line") != compose.markup_key("another line")

@@ -49,3 +49,12 @@ def test_markup_key_ignores_soft_hyphens_and_zero_width_spaces_and_case():
     assert compose.markup_key("Die Streaming\xadserie\u200b  läuft.") == compose.markup_key("die streamingserie läuft.")
     assert compose.markup_key("Cafe\u0301") == compose.markup_key("Café")
     assert compose.markup_key("one line") != compose.markup_key("another line")
+
+
+def test_an_extracted_line_is_an_article_line_when_the_ground_truth_body_holds_it():
+    body = [compose.markup_key(p) for p in ("A first paragraph, long enough to read.", "A list item")]
+    assert compose.in_body(compose.markup_key("A first paragraph, long enough to read."), body)
+    assert compose.in_body(compose.markup_key("- A list item"), body)  # the extractor's list mark
+    assert compose.in_body(compose.markup_key("a first paragraph,"), body)  # a part of one
+    assert not compose.in_body(compose.markup_key("Redaktion: A. Writer"), body)  # a credit line
+    assert not compose.in_body(compose.markup_key("-"), body)

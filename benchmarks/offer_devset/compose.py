@@ -181,5 +181,14 @@ def markup_key(line: str) -> str:
     return norm("".join(ch for ch in text if unicodedata.category(ch) != "Cf"))
 
 
+def in_body(line: str, paragraph_keys: list[str]) -> bool:
+    """Whether an extracted line (markup_key) is one of the host's
+    ground-truth paragraphs, whole or a part of one (a list item without the
+    extractor's "- ")."""
+    line = line.removeprefix("- ").strip()
+    return len(line) >= 2 and any(line == p or line in p or (p in line and len(line) <= len(p) + 40)
+                                  for p in paragraph_keys)
+
+
 def copy_sample(sample: dict) -> dict:
     return copy.deepcopy(sample)

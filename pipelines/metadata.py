@@ -251,6 +251,7 @@ class TitlePolicy:
     confirmed_text: str = "typographic"
     h1_inside_meta: bool = True  # an <h1> that a meta title holds with more around it wins
     order: tuple[str, ...] = ("headline", "h1", "og_title", "html_title")
+    drop_kicker: bool = True  # "Kicker: Headline" when the <h1> or og:title is "Headline" alone
 
 
 TITLE_ORDERS = (("headline", "og_title", "h1", "html_title"), ("headline", "h1", "og_title", "html_title"),
@@ -274,8 +275,36 @@ def _typographic(text: str) -> int:
     return sum(1 for c in text if ord(c) > 127 and c.translate(_PLAIN_QUOTES) != c)
 
 
+_KICKER_SEP = re.compile(r"^(?P<kicker>[^:|–—-]{2,60}?)\s?(?::|\s[-–—]|\s?:\s[-–—])\s+(?P<rest>\S.*)$")
+MAX_KICKER_WORDS = 6
+
+
+def drop_kicker(title: str | None, others: Iterable[str | None]) -> str | None:
+    """'Chronik: Lotte Tobisch ist tot' -> 'Lotte Tobisch ist tot' when another of
+    the page's titles (the <h1>, og:title) is that rest alone: the prefix is a
+    kicker the meta copy glued on."""
+    if not title or not (m := _KICKER_SEP.match(title)) or len(m.group("kicker").split()) > MAX_KICKER_WORDS:
+        return title
+    rest = _words_key(m.group("rest"))
+    for other in others:
+        if other and other != title and _words_key(other) == rest and len(rest.split()) >= 3:
+            return other
+    return title
+
+
 def choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles | None = None,
                  policy: TitlePolicy = TitlePolicy()) -> str | None:
+    chosen = _choose_title(cands, names, learned, policy)
+    if not policy.drop_kicker:
+        return chosen
+    def cut(title):
+        title = clean_text(title)
+        return strip_site_name(title, names) if title else None
+    return drop_kicker(chosen, [*(cut(h) for h in cands.h1[:1]), cut(cands.og_title), cut(cands.headline)])
+
+
+def _choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles | None = None,
+                  policy: TitlePolicy = TitlePolicy()) -> str | None:
     """The headline, with the site part cut from each candidate: the JSON-LD
     headline; else a candidate the article's <h1> confirms; else an <h1> that
     a meta title holds with more around it; else the first in `policy.order`."""
@@ -710,13 +739,39 @@ def _text(el) -> str | None:
     return clean_text(" ".join(t for t in el.itertext() if isinstance(t, str)))
 
 
+# Parts of an <h1> that are not the headline: the kicker (overline, Dachzeile) above it and the
+# separators kept only for screen readers ("<span class='visually-hidden'>: </span>")
+_KICKER_CLASS = re.compile(r"(?i)kicker|overline|topline|dachzeile|spitzmarke|eyebrow|supertitle|roofline|"
+                           r"visually-hidden|offscreen|sr-only|screen-reader")
+
+
+def _headline_text(el) -> str | None:
+    """An <h1>'s text without its kicker and hidden parts, when the markup marks them."""
+    marked = [c for c in el.iterdescendants() if isinstance(c.tag, str) and _KICKER_CLASS.search(c.get("class") or "")]
+    if not marked:
+        return _text(el)
+    pieces = []
+    def walk(node):
+        if node in marked:
+            pieces.append(" ")
+        else:
+            pieces.append(node.text or "")
+            for child in node:
+                if isinstance(child.tag, str):
+                    walk(child)
+                pieces.append(child.tail or "")
+    walk(el)
+    # the hidden separator may sit outside the kicker's element: ": Ein bisschen Fortschritt"
+    return clean_text("".join(pieces).strip().lstrip(":|–—-").strip()) or _text(el)
+
+
 def title_candidates(root, article: dict | None) -> TitleCandidates:
     """What the page offers as its headline: the <h1>s inside <article> first."""
     article = article or {}
     headline = article.get("headline") or article.get("name")
     inside = root.xpath("//article//h1|//*[@itemprop='headline']|//main//h1")
     others = root.xpath("//h1")
-    h1 = list(dict.fromkeys(t for el in [*inside, *others] if (t := _text(el))))[:5]
+    h1 = list(dict.fromkeys(t for el in [*inside, *others] if (t := _headline_text(el))))[:5]
     return TitleCandidates(
         headline=headline if isinstance(headline, str) else None,
         og_title=next(iter(meta_content(root, "og:title", "twitter:title")), None),

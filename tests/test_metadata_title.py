@@ -1,0 +1,40 @@
+"""Kickers: the <h1>'s marked kicker left out, a meta title's glued kicker cut
+when the page's <h1> or og:title is the headline alone (pipelines/metadata.py)."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from pipelines.metadata import (
+    TitleCandidates,
+    TitlePolicy,
+    choose_title,
+    drop_kicker,
+    title_candidates,
+)
+
+
+def _h1(html: str) -> list[str]:
+    return title_candidates(lxml.html.document_fromstring(f"<html><body>{html}</body></html>"), None).h1
+
+
+def test_marked_kicker_and_hidden_separator_left_out_of_the_h1():
+    assert _h1("<h1><span class='article-heading__kicker'>Klimaschutz</span><span class='visually-hidden'>: </span>"
+               "<span>Bohren, bis es heiß wird</span></h1>") == ["Bohren, bis es heiß wird"]
+    assert _h1("<h1><span class='kicker'>Entwurf</span><span class='hide'>: </span><span>Ein Fortschritt</span></h1>") \
+        == ["Ein Fortschritt"]  # the separator outside the kicker's element goes too
+    assert _h1("<h1>Kein Kicker: <b>nur</b> Text</h1>") == ["Kein Kicker: nur Text"]
+
+
+def test_glued_kicker_cut_only_when_another_title_is_the_rest():
+    assert drop_kicker("Chronik: Lotte Tobisch ist tot", ["Lotte Tobisch ist tot"]) == "Lotte Tobisch ist tot"
+    assert drop_kicker("Kücknitz - So lief die Auktion", ["So lief die Auktion"]) == "So lief die Auktion"
+    assert drop_kicker("Chronik: Lotte Tobisch ist tot", ["Ganz anders"]) == "Chronik: Lotte Tobisch ist tot"
+    assert drop_kicker("Chronik: Tot", ["Tot"]) == "Chronik: Tot"  # too short a rest to be sure
+
+
+def test_choose_title_drops_the_kicker_of_the_jsonld_headline():
+    cands = TitleCandidates(headline="Chronik: Lotte Tobisch ist tot", og_title="Chronik: Lotte Tobisch ist tot",
+                            h1=["Lotte Tobisch ist tot"])
+    assert choose_title(cands, set()) == "Lotte Tobisch ist tot"
+    assert choose_title(cands, set(), policy=TitlePolicy(drop_kicker=False)) == "Chronik: Lotte Tobisch ist tot"

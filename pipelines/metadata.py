@@ -414,12 +414,13 @@ ROLE_WORDS = {
 PLACEHOLDER_NAMES = {"name", "unknown", "no author", "noauthor", "anonymous", "anonym", "super user", "user",
                      "wordpressadmin", "wpadmin", "root", "inconnu", "unbekannt", "desconocido", "sconosciuto",
                      "unbenannt", "anónimo", "anonimo", "anonyme", "anonimowy", "facebook", "facebook com",
-                     "twitter", "instagram"}
+                     "twitter", "instagram", "twitter facebook", "facebook twitter"}
 # Academic and professional degrees listed after a name ("Grant Tinsley, PhD"): not a person.
 DEGREES = {"phd", "ph d", "md", "m d", "mba", "msc", "m sc", "bsc", "b sc", "ma", "ba", "rd", "mph", "rn", "jd",
            "dphil", "llm", "dipl ing", "facs", "frcp"}
-_BY = re.compile(r"^(?:(?i:(?:written|posted|reported|story|words|compiled|edited)\s+)?"
-                 r"(?i:by|von|par|por|door|av|af|przez|autor(?:in)?|author|text|texto|testo|tekst|redacción)"
+_BY = re.compile(r"^(?:(?i:(?:written|posted|reported|story|words|compiled|edited|artikel|beitrag)\s+)?"
+                 r"(?i:by|von|vom|par|por|door|av|af|przez|autor(?:in)?|author|auteur|autore|text|texto|testo|tekst"
+                 r"|redacción)"
                  r"|di|da|de|od)\b\s*:?\s*")
 # Conjunctions of several languages; one-letter ones only in lower case ("John E Smith").
 _SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\s\+\s|\b(?i:and|und|et|og|och|en|ve|és|ja|oraz)\b|(?<=\s)(?-i:y|e|i)(?=\s))\s*")
@@ -586,7 +587,7 @@ _ABBREVIATED_END = re.compile(r"(?:^|\s)\w{1,2}\.$")  # "Perry Bacon Jr.", "Joe 
 
 
 def _strip_ends(name: str) -> str:
-    name = name.strip(" ,:;-–—|·•'\"")
+    name = name.strip(" ,:;-–—|·•'\"@")
     while name.endswith(".") and not _ABBREVIATED_END.search(name):
         name = name[:-1].rstrip(" ,:;-–—|·•'\"")
     return name.lstrip(".")
@@ -600,6 +601,27 @@ def _tidy_name(raw: str) -> str:
     name = _strip_ends(_strip_roles(name))
     key = _agency_key(name)
     return "" if key in PLACEHOLDER_NAMES or key in DEGREES else name
+
+
+_SITE_SEP = re.compile(r"\s[-–—|]\s")
+
+
+def _without_site_words(name: str, outlet_names: set[str]) -> str:
+    """'Adam Aaronson PhillyVoice' -> 'Adam Aaronson', 'unocero - Alberto Ávila' ->
+    'Alberto Ávila': the outlet's name glued before or after the person's."""
+    if not outlet_names:
+        return name
+    parts = _SITE_SEP.split(name)
+    if len(parts) > 1:
+        kept = [p for p in parts if not _matches_site(p, outlet_names)]
+        if kept and len(kept) < len(parts):
+            name = " ".join(kept)
+    words = name.split()
+    if len(words) >= 3 and _matches_site(words[-1], outlet_names):
+        words = words[:-1]
+    if len(words) >= 3 and _matches_site(words[0], outlet_names):
+        words = words[1:]
+    return " ".join(words)
 
 
 def _name_key(name: str) -> str:
@@ -642,6 +664,7 @@ def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
                 if name and name not in agencies:
                     agencies.append(name)
                 continue
+            name = _without_site_words(name, outlet_names)
             if _matches_site(name, outlet_names) or not _looks_like_name(name, handles):
                 continue
             key = _name_key(name)
@@ -991,6 +1014,19 @@ def dateline_date(root, url: str, now: datetime | None = None) -> str | None:
         return None
 
 
+# Works other than articles whose JSON-LD `author` is the page's author (a recipe, a how-to, the page itself)
+_AUTHORED_TYPES = {"recipe", "howto", "webpage", "creativework", "videoobject", "podcastepisode", "review"}
+
+
+def _authored_work(objects: Iterable[dict]) -> dict | None:
+    for obj in objects:
+        types = obj.get("@type", [])
+        types = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
+        if types & _AUTHORED_TYPES and obj.get("author"):
+            return obj
+    return None
+
+
 def headline_element(root):
     """The article's <h1>: where its byline is looked for after."""
     found = root.xpath("(//article//h1|//main//h1)[1]") or root.xpath("(//h1)[1]")
@@ -1029,7 +1065,7 @@ def page_metadata(root, objects: list[dict], article: dict | None, url: str, *,
     meta.title_candidates = title_candidates(root, article)
     meta.title = choose_title(meta.title_candidates, names | site_keys(home_link_names(root, url)), learned_titles)
 
-    people, orgs = jsonld_authors(article, objects)
+    people, orgs = jsonld_authors(article or _authored_work(objects), objects)
     agencies = []
     fallback = ["; ".join(fallback_authors)] if fallback_authors else []  # one byline, as printed
     # sources in the order trusted, each read only when the ones before name nobody

@@ -59,3 +59,21 @@ def test_page_metadata_reads_the_shown_byline_only_when_nothing_is_declared():
     wire = {"@type": "NewsArticle", "author": "dpa"}
     meta = page_metadata(_root(html), [wire], wire, "https://example.org/a")
     assert meta.authors == [] and meta.agency == "dpa"  # wire copy: no person searched for
+
+
+def test_outlet_name_glued_to_a_name_and_label_variants():
+    from pipelines.metadata import clean_authors, site_keys
+
+    sites = site_keys(["PhillyVoice", "unocero"])
+    assert clean_authors(["Adam Aaronson PhillyVoice"], sites)[0] == ["Adam Aaronson"]
+    assert clean_authors(["unocero - Alberto Ávila"], sites)[0] == ["Alberto Ávila"]
+    assert clean_authors(["Konstantin @"])[0] == ["Konstantin"]
+    assert clean_authors(["Auteur Anna Kubišta"])[0] == ["Anna Kubišta"]
+    assert clean_authors(["Artikel von Eva Ost"])[0] == ["Eva Ost"]
+    assert clean_authors(["Twitter Facebook"])[0] == []
+
+
+def test_a_recipe_names_its_author_when_no_article_object_does():
+    recipe = {"@type": "Recipe", "name": "Zitronenkuchen", "author": {"@type": "Person", "name": "Kathrin Back"}}
+    meta = page_metadata(_root("<h1>Zitronenkuchen vom Blech</h1>"), [recipe], None, "https://example.org/r")
+    assert meta.authors == ["Kathrin Back"]

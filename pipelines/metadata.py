@@ -234,6 +234,7 @@ class TitleCandidates:
     og_title: str | None = None
     h1: list[str] = field(default_factory=list)  # article <h1> first
     html_title: str | None = None
+    subheads: list[str] = field(default_factory=list)  # the page's first <h2>/<h3>s
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -252,6 +253,7 @@ class TitlePolicy:
     h1_inside_meta: bool = True  # an <h1> that a meta title holds with more around it wins
     order: tuple[str, ...] = ("headline", "h1", "og_title", "html_title")
     drop_kicker: bool = True  # "Kicker: Headline" when the <h1> or og:title is "Headline" alone
+    subhead_part: bool = True  # "Headline | Blog name" cut to the <h2>/<h3> that is one of its parts
 
 
 TITLE_ORDERS = (("headline", "og_title", "h1", "html_title"), ("headline", "h1", "og_title", "html_title"),
@@ -300,7 +302,27 @@ def choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles 
     def cut(title):
         title = clean_text(title)
         return strip_site_name(title, names) if title else None
-    return drop_kicker(chosen, [*(cut(h) for h in cands.h1[:1]), cut(cands.og_title), cut(cands.headline)])
+    chosen = drop_kicker(chosen, [*(cut(h) for h in cands.h1[:1]), cut(cands.og_title), cut(cands.headline)])
+    return subhead_part(chosen, cands.subheads) if policy.subhead_part else chosen
+
+
+MAX_SUBHEADS = 10
+_PART_SEP = re.compile(r"\s(?:\|\|?|–|—|-{1,2}|::|·|•|»|«|~)\s")  # not ":": "Kicker: Headline" is one title
+
+
+def subhead_part(title: str | None, subheads: Iterable[str]) -> str | None:
+    """'Was ist Virales Marketing? | DimidoBlog' -> 'Was ist Virales Marketing?' when
+    a heading of the page is exactly that part: a page without an <h1> (or
+    with its site's name there) shows its headline as an <h2>; the rest of
+    the meta title is the site's name, in words no site list has."""
+    if not title or not _PART_SEP.search(title):
+        return title
+    head, rest = _PART_SEP.split(title, maxsplit=1)
+    # the headline first, the site's name after ("… – das erwarten wir": a section's <h2> is no headline)
+    if len(head) < MIN_HEADLINE_CHARS or len(rest) > MAX_AFFIX_CHARS:
+        return title
+    key = _words_key(head)
+    return head.strip() if any(_words_key(h) == key for h in subheads) else title
 
 
 def _choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles | None = None,
@@ -800,6 +822,7 @@ def title_candidates(root, article: dict | None) -> TitleCandidates:
         og_title=next(iter(meta_content(root, "og:title", "twitter:title")), None),
         h1=h1,
         html_title=clean_text(root.findtext(".//title")),
+        subheads=[t for el in root.xpath("(//h2|//h3)[position() <= $n]", n=MAX_SUBHEADS) if (t := _text(el))],
     )
 
 

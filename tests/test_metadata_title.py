@@ -38,3 +38,18 @@ def test_choose_title_drops_the_kicker_of_the_jsonld_headline():
                             h1=["Lotte Tobisch ist tot"])
     assert choose_title(cands, set()) == "Lotte Tobisch ist tot"
     assert choose_title(cands, set(), policy=TitlePolicy(drop_kicker=False)) == "Chronik: Lotte Tobisch ist tot"
+
+
+def test_a_subhead_that_is_the_meta_titles_first_part_is_the_headline():
+    from pipelines.metadata import subhead_part
+
+    assert subhead_part("Was ist Virales Marketing? | DimidoBlog", ["Was ist Virales Marketing?"]) \
+        == "Was ist Virales Marketing?"
+    assert subhead_part("Was ist Virales Marketing? | DimidoBlog", ["Etwas anderes"]) \
+        == "Was ist Virales Marketing? | DimidoBlog"
+    # a section's heading matching the last part is no headline
+    assert subhead_part("Samsung Unpacked: neue Foldables – das erwarten wir", ["das erwarten wir"]) \
+        == "Samsung Unpacked: neue Foldables – das erwarten wir"
+    page = "<title>Alles Neue mach der Mai | Bibliothek und mehr</title><h2>Alles Neue mach der Mai</h2>"
+    root = lxml.html.document_fromstring(f"<html><head></head><body>{page}</body></html>")
+    assert choose_title(title_candidates(root, None), set()) == "Alles Neue mach der Mai"

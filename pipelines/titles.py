@@ -1,0 +1,359 @@
+"""The article's title (see pipelines/metadata.py): candidates from JSON-LD,
+meta tags, the <h1> and <title>, the site-name part cut, kickers dropped, the
+outlet's repeated affix learned across its pages (`OutletTitles`)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from pipelines.meta_text import _key, _matches_site, _text, _words_key, clean_text, meta_content
+
+# -- title ------------------------------------------------------------------
+
+# Separators between a headline and the site's name, widest first.
+_SEPARATORS = (" | ", " || ", " – ", " — ", " - ", " :: ", " · ", " • ", " / ", " » ", " « ", " ~ ", " -- ")
+_SEP_RE = re.compile(r"\s(?:\|\|?|–|—|-{1,2}|::|·|•|/|»|«|~)\s")
+_DATE_PART = re.compile(r"^[\d\s./:-]+$")
+# Labels blog and CMS templates put between the site's name and the headline.
+_SECTION_LABELS = {"blogarchive", "blogarchiv", "archive", "archiv", "archives", "blog"}
+MIN_HEADLINE_CHARS = 8  # what is left after cutting an affix must still read as a headline
+MAX_AFFIX_CHARS = 80
+
+
+def _split_parts(title: str) -> list[str]:
+    """The title cut at its separators, separators kept: ['Headline', ' | ', 'DW', ' | ', '28.04.2023']."""
+    out, pos = [], 0
+    for m in _SEP_RE.finditer(title):
+        out.append(title[pos:m.start()])
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(title[pos:])
+    return out
+
+
+def strip_site_name(title: str | None, names: set[str]) -> str | None:
+    """`title` without a leading or trailing part naming the site (and a date
+    part beside it): '... | DW | 28.04.2023' -> '...'."""
+    if not title:
+        return title
+    parts = _split_parts(title)
+    if len(parts) < 3:
+        return title
+    texts = parts[::2]
+    # trailing: drop date parts and site parts from the end
+    end = len(texts)
+    cut_end = False
+    while end > 1:
+        last = texts[end - 1].strip()
+        if _matches_site(last, names):
+            end, cut_end = end - 1, True
+        elif _DATE_PART.match(last) and any(_matches_site(t, names) for t in texts[1:end - 1]):
+            end -= 1
+        else:
+            break
+    start = 0
+    if not cut_end:
+        while start < end - 1 and _matches_site(texts[start].strip(), names):
+            start += 1
+        # "Four Years Remaining » Blog Archive » Headline": the blog template's label after the name
+        while 0 < start < end - 1 and _key(texts[start]) in _SECTION_LABELS:
+            start += 1
+    if start == 0 and end == len(texts):
+        return title
+    kept = "".join(parts[2 * start:2 * end - 1]).strip()
+    return kept or title
+
+
+def affix_candidates(title: str) -> list[tuple[str, str, str]]:
+    """(key, side, rest) for each way of cutting a prefix or suffix part off
+    `title` at a separator. The key ignores digits, so '| DW | 28.04.2023'
+    repeats across pages."""
+    parts = _split_parts(title)
+    out = []
+    for i in range(1, len(parts), 2):
+        head, tail = "".join(parts[:i]).strip(), "".join(parts[i + 1:]).strip()
+        suffix, prefix = "".join(parts[i:]), "".join(parts[:i + 1])
+        for side, affix, rest in (("suffix", suffix, head), ("prefix", prefix, tail)):
+            norm = re.sub(r"\d", "0", affix.casefold().strip())
+            if len(rest) >= MIN_HEADLINE_CHARS and len(affix.strip()) <= MAX_AFFIX_CHARS:
+                key = "title:" + side + ":" + hashlib.blake2b(norm.encode(), digest_size=8).hexdigest()
+                out.append((key, side, rest))
+    return out
+
+
+def title_affix_keys(titles: Iterable[str | None]) -> set[str]:
+    """The affix keys of one page's raw titles, counted once per page."""
+    return {key for title in titles if title for key, _, _ in affix_candidates(title)}
+
+
+@dataclass
+class OutletTitles:
+    """Title affixes one outlet repeats across its pages ("| DW | 28.04.2023",
+    "Börsen-Zeitung: "): counts of affix keys (`affix_candidates`) over the
+    outlet's articles, kept with the outlet lines (`outlet_lines`)."""
+
+    articles: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    min_articles: int = 3
+    min_share: float = 0.5
+
+    def is_site_affix(self, key: str) -> bool:
+        if self.articles < self.min_articles:
+            return False
+        return self.counts.get(key, 0) >= max(2, self.min_share * self.articles)
+
+    def learn(self, titles: Iterable[str | None]) -> set[str]:
+        """Count one page: the affix keys of its raw titles (<title>, og:title)."""
+        keys = title_affix_keys(titles)
+        self.articles += 1
+        for key in keys:
+            self.counts[key] = self.counts.get(key, 0) + 1
+        return keys
+
+    def cut(self, title: str | None) -> str | None:
+        """The title without its outlet's repeated affix (the widest one known)."""
+        if not title:
+            return title
+        best = None
+        for key, _side, rest in affix_candidates(title):
+            if self.is_site_affix(key) and (best is None or len(rest) < len(best)):
+                best = rest
+        return best or title
+
+
+@dataclass
+class TitleCandidates:
+    headline: str | None = None  # JSON-LD
+    og_title: str | None = None
+    h1: list[str] = field(default_factory=list)  # article <h1> first
+    html_title: str | None = None
+    subheads: list[str] = field(default_factory=list)  # the page's first <h2>/<h3>s
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class TitlePolicy:
+    """How candidates are weighed. The defaults are the variant chosen on the
+    corpus; benchmarks/metadata.py re-chooses it leaving each site out."""
+
+    jsonld_first: bool = True  # the JSON-LD headline, when there is one, before any agreement test
+    # whose wording wins when a meta title and the <h1> agree word for word: "meta", "h1", or
+    # "typographic": the <h1> when the two differ only in quotes and dashes and the <h1> has the
+    # typographic ones (’ “ ” – …; meta tags often carry an ASCII copy)
+    confirmed_text: str = "typographic"
+    h1_inside_meta: bool = True  # an <h1> that a meta title holds with more around it wins
+    order: tuple[str, ...] = ("headline", "h1", "og_title", "html_title")
+    drop_kicker: bool = True  # "Kicker: Headline" when the <h1> or og:title is "Headline" alone
+    subhead_part: bool = True  # "Headline | Blog name" cut to the <h2>/<h3> that is one of its parts
+
+
+TITLE_ORDERS = (("headline", "og_title", "h1", "html_title"), ("headline", "h1", "og_title", "html_title"),
+                ("og_title", "headline", "h1", "html_title"), ("h1", "headline", "og_title", "html_title"))
+TITLE_POLICIES = tuple(
+    TitlePolicy(first, confirmed, inside, order)
+    for first in (True, False) for confirmed in ("meta", "h1", "typographic") for inside in (True, False)
+    for order in TITLE_ORDERS)
+
+
+_PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"',
+                               "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
+                               "\u2013": "-", "\u2014": "-", "\u2026": "..."})
+
+
+def _plain_quotes(text: str) -> str:
+    return " ".join(text.translate(_PLAIN_QUOTES).split())
+
+
+def _typographic(text: str) -> int:
+    return sum(1 for c in text if ord(c) > 127 and c.translate(_PLAIN_QUOTES) != c)
+
+
+_KICKER_SEP = re.compile(r"^(?P<kicker>[^:|–—-]{2,60}?)\s?(?::|\s[-–—]|\s?:\s[-–—])\s+(?P<rest>\S.*)$")
+MAX_KICKER_WORDS = 6
+
+
+def drop_kicker(title: str | None, others: Iterable[str | None]) -> str | None:
+    """'Chronik: Lotte Tobisch ist tot' -> 'Lotte Tobisch ist tot' when another of
+    the page's titles (the <h1>, og:title) is that rest alone: the prefix is a
+    kicker the meta copy glued on."""
+    if not title or not (m := _KICKER_SEP.match(title)) or len(m.group("kicker").split()) > MAX_KICKER_WORDS:
+        return title
+    rest = _words_key(m.group("rest"))
+    for other in others:
+        if other and other != title and _words_key(other) == rest and len(rest.split()) >= 3:
+            return other
+    return title
+
+
+def choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles | None = None,
+                 policy: TitlePolicy = TitlePolicy()) -> str | None:
+    chosen = _choose_title(cands, names, learned, policy)
+    if not policy.drop_kicker:
+        return chosen
+    def cut(title):
+        title = clean_text(title)
+        return strip_site_name(title, names) if title else None
+    chosen = drop_kicker(chosen, [*(cut(h) for h in cands.h1[:1]), cut(cands.og_title), cut(cands.headline)])
+    return subhead_part(chosen, cands.subheads) if policy.subhead_part else chosen
+
+
+MAX_SUBHEADS = 10
+_PART_SEP = re.compile(r"\s(?:\|\|?|–|—|-{1,2}|::|·|•|»|«|~)\s")  # not ":": "Kicker: Headline" is one title
+
+
+def subhead_part(title: str | None, subheads: Iterable[str]) -> str | None:
+    """'Was ist Virales Marketing? | DimidoBlog' -> 'Was ist Virales Marketing?' when
+    a heading of the page is exactly that part: a page without an <h1> (or
+    with its site's name there) shows its headline as an <h2>; the rest of
+    the meta title is the site's name, in words no site list has."""
+    if not title or not _PART_SEP.search(title):
+        return title
+    head, rest = _PART_SEP.split(title, maxsplit=1)
+    # the headline first, the site's name after ("… – das erwarten wir": a section's <h2> is no headline)
+    if len(head) < MIN_HEADLINE_CHARS or len(rest) > MAX_AFFIX_CHARS:
+        return title
+    key = _words_key(head)
+    return head.strip() if any(_words_key(h) == key for h in subheads) else title
+
+
+def _choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles | None = None,
+                  policy: TitlePolicy = TitlePolicy()) -> str | None:
+    """The headline, with the site part cut from each candidate: the JSON-LD
+    headline; else a candidate the article's <h1> confirms; else an <h1> that
+    a meta title holds with more around it; else the first in `policy.order`."""
+    def cut(title: str | None) -> str | None:
+        title = clean_text(title)
+        if title and learned is not None:
+            title = learned.cut(title)
+        return strip_site_name(title, names) if title else None
+
+    found = {"headline": cut(cands.headline), "og_title": cut(cands.og_title), "html_title": cut(cands.html_title)}
+    metas = [t for t in (found["headline"], found["og_title"], found["html_title"]) if t]
+    # an <h1> naming the site is the page's masthead ("Krimiblog-Archiv"), not its headline
+    h1s = [t for h in cands.h1 if (t := cut(h)) and not _matches_site(t, names)]
+    found["h1"] = h1s[0] if h1s else None
+    def confirmed(meta: str, h1: str) -> str:
+        if policy.confirmed_text == "typographic":
+            return h1 if _plain_quotes(h1) == _plain_quotes(meta) and _typographic(h1) > _typographic(meta) else meta
+        return meta if policy.confirmed_text == "meta" else h1
+
+    if policy.jsonld_first and found["headline"]:
+        if policy.confirmed_text == "typographic":
+            return next((confirmed(found["headline"], h1) for h1 in h1s
+                         if _words_key(h1) == _words_key(found["headline"])), found["headline"])
+        return found["headline"]
+    for h1 in h1s:
+        for meta in metas:
+            if _words_key(h1) == _words_key(meta):
+                return confirmed(meta, h1)
+    if policy.h1_inside_meta:
+        for h1 in h1s:
+            hk = _words_key(h1)
+            for meta in metas:
+                wk = _words_key(meta)
+                if len(hk) >= 12 and wk != hk and (wk.startswith(hk) or wk.endswith(hk)):
+                    return h1
+    for key in policy.order:
+        value = found.get(key)
+        if key == "h1" and value:
+            hk = _words_key(value)
+            # "Tunesien Große Aufgaben …", "… Region 02.02.2022 • Presse": a kicker or a dateline
+            # glued to a meta title in the <h1>; the meta title is the headline
+            held = [m for m in metas if len(mk := _words_key(m)) >= 12 and hk != mk
+                    and (hk.endswith(mk) or hk.startswith(mk))]
+            if held:
+                return held[0]
+            if not _plausible_h1(value):
+                continue
+        if value:
+            return value
+    return None
+
+
+def _plausible_h1(text: str) -> bool:
+    """An <h1> that can be the headline: a few words, not a label ("Leggi anche:", "Details")."""
+    return len(text.split()) >= 3 and not text.rstrip().endswith(":")
+
+
+# Parts of an <h1> that are not the headline: the kicker (overline, Dachzeile) above it and the
+# separators kept only for screen readers ("<span class='visually-hidden'>: </span>")
+_KICKER_CLASS = re.compile(r"(?i)kicker|overline|topline|dachzeile|spitzmarke|eyebrow|supertitle|roofline|"
+                           r"visually-hidden|offscreen|sr-only|screen-reader")
+
+
+def _headline_text(el) -> str | None:
+    """An <h1>'s text without its kicker and hidden parts, when the markup marks them."""
+    marked = [c for c in el.iterdescendants() if isinstance(c.tag, str) and _KICKER_CLASS.search(c.get("class") or "")]
+    if not marked:
+        return _text(el)
+    pieces = []
+    def walk(node):
+        if node in marked:
+            pieces.append(" ")
+        else:
+            pieces.append(node.text or "")
+            for child in node:
+                if isinstance(child.tag, str):
+                    walk(child)
+                pieces.append(child.tail or "")
+    walk(el)
+    # the hidden separator may sit outside the kicker's element: ": Ein bisschen Fortschritt"
+    return clean_text("".join(pieces).strip().lstrip(":|–—-").strip()) or _text(el)
+
+
+def title_candidates(root, article: dict | None) -> TitleCandidates:
+    """What the page offers as its headline: the <h1>s inside <article> first."""
+    article = article or {}
+    headline = article.get("headline") or article.get("name")
+    inside = root.xpath("//article//h1|//*[@itemprop='headline']|//main//h1")
+    others = root.xpath("//h1")
+    h1 = list(dict.fromkeys(t for el in [*inside, *others] if (t := _headline_text(el))))[:5]
+    return TitleCandidates(
+        headline=headline if isinstance(headline, str) else None,
+        og_title=next(iter(meta_content(root, "og:title", "twitter:title")), None),
+        h1=h1,
+        html_title=clean_text(root.findtext(".//title")),
+        subheads=[t for el in root.xpath("(//h2|//h3)[position() <= $n]", n=MAX_SUBHEADS) if (t := _text(el))],
+    )
+
+
+_HOME_TAILS = ("", "/", "/index.html", "/index.htm", "/index.php")
+MAX_HOME_LINKS = 40
+
+
+def _home_hrefs(url: str) -> set[str]:
+    """The ways a link can point at the site's home page, as written in href."""
+    host = (urlsplit(url or "").hostname or "").removeprefix("www.")
+    if not host:
+        return set()
+    hosts = (host, "www." + host)
+    out = {f"{scheme}{h}{tail}" for scheme in ("http://", "https://", "//") for h in hosts for tail in _HOME_TAILS}
+    return out | {"/", "./", "index.html", "index.php", "/index.html", "/index.php", "/index.htm"}
+
+
+def home_link_names(root, url: str) -> list[str]:
+    """What the page's links to its own home page say ("Bibliothek 2.0 und
+    mehr", a logo's alt text): the name a blog or small site gives itself,
+    which no meta tag may carry. Used for titles only: a blog's name is often
+    its author's, who must stay an author."""
+    homes = _home_hrefs(url)
+    out: list[str] = []
+    # a home page's address is short: the XPath skips most links unread
+    for el in root.xpath("//a[string-length(@href) <= $n]", n=max(map(len, homes), default=0)):
+        if el.get("href", "").strip() not in homes:
+            continue
+        texts = [_text(el), el.get("title"), el.get("aria-label")]
+        texts += [img.get(a) for img in el.iter("img") for a in ("alt", "title")]
+        for text in texts:
+            text = clean_text(text)
+            if text and 2 <= len(text) <= MAX_AFFIX_CHARS and text not in out:
+                out.append(text)
+        if len(out) >= MAX_HOME_LINKS:
+            break
+    return out

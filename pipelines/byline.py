@@ -16,7 +16,7 @@ import re
 
 # Labels that open a byline. Some read as a byline only with a colon ("Text:",
 # "Autor:"): without one they are ordinary words.
-_FREE_LABELS = (r"written\s+by|posted\s+by|reported\s+by|words\s+by|story\s+by|text\s+von|text\s+by|"
+_FREE_LABELS = (r"autor(?:in)?\s*/\s*autor(?:in)?|written\s+by|posted\s+by|reported\s+by|words\s+by|story\s+by|text\s+von|text\s+by|"
                 r"ein\s+(?:artikel|beitrag|gastbeitrag)\s+von|geschrieben\s+von|verfasst\s+von|erstellt\s+von|"
                 r"publié\s+par|écrit\s+par|publicado\s+por|escrito\s+por|scritto\s+da|pubblicato\s+da|"
                 r"geplaatst\s+door|geschreven\s+door|"
@@ -26,6 +26,8 @@ _LABEL_BODY = rf"(?:(?i:{_FREE_LABELS})(?:\s*:|\s)|(?i:{_COLON_LABELS})\s*:)\s*(
 # inside an element the page marks as the author's, the label may come mid-line ("Veröffentlicht am … von X")
 _INNER = re.compile(rf"(?:^|\s|[|·•])[\W_]{{0,3}}{_LABEL_BODY}")
 _LINE = re.compile(rf"(?:^|[|·•]\s*)[\W_]{{0,3}}(?:(?i:{_FREE_LABELS})(?:\s*:|\s)|(?i:{_COLON_LABELS})\s*:)\s*(?P<rest>\S.*)$")
+# A line that is the label alone: the name follows in the next element
+_LABEL_ONLY = re.compile(rf"^[\W_]{{0,3}}(?i:{_COLON_LABELS}|von|by|par|por|door)\s*:\s*$")
 # "Photograph by …", "Foto von …": a picture's credit, not the article's author
 _CREDIT_BEFORE = re.compile(r"(?i)\b(?:photo(?:graph|s)?|fotos?|bild(?:er)?|image|images|illustrations?|grafik|video|"
                             r"kamera|camera|credits?|quelle|source|theme|design(?:ed)?|powered|hosted)\W*\s*\S+\s*:?\s*$")
@@ -41,7 +43,7 @@ _SKIP = {"script", "style", "noscript", "template", "nav", "footer", "aside", "f
          "textarea", "title", "head", "figure", "figcaption", "picture"}
 # class or id words (at a word's start: not "has-double-sidebar") of furniture and comment threads
 _SKIP_CLASS = re.compile(r"(?i)(?:^|\s)(?:comment|respond|reply|related|teaser|sidebar|widget|footer|share|social"
-                         r"|newsletter|bio\b|about|caption|media|image|photo|figure|gallery)")
+                         r"|newsletter|bio\b|about|caption|image|photo|figure)")
 _INLINE = {"a", "span", "em", "strong", "b", "i", "u", "small", "font", "time", "abbr", "cite", "sup", "sub", "mark"}
 
 
@@ -169,6 +171,8 @@ def _text_byline(holder) -> str | None:
         return None
     line = _line_of(holder)
     text = _text(line)
+    if _LABEL_ONLY.match(text) and (following := line.getnext()) is not None:
+        text = text + " " + _text(following)  # "<h5>Autor:</h5><p>Peter Maahn</p>": the name on the next line
     if len(text) > MAX_LINE_CHARS or not (labelled := _labelled(text)):
         return None
     names = _names_part(labelled)

@@ -23,6 +23,8 @@ def test_labelled_line_after_the_headline():
     assert _bylines("<h1>T</h1><div><span>By</span> <a href='/a'>Cara Stiles</a> | April 13, 2020</div>") \
         == ["Cara Stiles"]
     assert _bylines("<h1>T</h1><p>Autor: Peter Maahn/SP-X</p>") == ["Peter Maahn, SP-X"]
+    assert _bylines("<h1>T</h1><h5>Autor:</h5><p>Peter Maahn</p>") == ["Peter Maahn"]  # the name on the next line
+    assert _bylines("<h1>T</h1><ul><li>Autorin/Autor Roman Goncharenko</li></ul>") == ["Roman Goncharenko"]
 
 
 def test_teasers_before_the_headline_lose_to_the_line_after_it():

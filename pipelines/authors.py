@@ -73,7 +73,7 @@ _BY = re.compile(r"^(?:(?i:(?:written|posted|reported|story|words|compiled|edite
                  r"|redacción)"
                  r"|di|da|de|od)\b\s*:?\s*")
 # Conjunctions of several languages; one-letter ones only in lower case ("John E Smith").
-_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\s\+\s|\b(?i:and|und|et|og|och|en|ve|és|ja|oraz)\b|(?<=\s)(?-i:y|e|i)(?=\s))\s*")
+_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|、|，|\s\+\s|\b(?i:and|und|et|og|och|en|ve|és|ja|oraz)\b|(?<=\s)(?-i:y|e|i)(?=\s))\s*")
 _TRAILERS = re.compile(r"\b(?:(?i:published|updated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|"
                        r"actualizado|pubblicato|aggiornato)|am|on|le|el|il|um|at)\b.*$")
 _MID_BY = re.compile(r"\s(?:By|Von|Par|Por|Door|Av|Af)\s")
@@ -237,7 +237,7 @@ _ABBREVIATED_END = re.compile(r"(?:^|\s)\w{1,2}\.$")  # "Perry Bacon Jr.", "Joe 
 
 
 def _strip_ends(name: str) -> str:
-    name = name.strip(" ,:;-–—|·•'\"@")
+    name = name.strip(" ,:;-–—|·•'\"@)")
     while name.endswith(".") and not _ABBREVIATED_END.search(name):
         name = name[:-1].rstrip(" ,:;-–—|·•'\"")
     return name.lstrip(".")

@@ -21,13 +21,14 @@ _FREE_LABELS = (r"autor(?:in)?\s*/\s*autor(?:in)?|written\s+by|posted\s+by|repor
                 r"publié\s+par|écrit\s+par|publicado\s+por|escrito\s+por|scritto\s+da|pubblicato\s+da|"
                 r"geplaatst\s+door|geschreven\s+door|"
                 r"by|von|par|por|door|av|af|przez")
-_COLON_LABELS = r"text|autor(?:in|en)?|authors?|auteur(?:e|s)?|autore|verfasser(?:in)?|redaktion|texto|testo|tekst"
-_LABEL_BODY = rf"(?:(?i:{_FREE_LABELS})(?:\s*:|\s)|(?i:{_COLON_LABELS})\s*:)\s*(?P<rest>\S.*)$"
+_COLON_LABELS = (r"text|autor(?:in|en)?|authors?|auteur(?:e|s)?|autore|verfasser(?:in)?|redaktion|texto|testo|tekst|"
+                 r"责编|责任编辑|作者")  # Chinese: "(责编：牛镛、岳弘彬)"
+_LABEL_BODY = rf"(?:(?i:{_FREE_LABELS})(?:\s*:|\s)|(?i:{_COLON_LABELS})\s*[:：])\s*(?P<rest>\S.*)$"
 # inside an element the page marks as the author's, the label may come mid-line ("Veröffentlicht am … von X")
 _INNER = re.compile(rf"(?:^|\s|[|·•])[\W_]{{0,3}}{_LABEL_BODY}")
-_LINE = re.compile(rf"(?:^|[|·•]\s*)[\W_]{{0,3}}(?:(?i:{_FREE_LABELS})(?:\s*:|\s)|(?i:{_COLON_LABELS})\s*:)\s*(?P<rest>\S.*)$")
+_LINE = re.compile(rf"(?:^|[|·•]\s*)[\W_]{{0,3}}(?:(?i:{_FREE_LABELS})(?:\s*:|\s)|(?i:{_COLON_LABELS})\s*[:：])\s*(?P<rest>\S.*)$")
 # A line that is the label alone: the name follows in the next element
-_LABEL_ONLY = re.compile(rf"^[\W_]{{0,3}}(?i:{_COLON_LABELS}|von|by|par|por|door)\s*:\s*$")
+_LABEL_ONLY = re.compile(rf"^[\W_]{{0,3}}(?i:{_COLON_LABELS}|von|by|par|por|door)\s*[:：]\s*$")
 # "Photograph by …", "Foto von …": a picture's credit, not the article's author
 _CREDIT_BEFORE = re.compile(r"(?i)\b(?:photo(?:graph|s)?|fotos?|bild(?:er)?|image|images|illustrations?|grafik|video|"
                             r"kamera|camera|credits?|quelle|source|theme|design(?:ed)?|powered|hosted)\W*\s*\S+\s*:?\s*$")
@@ -37,7 +38,7 @@ MAX_CANDIDATES = 6
 # The cheap pre-filters: a text holding one of the labels' words, a class or id naming the author.
 _LABEL_HINT = re.compile(r"\b(?:by|von|par|por|door|av|af|przez|text|autor|author|auteur|verfasser|"
                          r"redaktion|tekst|testo|texto|written|posted|erstellt|geschrieben|verfasst|publié|écrit|"
-                         r"publicado|escrito|scritto|pubblicato|geplaatst|geschreven)\b")  # on lower-cased text
+                         r"publicado|escrito|scritto|pubblicato|geplaatst|geschreven|责编|责任编辑|作者)\b")  # on lower-cased text
 _CLASS_HINTS = ("author", "byline", "autor", "auteur", "verfasser", "writer")
 _SKIP = {"script", "style", "noscript", "template", "nav", "footer", "aside", "form", "button", "select", "option",
          "textarea", "title", "head", "figure", "figcaption", "picture"}
@@ -99,7 +100,7 @@ _UI_WORDS = {"alle", "all", "zur", "zum", "mehr", "more", "über", "artikel", "a
              "posts", "übersicht", "artikelübersicht", "person", "profil", "profile", "seite", "page", "view", "see",
              "read", "lesen", "kontakt", "contact", "info", "autoreninfo", "autorenseite", "home", "startseite",
              "subscribe", "abonnieren", "folgen", "follow", "weitere", "stories", "story", "related", "bild", "foto", "photo", "©", "(c)", "share", "teilen"}
-_PART_SPLIT = re.compile(r"\s*(?:,|;|/|&|\s(?:and|und|et|y|e|og|och|en)\s)\s*")
+_PART_SPLIT = re.compile(r"\s*(?:,|;|/|&|、|，|\s(?:and|und|et|y|e|og|och|en)\s)\s*")
 MAX_NAME_WORDS = 4
 
 

@@ -25,6 +25,7 @@ def test_labelled_line_after_the_headline():
     assert _bylines("<h1>T</h1><p>Autor: Peter Maahn/SP-X</p>") == ["Peter Maahn, SP-X"]
     assert _bylines("<h1>T</h1><h5>Autor:</h5><p>Peter Maahn</p>") == ["Peter Maahn"]  # the name on the next line
     assert _bylines("<h1>T</h1><ul><li>Autorin/Autor Roman Goncharenko</li></ul>") == ["Roman Goncharenko"]
+    assert _bylines("<h1>T</h1><p>(责编：牛镛、岳弘彬)</p>") == ["牛镛, 岳弘彬)"]  # full-width colon, ideographic comma
 
 
 def test_teasers_before_the_headline_lose_to_the_line_after_it():
@@ -73,6 +74,7 @@ def test_outlet_name_glued_to_a_name_and_label_variants():
     assert clean_authors(["Auteur Anna Kubišta"])[0] == ["Anna Kubišta"]
     assert clean_authors(["Artikel von Eva Ost"])[0] == ["Eva Ost"]
     assert clean_authors(["Twitter Facebook"])[0] == []
+    assert clean_authors(["牛镛, 岳弘彬)"])[0] == ["牛镛", "岳弘彬"]
 
 
 def test_a_recipe_names_its_author_when_no_article_object_does():

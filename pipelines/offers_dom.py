@@ -176,6 +176,99 @@ def _judge_container(el, language: str | None = None) -> tuple[bool, str, str]:
     return is_offer, strong[0], text
 
 
+# A box around a form: what a sign-up, log-in or donation form sits in with
+# its heading and pitch ("Independent journalism needs your support" over the
+# amounts), the block shape "a heading followed by form-like lines". Bounded
+# like the development set's blocks, and never the page's article or main.
+_BOX_MAX_LINES = 14
+_BOX_MAX_CHARS = 1400
+_BOX_RAW_CHARS = 4 * _BOX_MAX_CHARS
+_BOX_MAX_LEVELS = 8
+_BOX_STOP_TAGS = frozenset(["html", "body", "main", "article"])
+# Inputs a reader fills in; hidden ones and buttons alone make no form.
+_FILLED_INPUTS = frozenset(["email", "text", "tel", "password", "radio", "checkbox", "number", ""])
+_BOX_SHORT_WORDS = 3  # a logo, a close button, a lone label may stay unjudged
+
+
+_SEARCH_NAMES = frozenset(["q", "s", "query", "search", "keys", "keyword", "keywords", "suche", "term"])
+
+
+def _filled_input(el) -> bool:
+    """An input a reader fills in, other than a site search field."""
+    if (el.get("type") or "").lower() not in _FILLED_INPUTS:
+        return False
+    return (el.get("name") or "").lower() not in _SEARCH_NAMES and "search" not in (el.get("role") or "")
+
+
+def _control_seeds(root) -> list:
+    """Each form with a field to fill in (not a site search), and each such
+    field outside any form (script-driven sign-up boxes)."""
+    seeds: list = []
+    for el in root.iter("input"):
+        if not _filled_input(el):
+            continue
+        form = next((a for a in el.iterancestors() if a.tag == "form"), None)
+        if form is None or (form.get("role") or "").lower() != "search":
+            seeds.append(form if form is not None else el)
+    return list(dict.fromkeys(seeds))
+
+
+def _may_stay_in_box(lines: list[str], drops: list[bool], k: int) -> bool:
+    """A line the classifier keeps that does not stop a box: a few words (a
+    logo, a close button), or a heading over a line it drops (the box's own
+    heading, which alone reads like an article's first line)."""
+    words = len(lines[k].split())
+    if words <= _BOX_SHORT_WORDS:
+        return True
+    return words <= 8 and k + 1 < len(lines) and drops[k + 1] and \
+        not offer_classifier.line_shape(lines[k], ShapePatterns).sentence
+
+
+def _offer_box(parent, protected: set, language: str | None = None):
+    """The largest of `parent` (a form's or a lone input's) and its ancestors
+    that is an offer box around the form, or None: small (_BOX_MAX_LINES, _BOX_MAX_CHARS), at least
+    half its text dropped by the classifier and every line it keeps one that
+    may stay in a box (`_may_stay_in_box`), so that no sentence of an article
+    goes with a form set among its paragraphs. Without a model, no box."""
+    model = offer_classifier.default_model()
+    if model is None:
+        return None
+    best, last_lines, last_size = None, None, -1
+    for level, box in enumerate((parent, *parent.iterancestors())):
+        if level >= _BOX_MAX_LEVELS or not isinstance(box.tag, str) or box.tag in _BOX_STOP_TAGS \
+                or box in protected:
+            break
+        # A cheap bound first (text_content runs in C; it counts scripts and
+        # white space too, hence the margin): most forms sit in large pages.
+        size = len(box.text_content())
+        if size > _BOX_RAW_CHARS:
+            break
+        if size == last_size:  # a wrapper around the same text: the same verdict
+            best = box if best is not None else None
+            continue
+        last_size = size
+        lines = text_lines(box)
+        if len(lines) > _BOX_MAX_LINES or sum(len(x) for x in lines) > _BOX_MAX_CHARS:
+            break
+        if not lines or any(True for _ in box.iter("textarea")):
+            if lines:
+                break
+            continue
+        if lines == last_lines:  # a wrapper around the same text: the same verdict
+            best = box if best is not None else None
+            continue
+        last_lines = lines
+        kinds = [classify_line(line, language) for line in lines]
+        decisions = offer_classifier.decide(model, lines, [k for k, _ in kinds], mark_offers(kinds), ShapePatterns)
+        drops = [d.drop for d in decisions]
+        if not all(drops[k] or _may_stay_in_box(lines, drops, k) for k in range(len(lines))):
+            break
+        dropped = sum(len(x) for x, d in zip(lines, decisions, strict=True) if d.drop)
+        if dropped * 2 >= sum(len(x) for x in lines):
+            best = box
+    return best
+
+
 def _safe_select(root, selector: str) -> list:
     try:
         return root.cssselect(selector)
@@ -205,16 +298,36 @@ def drop_offer_containers(root, paywall_selectors: Iterable[str] = ()) -> list[R
             if (el.attrib and (_has_marker(_marker_text(el).casefold()) or _is_dialog(el))) or (
                     el.tag in ("form", "dialog")):
                 candidates.append(el)
+        seeds = _control_seeds(root)
         gone: set = set()
+
+        def drop(el, reason: str, text: str) -> None:
+            gone.add(el)
+            el.drop_tree()
+            if text:
+                removed.append(RemovedBlock(text, reason))
+
         for el in candidates:
             if any(a in gone for a in el.iterancestors()):
                 continue
             ok, reason, text = _judge_container(el)
-            if ok and el.getparent() is not None:
-                gone.add(el)
-                el.drop_tree()
-                if text:
-                    removed.append(RemovedBlock(text, reason))
+            if not ok or el.getparent() is None:
+                continue
+            # An offer form goes with the box it sits in (its heading and
+            # pitch), judged while the form's lines are still there.
+            box = _offer_box(el.getparent(), protected) if el.tag == "form" or any(
+                s is el or el in s.iterancestors() for s in seeds) else None
+            if box is not None:
+                drop(box, reason, "\n".join(text_lines(box)))
+            else:
+                drop(el, reason, text)
+        # The boxes of the forms left (no marker, or not judged an offer alone).
+        for seed in seeds:
+            if seed in gone or any(a in gone for a in seed.iterancestors()) or seed.getparent() is None:
+                continue
+            box = _offer_box(seed.getparent(), protected)
+            if box is not None and box.getparent() is not None:
+                drop(box, lex.CONTAINER, "\n".join(text_lines(box)))
     except Exception:  # pragma: no cover - DOM cleanup is best effort
         pass
     return removed

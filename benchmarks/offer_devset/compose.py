@@ -23,7 +23,7 @@ from pathlib import Path
 
 import lxml.html
 
-from benchmarks.offer_devset.harvest import norm, parse, read_gz, read_jsonl, site_of
+from benchmarks.offer_devset.harvest import norm, parse, read_gz, read_jsonl, site_of, text_lines
 
 HERE = Path(__file__).resolve().parent
 LINES_FILE = HERE / "lines.jsonl.gz"
@@ -145,10 +145,55 @@ def _insertion_point(root, paras: list[str], at: int) -> tuple | None:
     return parent, parent.index(anchor) + 1
 
 
-def render_markup(sample: dict, corpus: Path) -> tuple[str, str] | None:
-    """(host html, html with the inserted lines as <p> at the insertion
-    point), or None when the host markup has no element for the paragraphs
-    beside it."""
+# Where each source's pages are: manifest and folder, by the block's `source`.
+_SOURCE_PAGES = {"fundus": ("fundus", "ground_truth.jsonl"),
+                 "trafilatura-eval": ("trafilatura-eval", "ground_truth.jsonl"),
+                 "trafilatura-eval-dom": ("trafilatura-eval", "ground_truth.jsonl"),
+                 "postlight-parser": ("postlight-parser", "pages.jsonl")}
+_PAGE_FILES: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _source_page(corpus: Path, source: str, page_id: str):
+    """The parsed page a block was harvested from, or None."""
+    if source not in _SOURCE_PAGES:
+        return None
+    folder, manifest = _SOURCE_PAGES[source]
+    key = (str(corpus), folder)
+    if key not in _PAGE_FILES:
+        _PAGE_FILES[key] = {p["id"]: p["html_file"] for p in read_jsonl(corpus / folder / manifest)}
+    html_file = _PAGE_FILES[key].get(page_id)
+    return parse(read_gz(corpus / folder / html_file)) if html_file else None
+
+
+def block_element(corpus: Path, sample: dict):
+    """The element of its own page that the block was harvested from (the
+    smallest one whose lines, as the harvester reads them, hold every line
+    of the block and not many more), or None."""
+    root = _source_page(corpus, sample["source"], sample["block_id"].split(":", 1)[1].rsplit(":", 1)[0])
+    if root is None or root.find("body") is None:
+        return None
+    want = [x["text"] for x in sample["inserted"] if x["label"] == "offer"]
+    best, best_len = None, None
+    for el in root.find("body").iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "a", "span", "br"):
+            continue
+        lines = text_lines(el)
+        if len(lines) < len(want) or len(lines) > len(want) + 2 or not set(want) <= set(lines):
+            continue
+        size = len(lxml.html.tostring(el))
+        if best is None or size < best_len:
+            best, best_len = el, size
+    return best
+
+
+def render_markup(sample: dict, corpus: Path, original: bool = False) -> tuple[str, str] | None:
+    """(host html, html with the inserted lines at the insertion point), or
+    None when the host markup has no element for the paragraphs beside it.
+
+    The block as `<p>` paragraphs, the way the seed's site sets it; with
+    `original`, as its own site marked it up (the harvested element with its
+    forms, buttons and attributes; None when it is not found), for the DOM
+    signals. The hard negative is a `<p>` beside it either way."""
     html = read_gz(corpus / "fundus" / sample["host_html"])
     root = parse(html)
     if root is None:
@@ -157,10 +202,21 @@ def render_markup(sample: dict, corpus: Path) -> tuple[str, str] | None:
     point = _insertion_point(root, paras, sample["at"])
     if point is None:
         return None
+    block = None
+    if original:
+        found = block_element(corpus, sample)
+        if found is None:
+            return None
+        block = copy.deepcopy(found)
+        block.tail = None
     parent, index = point
     previous = parent[index - 1] if index > 0 else None
     new = []
     for line in sample["inserted"]:
+        if line["label"] == "offer" and block is not None:
+            if not any(x is block for x in new):
+                new.append(block)
+            continue
         p = lxml.html.Element("p")
         p.text = line["text"]
         new.append(p)

@@ -141,12 +141,12 @@ def _present(line: str, out_lines: list[str]) -> bool:
 
 
 def _markup_job(args) -> dict | None:
-    sample, corpus, model_path = args
+    sample, corpus, model_path, original = args
     import trafilatura
 
     from crawlers.offline import process_html
 
-    rendered = compose.render_markup(sample, Path(corpus))
+    rendered = compose.render_markup(sample, Path(corpus), original)
     if rendered is None:
         return None
     host_html, html = rendered
@@ -176,8 +176,9 @@ def markup_lines(sample: dict, result: dict, name: str) -> tuple[dict, list[bool
     return {**sample, "lines": lines}, kept
 
 
-def run_markup(samples: list[dict], corpus: Path, model_paths: dict[int, str | None], jobs: int):
-    work = [(s, str(corpus), model_paths[s["fold"]]) for s in samples if s["inserted"]]
+def run_markup(samples: list[dict], corpus: Path, model_paths: dict[int, str | None], jobs: int,
+               original: bool = False):
+    work = [(s, str(corpus), model_paths[s["fold"]], original) for s in samples if s["inserted"]]
     if jobs > 1:
         with Pool(jobs) as pool:
             results = pool.map(_markup_job, work, chunksize=4)
@@ -185,7 +186,7 @@ def run_markup(samples: list[dict], corpus: Path, model_paths: dict[int, str | N
         results = [_markup_job(w) for w in work]
     tallies = {"newsdesk": Tally(), "trafilatura": Tally()}
     rendered = 0
-    for (sample, _, _), res in zip(work, results, strict=True):
+    for (sample, *_), res in zip(work, results, strict=True):
         if res is None:
             continue
         rendered += 1
@@ -223,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--paths", default="text,markup")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--limit", type=int, default=None, help="markup path: first N samples per fold")
+    ap.add_argument("--stride", type=int, default=1, help="markup path: every Nth sample of a fold (before --limit)")
+    ap.add_argument("--render", choices=("p", "original"), default="p",
+                    help="markup path: the block as <p> paragraphs, or as its own site marked it up")
     ap.add_argument("--retrain", action="store_true", help="retrain the fold models")
     ap.add_argument("--json", help="write the tallies here")
     ap.add_argument("--low", default="", help="text path: also try these low thresholds (comma-separated)")
@@ -258,13 +262,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {'kept offer' if label == 'offer' else 'dropped ' + label}: {kind} | {sid} | {text[:110]}")
     if "markup" in args.paths:
         chosen = samples
-        if args.limit:
-            chosen = [s for f in range(compose.FOLDS) for s in [x for x in samples if x["fold"] == f][: args.limit]]
+        if args.limit or args.stride > 1:
+            chosen = [s for f in range(compose.FOLDS)
+                      for s in [x for x in samples if x["fold"] == f][:: args.stride][: args.limit]]
+        original = args.render == "original"
         paths = {f: str(MODEL_CACHE / f"fold{f}.npz") for f in range(compose.FOLDS)}
-        after, n_after = run_markup(chosen, corpus, paths, args.jobs)
+        after, n_after = run_markup(chosen, corpus, paths, args.jobs, original)
         before = ({"newsdesk": Tally()} if args.no_before else
-                  run_markup(chosen, corpus, {f: None for f in range(compose.FOLDS)}, args.jobs)[0])
-        print(f"\n## markup path (process_html, as `newsdesk extract`), {n_after} pages rendered, LOSO\n")
+                  run_markup(chosen, corpus, {f: None for f in range(compose.FOLDS)}, args.jobs, original)[0])
+        print(f"\n## markup path (process_html, as `newsdesk extract`; blocks {'as their sites marked them up' if original else 'as <p>'}),"
+              f" {n_after} pages rendered, LOSO\n")
         print(table([("trafilatura", after["trafilatura"]), ("before (lexicon)", before["newsdesk"]),
                      ("after (LOSO model)", after["newsdesk"])], groups))
         print("\nother extracted lines kept (headings, bylines, source lists, credits: what each extractor finds "

@@ -1,0 +1,74 @@
+"""The box a form sits in (pipelines/offers_dom.py, `_offer_box`): a sign-up or
+donation form goes with its heading and pitch, an article's own sentences
+never go with a form set among them. Unmarked markup (no class names an
+offer): the classifier decides on the box's lines, with the shipped model."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from pipelines.offers_dom import _control_seeds, drop_offer_containers
+
+ARTICLE = "".join(
+    f"<p>{s}</p>"
+    for s in (
+        "The council approved the new budget on Tuesday after a four-hour debate in the chamber.",
+        "Opposition members said the plan cut too deeply into school funding and library hours.",
+        "The mayor said the city had no choice given falling tax revenue and rising energy costs.",
+    )
+)
+
+DONATION = (
+    "<div><h2>Independent journalism needs your support</h2>"
+    "<p>Support us today.</p>"
+    "<form><label><input type='radio' name='interval'> Monthly</label>"
+    "<label><input type='radio' name='interval'> One-off</label>"
+    "<label><input type='radio' name='amount'> 10 €</label>"
+    "<label><input type='radio' name='amount'> 30 €</label>"
+    "<button type='submit'>Donate now</button></form></div>"
+)
+
+# A sign-up box driven by script: an e-mail field and a button, no <form>.
+SIGNUP = (
+    "<div><div><input type='email' name='emailAddress'><button>SUBSCRIBE</button>"
+    "<span>Invalid email</span></div>"
+    "<p>We use your sign-up to provide content in ways you've consented to and to improve our "
+    "understanding of you. <a href='/privacy'>Privacy Policy</a></p></div>"
+)
+
+
+def _page(body: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(f"<html><head><title>t</title></head><body><main>{body}</main></body></html>")
+
+
+def test_donation_form_goes_with_its_heading_and_pitch():
+    root = _page(f"<div class='story'>{ARTICLE}{DONATION}</div>")
+    drop_offer_containers(root)
+    text = root.text_content()
+    assert "needs your support" not in text and "Support us today" not in text
+    assert "four-hour debate" in text and "rising energy costs" in text
+
+
+def test_signup_field_outside_a_form_goes_with_its_consent_line():
+    root = _page(f"<div class='story'>{ARTICLE}{SIGNUP}</div>")
+    drop_offer_containers(root)
+    text = root.text_content()
+    assert "provide content in ways" not in text
+    assert "four-hour debate" in text
+
+
+def test_article_sentences_beside_a_form_in_one_container_stay():
+    # The form sits among the article's paragraphs: their container is no box.
+    root = _page(f"<div class='story'>{ARTICLE}<form><input type='text' name='name'>"
+                 "<button>Send</button></form></div>")
+    drop_offer_containers(root)
+    text = root.text_content()
+    assert "four-hour debate" in text and "library hours" in text and "rising energy costs" in text
+
+
+def test_site_search_is_no_seed():
+    root = _page("<header><form role='search'><input type='text' name='x'></form>"
+                 "<form><input type='text' name='q'></form></header>"
+                 "<div><form><input type='email' name='email'></form></div>")
+    seeds = _control_seeds(root)
+    assert len(seeds) == 1 and seeds[0].getparent().tag == "div"

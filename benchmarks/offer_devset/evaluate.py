@@ -1,6 +1,7 @@
 """Leave-one-source-out evaluation of offer stripping on the development set.
 
     .venv/bin/python -m benchmarks.offer_devset.evaluate [--paths text,markup] [--jobs 2] [--limit N]
+        [--stride N] [--render p|original]
 
 Group k-fold by site (5 folds, compose.fold_of): for each fold a model is
 trained on the other folds' samples (train.train_model) and scores only this
@@ -16,6 +17,9 @@ sites it never saw. Reported per kind of block, per language and overall:
   count against stripping) that are in the host's ground-truth body, as on
   the text path; the other lines it extracts there (headings, bylines, source
   lists) are counted apart; plain trafilatura is measured the same way;
+  `--render original` sets the block as its own site marked it up (its
+  harvested element, forms and attributes included) instead of `<p>`, where
+  the DOM signals act (`--stride 5` samples every position and source);
 * "before": the lexicon rules alone (no model), on the same samples.
 """
 

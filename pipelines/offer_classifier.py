@@ -235,6 +235,10 @@ class OfferModel:
     # A sentence that reads as a report, or a lone heading between sentences,
     # goes only with this score (or by the lexicon's block rules); above 1: never.
     guard_threshold: float = 1.01
+    block_low: float = 1.01  # the block stage's limits (Thresholds); above 1: no block stage
+    block_mean: float = 1.01
+    block_lines: int = 2
+    grow_sentence: float = 1.01
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def text_logits(self, lines: list[str]) -> np.ndarray:
@@ -261,10 +265,16 @@ class OfferModel:
         order = np.argsort(-np.abs(parts))
         return [(CONTEXT_NAMES[i], float(parts[i])) for i in order[:4] if abs(parts[i]) >= 0.3]
 
-    def scores(self, lines: list[str], shapes, rule_kinds, rule_drop) -> tuple[np.ndarray, np.ndarray]:
-        """(probabilities, context features) of the lines."""
-        features = context_features(self.text_logits(lines), shapes, rule_kinds, rule_drop)
-        return sigmoid(self.context_logits(features)), features
+    def scores(self, lines: list[str], shapes, rule_kinds, rule_drop) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(probabilities, context features, text-model probabilities) of the lines."""
+        text = self.text_logits(lines)
+        features = context_features(text, shapes, rule_kinds, rule_drop)
+        return sigmoid(self.context_logits(features)), features, sigmoid(text)
+
+    def limits(self, low_threshold: float | None = None) -> Thresholds:
+        return Thresholds(self.threshold, self.low_threshold if low_threshold is None else low_threshold,
+                          self.guard_threshold, self.block_low, self.block_mean, self.block_lines,
+                          self.grow_sentence)
 
     def save(self, path: Path) -> None:
         np.savez_compressed(
@@ -278,6 +288,8 @@ class OfferModel:
             threshold=np.float64(self.threshold),
             low_threshold=np.float64(self.low_threshold),
             guard_threshold=np.float64(self.guard_threshold),
+            block_limits=np.array([self.block_low, self.block_mean, self.block_lines, self.grow_sentence],
+                                  dtype=np.float64),
             meta=np.frombuffer(json.dumps({**self.meta, "context_names": CONTEXT_NAMES}).encode(), dtype=np.uint8),
         )
 
@@ -298,7 +310,16 @@ class OfferModel:
                 low_threshold=float(data["low_threshold"]),
                 meta=meta,
                 guard_threshold=float(data["guard_threshold"]) if "guard_threshold" in data else 1.01,
+                **_block_limits(data),
             )
+
+
+def _block_limits(data) -> dict:
+    """The block stage's limits of a stored model (none in a model saved before it)."""
+    if "block_limits" not in data:
+        return {}
+    low, mean, lines, grow = (float(x) for x in data["block_limits"])
+    return {"block_low": low, "block_mean": mean, "block_lines": int(lines), "grow_sentence": grow}
 
 
 _override: list[OfferModel | None] = []
@@ -347,6 +368,9 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 _PROSE_WORDS = 20
 _PROSE_CHARS = 150
 _PROSE_MARGIN = 0.97
+# A longer sentence never grows a block: journalism about subscriptions sits
+# next to offers too, and its sentences are longer than an offer's.
+_GROW_SENTENCE_WORDS = 15
 
 
 _CODE_OR_SYMBOLS = re.compile(r"^[^\w]*$|^\s*[@#$]|[(){}\[\]=;_<>]|\w\.\w")
@@ -376,6 +400,13 @@ class Thresholds:
     seed: float  # a line scoring this much goes by itself
     low: float  # a non-prose line next to a dropped one goes with this much
     guard: float  # a report or a lone heading between sentences needs this much (above 1: never)
+    # The block stage (see :func:`offer_blocks`): runs of lines whose own words
+    # read as an offer (text-model probability `block_low`), at least
+    # `block_lines` long, go whole when their mean probability is `block_mean`.
+    block_low: float = 1.01
+    block_mean: float = 1.01
+    block_lines: int = 2
+    grow_sentence: float = 1.01  # a sentence next to a dropped line goes with this score
 
 
 def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop: list[bool],
@@ -387,10 +418,9 @@ def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop
     if n == 0:
         return []
     shapes = [line_shape(line, patterns) for line in lines]
-    probs, features = model.scores(lines, shapes, rule_kinds, rule_drop)
-    limits = Thresholds(model.threshold, model.low_threshold if low_threshold is None else low_threshold,
-                        model.guard_threshold)
-    drop, why = decide_from_scores(probs, lines, shapes, rule_kinds, rule_drop, patterns, limits)
+    probs, features, text_probs = model.scores(lines, shapes, rule_kinds, rule_drop)
+    drop, why = decide_from_scores(probs, lines, shapes, rule_kinds, rule_drop, patterns,
+                                   model.limits(low_threshold), text_probs)
     out = []
     for k in range(n):
         # The weighted features that pushed the score: only when asked (--explain).
@@ -401,8 +431,41 @@ def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop
     return out
 
 
+def offer_blocks(text_probs, shapes: list[LineShape], limits: Thresholds) -> list[tuple[int, int]]:
+    """(start, end) of the runs of lines that go whole as one offer block.
+
+    A run is consecutive lines whose own words read as an offer (text-model
+    probability at least `limits.block_low`; one short non-sentence line may
+    sit between two of them: a form label, a button). It goes when it has at
+    least `limits.block_lines` lines and their mean probability is
+    `limits.block_mean`. Why the text model's probabilities and not the
+    context scores: the context scores of an offer's neighbours rise with it
+    (that is what grows a block), so runs of them swallow the article's
+    lines next to an offer; the words of each line alone do not."""
+    n = len(shapes)
+    out = []
+    k = 0
+    while k < n:
+        if text_probs[k] < limits.block_low:
+            k += 1
+            continue
+        j = k
+        while True:
+            if j + 1 < n and text_probs[j + 1] >= limits.block_low:
+                j += 1
+            elif j + 2 < n and text_probs[j + 2] >= limits.block_low and not shapes[j + 1].sentence:
+                j += 2
+            else:
+                break
+        if j - k + 1 >= limits.block_lines and float(np.mean(text_probs[k : j + 1])) >= limits.block_mean:
+            out.append((k, j))
+        k = j + 1
+    return out
+
+
 def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_kinds: list[str],
-                       rule_drop: list[bool], patterns, limits: Thresholds) -> tuple[list[bool], list[str]]:
+                       rule_drop: list[bool], patterns, limits: Thresholds,
+                       text_probs=None) -> tuple[list[bool], list[str]]:
     """(drop, why) of each line from its score, by the shape of blocks.
 
     Hysteresis: a line scoring above `limits.seed` goes, and the block grows
@@ -458,12 +521,26 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
                       "reads_as_report" if reporting else "heading_between_prose")
         if not drop[k] and probs[k] >= limits.seed and not why[k]:
             why[k] = "long_sentence_kept"
+    in_block = [False] * n
+    offer_words = [False] * n if text_probs is None else [bool(p >= limits.block_low) for p in text_probs]
+    if text_probs is not None:
+        for start, end in offer_blocks(text_probs, shapes, limits):
+            for k in range(start, end + 1):
+                if not (fixed[k] and why[k] in ("unseen_script", "table_row")):
+                    in_block[k] = True
+                    if not drop[k]:
+                        drop[k], why[k] = True, "offer_block"
     for order in (range(n), range(n - 1, -1, -1)):
         for k in order:
-            if drop[k] or prose[k] or probs[k] < limits.low or fixed[k]:
+            # A sentence grows the block only with a higher score (`grow_sentence`):
+            # "Something went wrong, please try again." under a form.
+            if drop[k] or fixed[k] or probs[k] < (limits.grow_sentence if prose[k] else limits.low):
                 continue
-            # A heading without offer words over prose opens an article section.
-            if rule_kinds[k] == "H" and k + 1 < n and prose[k + 1]:
+            if prose[k] and shapes[k].words > _GROW_SENTENCE_WORDS:
+                continue
+            # A heading without offer words over prose opens an article section
+            # (unless its own words read as an offer: "Stern plus", "bestätigen").
+            if rule_kinds[k] == "H" and k + 1 < n and prose[k + 1] and not offer_words[k]:
                 continue
             if (k > 0 and drop[k - 1]) or (k + 1 < n and drop[k + 1]):
                 drop[k], why[k] = True, "grows_offer_block"
@@ -476,6 +553,6 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
     # offer lines, which go).
     for k in range(n - 2, -1, -1):
         if drop[k] and rule_kinds[k] == "H" and not rule_drop[k] and shapes[k].words <= 8 and prose[k + 1] \
-                and not drop[k + 1] and probs[k] < limits.guard:
+                and not drop[k + 1] and probs[k] < limits.guard and not in_block[k]:
             drop[k], why[k] = False, "heading_over_prose"
     return drop, why

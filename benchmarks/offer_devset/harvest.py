@@ -247,8 +247,11 @@ def fundus_blocks(corpus: Path) -> list[dict]:
 
 def _smallest_block(el, withs: list[str]):
     """The smallest ancestor of `el` (itself included) that reads as a block of
-    a few lines and holds no `with` snippet; its lines."""
+    a few lines and holds no `with` snippet; its lines (none when `el` itself
+    is bigger than a block: the snippet then sits in a whole page section)."""
     best = text_lines(el)
+    if len(best) > MAX_BLOCK_LINES or sum(len(x) for x in best) > MAX_BLOCK_CHARS:
+        return []
     for node in (el, *el.iterancestors()):
         if node.tag in ("body", "html"):
             break

@@ -28,7 +28,7 @@ from pipelines import offer_classifier as oc  # noqa: E402
 from pipelines import offers_text as offers  # noqa: E402
 
 DEFAULT_CORPUS = Path(os.environ.get("NEWSDESK_CORPUS") or Path(__file__).resolve().parents[3] / "shared" / "corpus")
-TEXT_C = 2.0
+TEXT_C = 32.0  # chosen by site-grouped 5-fold average precision of the text model alone (2: 0.828, 8: 0.845, 32: 0.848)
 CONTEXT_C = 1.0
 INNER_FOLDS = 3
 

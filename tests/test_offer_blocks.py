@@ -1,0 +1,92 @@
+"""The block stage of offer decisions (pipelines.offer_classifier): pure functions, no model file."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipelines import offer_classifier as oc
+from pipelines.offers_text import ShapePatterns, classify_line
+
+ARTICLE = [
+    "The council voted on Tuesday to extend the tram line to the northern suburbs by 2028.",
+    "Residents had asked for the extension for more than a decade, officials said at the meeting.",
+    "Construction is expected to begin next spring, once the budget has been approved by the state.",
+]
+OFFER = ["Stay updated", "Email address", "Sign me up", "Privacy notice"]
+LIMITS = oc.Thresholds(seed=0.99, low=0.5, guard=1.01, block_low=0.6, block_mean=0.75, block_lines=2)
+
+
+def _shapes(lines):
+    return [oc.line_shape(line, ShapePatterns) for line in lines]
+
+
+def _decide(lines, probs, text_probs, limits=LIMITS):
+    kinds = [classify_line(line) for line in lines]
+    rule_kinds = [k for k, _ in kinds]
+    return oc.decide_from_scores(np.asarray(probs), lines, _shapes(lines), rule_kinds, [False] * len(lines),
+                                 ShapePatterns, limits, np.asarray(text_probs))
+
+
+def test_a_run_of_offer_lines_goes_whole_even_below_the_seed():
+    lines = ARTICLE[:2] + OFFER + ARTICLE[2:]
+    probs = [0.0, 0.0, 0.9, 0.9, 0.9, 0.9, 0.0]  # context scores all under the seed
+    text = [0.05, 0.05, 0.8, 0.9, 0.7, 0.8, 0.05]
+    drop, why = _decide(lines, probs, text)
+    assert drop == [False, False, True, True, True, True, False]
+    assert why[2:6] == ["offer_block"] * 4
+
+
+def test_without_the_block_stage_the_same_run_stays():
+    lines = ARTICLE[:2] + OFFER + ARTICLE[2:]
+    probs = [0.0, 0.0, 0.9, 0.9, 0.9, 0.9, 0.0]
+    text = [0.05, 0.05, 0.8, 0.9, 0.7, 0.8, 0.05]
+    drop, _ = _decide(lines, probs, text, oc.Thresholds(0.99, 0.5, 1.01))
+    assert not any(drop)
+
+
+def test_a_block_needs_its_mean_and_its_length():
+    shapes = _shapes(OFFER)
+    assert oc.offer_blocks(np.array([0.65, 0.62, 0.61, 0.63]), shapes, LIMITS) == []  # mean under 0.75
+    assert oc.offer_blocks(np.array([0.0, 0.95, 0.0, 0.0]), shapes, LIMITS) == []  # one line is no block
+    assert oc.offer_blocks(np.array([0.9, 0.9, 0.0, 0.0]), shapes, LIMITS) == [(0, 1)]
+
+
+def test_one_short_line_may_sit_inside_a_block_but_a_sentence_may_not():
+    # (The mean counts the line between: 0.8 here.)
+    lines = ["Sign up for our newsletter", "or", "Subscribe now"]
+    assert oc.offer_blocks(np.array([0.95, 0.5, 0.95]), _shapes(lines), LIMITS) == [(0, 2)]
+    lines = ["Sign up for our newsletter", ARTICLE[0], "Subscribe now"]
+    assert oc.offer_blocks(np.array([0.95, 0.5, 0.95]), _shapes(lines), LIMITS) == []
+
+
+def test_a_block_ending_above_prose_keeps_its_last_heading_like_line():
+    # The "heading over prose" rule gives back a short line above a kept
+    # sentence; a line of an offer block is not given back.
+    lines = ARTICLE[:1] + ["Newsletter", "Privacy notice"] + ARTICLE[1:]
+    drop, _ = _decide(lines, [0.0, 0.9, 0.9, 0.0, 0.0], [0.05, 0.9, 0.8, 0.05, 0.05])
+    assert drop == [False, True, True, False, False]
+
+
+def test_a_short_sentence_grows_a_block_only_with_the_sentence_score():
+    lines = ARTICLE[:1] + ["Sign up", "Email address", "Something went wrong, please try again later."] + ARTICLE[1:]
+    probs = [0.0, 0.995, 0.995, 0.85, 0.0, 0.0]
+    text = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    grow = oc.Thresholds(0.99, 0.5, 1.01, grow_sentence=0.8)
+    assert _decide(lines, probs, text, grow)[0] == [False, True, True, True, False, False]
+    assert _decide(lines, probs, text, oc.Thresholds(0.99, 0.5, 1.01))[0][3] is False
+    # A long sentence never grows a block, whatever its score.
+    lines[3] = ARTICLE[1]
+    assert _decide(lines, probs, text, grow)[0][3] is False
+
+
+def test_block_limits_survive_save_and_load(tmp_path):
+    model = oc.default_model()
+    assert model is not None
+    model = oc.OfferModel(**{**{f: getattr(model, f) for f in (
+        "text_weights", "text_bias", "context_weights", "context_bias", "context_mean", "context_scale",
+        "threshold", "low_threshold", "meta", "guard_threshold")}, "block_low": 0.55, "block_mean": 0.8,
+        "block_lines": 3, "grow_sentence": 0.85})
+    model.save(tmp_path / "m.npz")
+    back = oc.OfferModel.load(tmp_path / "m.npz")
+    assert back.limits() == oc.Thresholds(model.threshold, model.low_threshold, model.guard_threshold,
+                                          0.55, 0.8, 3, 0.85)

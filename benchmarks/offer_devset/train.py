@@ -28,7 +28,10 @@ from pipelines import offer_classifier as oc  # noqa: E402
 from pipelines import offers_text as offers  # noqa: E402
 
 DEFAULT_CORPUS = Path(os.environ.get("NEWSDESK_CORPUS") or Path(__file__).resolve().parents[3] / "shared" / "corpus")
-TEXT_C = 32.0  # chosen by site-grouped 5-fold average precision of the text model alone (2: 0.828, 8: 0.845, 32: 0.848)
+# Site-grouped average precision of the text model alone rises with C (2: 0.828,
+# 32: 0.848), but at 32 the other sources' list and menu lines score high and
+# the leave-one-source-out figures drop (0.887 / 0.677 against 0.901 / 0.747).
+TEXT_C = 2.0
 CONTEXT_C = 1.0
 INNER_FOLDS = 3
 
@@ -79,21 +82,26 @@ def choose_thresholds(samples: list[dict], views, shapes, probs, text_probs) -> 
     candidates = [oc.Thresholds(seed, low, guard) for seed in SEEDS for low in LOWS if low <= seed for guard in GUARDS]
     limits, stats = _best_limits(candidates, samples, views, shapes, probs, text_probs)
     scored = (samples, views, shapes, probs, text_probs)
+    # Where the line stage alone cannot keep OTHER_ARTICLE_FLOOR of the other
+    # sources' lines (a site's menus among them), the later stages may not
+    # lose more of them than it does.
+    floors = (ARTICLE_FLOOR, NEGATIVE_FLOOR, min(OTHER_ARTICLE_FLOOR, stats["other_article_kept"] - 0.002))
     blocks = [replace(limits, block_low=block_low, block_mean=block_mean, block_lines=BLOCK_LINES)
               for block_low in BLOCK_LOWS for block_mean in BLOCK_MEANS]
-    limits, stats = _better(limits, stats, blocks, scored)
-    return _better(limits, stats, [replace(limits, grow_sentence=g) for g in GROW_SENTENCES], scored)
+    limits, stats = _better(limits, stats, blocks, scored, floors)
+    return _better(limits, stats, [replace(limits, grow_sentence=g) for g in GROW_SENTENCES], scored, floors)
 
 
-def _better(limits, stats, candidates, scored) -> tuple[oc.Thresholds, dict]:
+def _better(limits, stats, candidates, scored, floors) -> tuple[oc.Thresholds, dict]:
     """The best of the candidates when it keeps the floors and does better than `limits`."""
-    best, best_stats = _best_limits(candidates, *scored)
-    if best_stats["ok"] and best_stats["score"] > stats["score"]:
+    best, best_stats = _best_limits(candidates, *scored, floors=floors)
+    if best_stats["ok"] and (not stats["ok"] or best_stats["score"] > stats["score"]):
         return best, best_stats
     return limits, stats
 
 
-def _best_limits(candidates, samples, views, shapes, probs, text_probs) -> tuple[oc.Thresholds, dict]:
+def _best_limits(candidates, samples, views, shapes, probs, text_probs,
+                 floors=(ARTICLE_FLOOR, NEGATIVE_FLOOR, OTHER_ARTICLE_FLOOR)) -> tuple[oc.Thresholds, dict]:
     best, best_key, best_stats = None, None, {}
     for limits in candidates:
         t = np.zeros(10)
@@ -123,8 +131,7 @@ def _best_limits(candidates, samples, views, shapes, probs, text_probs) -> tuple
         other = t[8] / max(t[9], 1)
         # Within the floors: most offer lines removed and articles clean; when
         # no candidate keeps them all, the one that misses them by least.
-        shortfall = max(0.0, ARTICLE_FLOOR - art) + max(0.0, NEGATIVE_FLOOR - neg) + \
-            max(0.0, OTHER_ARTICLE_FLOOR - other)
+        shortfall = max(0.0, floors[0] - art) + max(0.0, floors[1] - neg) + max(0.0, floors[2] - other)
         ok = shortfall == 0.0
         key = (ok, recall + clean if ok else -shortfall)
         if best_key is None or key > best_key:

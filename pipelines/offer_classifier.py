@@ -431,7 +431,8 @@ def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop
     return out
 
 
-def offer_blocks(text_probs, shapes: list[LineShape], limits: Thresholds) -> list[tuple[int, int]]:
+def offer_blocks(text_probs, shapes: list[LineShape], limits: Thresholds,
+                 eligible: list[bool] | None = None) -> list[tuple[int, int]]:
     """(start, end) of the runs of lines that go whole as one offer block.
 
     A run is consecutive lines whose own words read as an offer (text-model
@@ -441,19 +442,22 @@ def offer_blocks(text_probs, shapes: list[LineShape], limits: Thresholds) -> lis
     `limits.block_mean`. Why the text model's probabilities and not the
     context scores: the context scores of an offer's neighbours rise with it
     (that is what grows a block), so runs of them swallow the article's
-    lines next to an offer; the words of each line alone do not."""
+    lines next to an offer; the words of each line alone do not. Only
+    `eligible` lines (all by default) take part: a long sentence, or one that
+    reads as a report, is journalism whatever words it uses."""
     n = len(shapes)
+    ok = [bool(text_probs[k] >= limits.block_low) and (eligible is None or eligible[k]) for k in range(n)]
     out = []
     k = 0
     while k < n:
-        if text_probs[k] < limits.block_low:
+        if not ok[k]:
             k += 1
             continue
         j = k
         while True:
-            if j + 1 < n and text_probs[j + 1] >= limits.block_low:
+            if j + 1 < n and ok[j + 1]:
                 j += 1
-            elif j + 2 < n and text_probs[j + 2] >= limits.block_low and not shapes[j + 1].sentence:
+            elif j + 2 < n and ok[j + 2] and not shapes[j + 1].sentence:
                 j += 2
             else:
                 break
@@ -480,6 +484,7 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
     why = [""] * n
     drop = [False] * n
     fixed = [False] * n
+    journalism = [False] * n  # a long sentence, or one that reads as a report
     for k in range(n):
         sh = shapes[k]
         long_prose = sh.sentence and (sh.words >= _PROSE_WORDS or len(lines[k]) >= _PROSE_CHARS)
@@ -502,6 +507,7 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
                    and shapes[k + 1].sentence)
         # The model learned from Latin-script pages only: on another script its
         # word counts and n-grams mean nothing, so the lexicon decides alone.
+        journalism[k] = long_prose or reporting
         unseen = not _latin_script(lines[k])
         # A table row as the extractor writes it ("| Alkoholgehalt: | 10 % vol. |",
         # "|---|---|"): no block of the development set is a table, so the model
@@ -524,7 +530,7 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
     in_block = [False] * n
     offer_words = [False] * n if text_probs is None else [bool(p >= limits.block_low) for p in text_probs]
     if text_probs is not None:
-        for start, end in offer_blocks(text_probs, shapes, limits):
+        for start, end in offer_blocks(text_probs, shapes, limits, [not j for j in journalism]):
             for k in range(start, end + 1):
                 if not (fixed[k] and why[k] in ("unseen_script", "table_row")):
                     in_block[k] = True
@@ -536,7 +542,11 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
             # "Something went wrong, please try again." under a form.
             if drop[k] or fixed[k] or probs[k] < (limits.grow_sentence if prose[k] else limits.low):
                 continue
-            if prose[k] and shapes[k].words > _GROW_SENTENCE_WORDS:
+            # ... and only when its own words read as an offer and it does not
+            # report: the context score of an article's short sentence next
+            # to an offer rises with the offer ("The mayor said ...").
+            if prose[k] and (shapes[k].words > _GROW_SENTENCE_WORDS or not offer_words[k]
+                             or patterns.reports(lines[k])):
                 continue
             # A heading without offer words over prose opens an article section
             # (unless its own words read as an offer: "Stern plus", "bestätigen").

@@ -70,13 +70,17 @@ def test_a_block_ending_above_prose_keeps_its_last_heading_like_line():
 def test_a_short_sentence_grows_a_block_only_with_the_sentence_score():
     lines = ARTICLE[:1] + ["Sign up", "Email address", "Something went wrong, please try again later."] + ARTICLE[1:]
     probs = [0.0, 0.995, 0.995, 0.85, 0.0, 0.0]
-    text = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
-    grow = oc.Thresholds(0.99, 0.5, 1.01, grow_sentence=0.8)
+    text = [0.0, 0.0, 0.0, 0.7, 0.0, 0.0]  # the sentence's own words read as an offer
+    grow = oc.Thresholds(0.99, 0.5, 1.01, block_low=0.6, grow_sentence=0.8)  # block_mean 1.01: no blocks
     assert _decide(lines, probs, text, grow)[0] == [False, True, True, True, False, False]
-    assert _decide(lines, probs, text, oc.Thresholds(0.99, 0.5, 1.01))[0][3] is False
-    # A long sentence never grows a block, whatever its score.
-    lines[3] = ARTICLE[1]
-    assert _decide(lines, probs, text, grow)[0][3] is False
+    assert _decide(lines, probs, text, oc.Thresholds(0.99, 0.5, 1.01, block_low=0.6))[0][3] is False
+    # Not when its own words do not read as an offer (an article's short
+    # sentence next to an offer scores high by its neighbours alone) ...
+    assert _decide(lines, probs, [0.0] * 6, grow)[0][3] is False
+    # ... nor when it is long, or reports.
+    for sentence in (ARTICLE[1], "The mayor said the city had no choice given falling tax revenue."):
+        lines[3] = sentence
+        assert _decide(lines, probs, text, grow)[0][3] is False
 
 
 def test_block_limits_survive_save_and_load(tmp_path):

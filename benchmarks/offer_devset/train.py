@@ -70,8 +70,8 @@ OTHER_ARTICLE_FLOOR = 0.98
 
 
 # The block stage's candidates (oc.offer_blocks), chosen after the line thresholds.
-BLOCK_LOWS = (0.5, 0.6)
-BLOCK_MEANS = (0.7, 0.75, 0.8, 0.85)
+BLOCK_LOWS = (0.4, 0.5, 0.6)
+BLOCK_MEANS = (0.6, 0.65, 0.7, 0.75, 0.8)
 BLOCK_LINES = 2
 GROW_SENTENCES = (0.8, 0.9)
 

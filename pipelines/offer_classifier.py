@@ -478,7 +478,10 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
     short line between two dropped lines goes with them; a long sentence
     needs a near-certain score, and one that reads as a report (or a lone
     heading between sentences) `limits.guard` (reporting about subscriptions
-    is prose)."""
+    is prose). Before the growth, the block stage (:func:`offer_blocks`, with
+    `text_probs`, the text model's probabilities) drops runs of lines whose
+    own words read as an offer; a short sentence joins a block only with
+    `limits.grow_sentence`."""
     n = len(lines)
     prose = [sh.sentence for sh in shapes]
     why = [""] * n
@@ -505,9 +508,9 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
         heading = (not sh.sentence and sh.words <= 6 and rule_kinds[k] != "S" and not sh.cta
                    and not sh.second_person and 0 < k < n - 1 and shapes[k - 1].sentence
                    and shapes[k + 1].sentence)
+        journalism[k] = long_prose or reporting
         # The model learned from Latin-script pages only: on another script its
         # word counts and n-grams mean nothing, so the lexicon decides alone.
-        journalism[k] = long_prose or reporting
         unseen = not _latin_script(lines[k])
         # A table row as the extractor writes it ("| Alkoholgehalt: | 10 % vol. |",
         # "|---|---|"): no block of the development set is a table, so the model
@@ -530,7 +533,11 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
     in_block = [False] * n
     offer_words = [False] * n if text_probs is None else [bool(p >= limits.block_low) for p in text_probs]
     if text_probs is not None:
-        for start, end in offer_blocks(text_probs, shapes, limits, [not j for j in journalism]):
+        # A sentence whose words read as an offer but that reports stays out of
+        # blocks too (asked only of those: the test reads the whole line).
+        eligible = [not journalism[k] and not (prose[k] and offer_words[k] and patterns.reports(lines[k]))
+                    for k in range(n)]
+        for start, end in offer_blocks(text_probs, shapes, limits, eligible):
             for k in range(start, end + 1):
                 if not (fixed[k] and why[k] in ("unseen_script", "table_row")):
                     in_block[k] = True

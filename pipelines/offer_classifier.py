@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from pipelines.sentences import word_count
+
 MODEL_FILE = Path(__file__).with_name("offer_model.npz")
 HASH_BITS = 18
 NGRAM_SIZES = (2, 3, 4, 5)
@@ -38,10 +40,7 @@ _P = np.uint64(1_000_003)
 # Lexicon verdicts, in the order of the one-hot columns.
 RULE_KINDS = ("S", "W", "V", "H", "T")
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _TERMINAL = re.compile(r"[.!?…。！？]['\"’”»)\]」』]*\s*$")
-# Scripts written without spaces between words: length stands in for words.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 _QUOTE = re.compile(r"[\"“”«»„]")
 _DIGIT = re.compile(r"\d")
 _SHAPE_CHARS = 200
@@ -112,7 +111,7 @@ def line_shape(line: str, patterns) -> LineShape:
     candidate containers and by every text pass, and its shape is the costly
     part of scoring it (the lexicon's patterns)."""
     s = line.strip()
-    n = max(len(_WORD.findall(s)), len(_UNSPACED.findall(s)) // 2)
+    n = word_count(s)
     # The lexicon's patterns are costly on long prose; what they look for shows
     # in a line's first words (a long line is prose whatever they say).
     head = s[:_SHAPE_CHARS]

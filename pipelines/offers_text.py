@@ -25,6 +25,7 @@ from functools import lru_cache
 from pipelines import offer_classifier
 from pipelines import offer_lexicon as lex
 from pipelines.sentences import ENDS_SENTENCE as _TERMINAL
+from pipelines.sentences import word_count
 
 __all__ = [
     "RemovedBlock",
@@ -62,7 +63,6 @@ class StripResult:
 STRONG, WEAK, WEAK_PROSE, SHORT, TEXT = "S", "W", "V", "H", "T"
 
 _LANGS = tuple(lex.STRONG)
-_WORD = re.compile(r"\w+", re.UNICODE)
 # Any double quotation mark: a line quoting someone is reported speech.
 _QUOTE = re.compile(r"[\"“”«»„]")
 # A colon ends list intros ("Join now to get:"), not sentences.
@@ -119,15 +119,9 @@ _REASON_RANK = [
 ]
 
 
-# Scripts written without spaces between words: two characters stand in for a
-# word, and 。！？ end their sentences (else a Japanese paragraph is one "word",
-# a short line, and the tail rule sweeps it with an offer above it).
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+# 。！？ end the sentences of scripts written without spaces (else a Japanese
+# paragraph is a short line, and the tail rule sweeps it with an offer above it).
 _CJK_TERMINAL = re.compile(r"[。！？]['\"’”»)\]」』]*\s*$")
-
-
-def _words(line: str) -> int:
-    return max(len(_WORD.findall(line)), len(_UNSPACED.findall(line)) // 2)
 
 
 def _is_sentence(line: str, n_words: int) -> bool:
@@ -163,7 +157,7 @@ def classify_line(line: str, language: str | None = None) -> tuple[str, str | No
     instead of joining them.
     """
     s = line.strip()
-    n = _words(s)
+    n = word_count(s)
     if n == 0:
         return (SHORT, None) if s else (TEXT, None)
     strong, weak = _patterns(language)
@@ -197,7 +191,7 @@ def classify_line(line: str, language: str | None = None) -> tuple[str, str | No
 
 def _is_syndication(line: str) -> bool:
     s = line.strip()
-    return 0 < _words(s) <= 60 and any(p.search(s) for p in _SYNDICATION_RE)
+    return 0 < word_count(s) <= 60 and any(p.search(s) for p in _SYNDICATION_RE)
 
 
 # --------------------------------------------------------------------------
@@ -329,7 +323,7 @@ class ShapePatterns:
     def reports(line: str) -> bool:
         """The lexicon's test for reporting (attributed, or long, and not a pitch)."""
         s = line.strip()
-        return _reads_as_reporting(s, _words(s))
+        return _reads_as_reporting(s, word_count(s))
 
 
 def explain_lines(text: str, language: str | None = None) -> list[dict]:

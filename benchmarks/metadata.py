@@ -47,11 +47,11 @@ from pipelines.metadata import (  # noqa: E402
     TITLE_POLICIES,
     OutletTitles,
     TitlePolicy,
-    _matches_site,
     choose_title,
     clean_authors,
     is_desk,
     language_code,
+    matches_site,
     page_site_names,
     title_candidates,
 )
@@ -95,7 +95,7 @@ def people_only(names: set[str] | None, sites: set[str]) -> set[str] | None:
         people, agency = clean_authors([name])
         return bool(agency) and not people
 
-    return {n for n in names if not (wire(n) or is_desk(n) or _matches_site(n, sites))}
+    return {n for n in names if not (wire(n) or is_desk(n) or matches_site(n, sites))}
 
 
 def _truth_date(value) -> tuple[datetime, bool] | None:

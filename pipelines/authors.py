@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pipelines.byline import visible_bylines
-from pipelines.meta_text import _WS, _key, _matches_site, _text, clean_text, meta_content
+from pipelines.meta_text import WS, clean_text, element_text, matches_site, meta_content, text_key
 
 # -- authors ----------------------------------------------------------------
 
@@ -246,7 +246,7 @@ def _strip_ends(name: str) -> str:
 def _tidy_name(raw: str) -> str:
     name = _NOISE.sub(" ", raw)
     name = _TRAILERS.sub("", name) if len(name.split()) > 2 else name
-    name = _strip_ends(_WS.sub(" ", name))
+    name = _strip_ends(WS.sub(" ", name))
     name = _unslug(name)
     name = _strip_ends(_strip_roles(name))
     key = _agency_key(name)
@@ -263,19 +263,19 @@ def _without_site_words(name: str, outlet_names: set[str]) -> str:
         return name
     parts = _SITE_SEP.split(name)
     if len(parts) > 1:
-        kept = [p for p in parts if not _matches_site(p, outlet_names)]
+        kept = [p for p in parts if not matches_site(p, outlet_names)]
         if kept and len(kept) < len(parts):
             name = " ".join(kept)
     words = name.split()
-    if len(words) >= 3 and _matches_site(words[-1], outlet_names):
+    if len(words) >= 3 and matches_site(words[-1], outlet_names):
         words = words[:-1]
-    if len(words) >= 3 and _matches_site(words[0], outlet_names):
+    if len(words) >= 3 and matches_site(words[0], outlet_names):
         words = words[1:]
     return " ".join(words)
 
 
 def _name_key(name: str) -> str:
-    return _key(name.replace("-", " "))
+    return text_key(name.replace("-", " "))
 
 
 def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
@@ -294,10 +294,10 @@ def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
             continue
         after_agency = False
         parts = split_byline(value)
-        if len(parts) > 1 and _matches_site(parts[0], outlet_names):
+        if len(parts) > 1 and matches_site(parts[0], outlet_names):
             continue  # the outlet's signature: "hessenschau.de, Frankfurt, Germany"
         first = re.split(r"[,;|]", clean_text(value) or "")[0].strip()
-        if _LEGAL_FORM.search(first) or (len(parts) > 1 and _matches_site(first, outlet_names)):
+        if _LEGAL_FORM.search(first) or (len(parts) > 1 and matches_site(first, outlet_names)):
             continue  # a company's or the outlet's signature: "Olympia-Verlag GmbH, Nürnberg, Germany"
         for part in parts:
             agency = agency_of(part) or (part if after_agency and re.fullmatch(r"[a-z]{2,4}", part) else None)
@@ -315,7 +315,7 @@ def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
                     agencies.append(name)
                 continue
             name = _without_site_words(name, outlet_names)
-            if _matches_site(name, outlet_names) or not _looks_like_name(name, handles):
+            if matches_site(name, outlet_names) or not _looks_like_name(name, handles):
                 continue
             key = _name_key(name)
             if key in seen:
@@ -355,7 +355,7 @@ def author_links(root) -> list[str]:
         slug = _name_from_url(href) if "/author/" in href or "/autor/" in href else None
         if slug and is_desk(slug.replace("-", " ")):
             continue  # /author/redaktion: the desk's page
-        text = _text(el)
+        text = element_text(el)
         if text and (m := _ALL_POSTS_BY.match(text)):
             text = m.group("name")
         if not text or all(w in _LINK_LABEL_WORDS for w in re.findall(r"[^\W\d_]+", text.casefold())):
@@ -377,7 +377,7 @@ def meta_authors(root) -> list[str]:
     # Yoast's reading-time card: twitter:label1 "Written by" / "Verfasst von", twitter:data1 the name
     for n in ("1", "2"):
         label = next(iter(meta_content(root, "twitter:label" + n)), "")
-        if _key(label) in _WRITTEN_BY_LABELS:
+        if text_key(label) in _WRITTEN_BY_LABELS:
             values.extend(meta_content(root, "twitter:data" + n))
     out = []
     for v in values:
@@ -392,7 +392,7 @@ def meta_authors(root) -> list[str]:
 _AUTHORED_TYPES = {"recipe", "howto", "webpage", "creativework", "videoobject", "podcastepisode", "review"}
 
 
-def _authored_work(objects: Iterable[dict]) -> dict | None:
+def authored_work(objects: Iterable[dict]) -> dict | None:
     for obj in objects:
         types = obj.get("@type", [])
         types = {str(t).lower() for t in (types if isinstance(types, list) else [types])}

@@ -157,7 +157,7 @@ def modified_candidates(root, article: dict | None) -> list[tuple[str, str | Non
     return raw
 
 
-def _calendar_day(text: str) -> date | None:
+def calendar_day(text: str) -> date | None:
     try:
         return date.fromisoformat(text[:10])
     except ValueError:

@@ -14,7 +14,7 @@ from w3lib.html import remove_tags, replace_entities
 
 # -- text -------------------------------------------------------------------
 
-_WS = re.compile(r"[\s\u00a0\u200b\u2009\u202f]+")
+WS = re.compile(r"[\s\u00a0\u200b\u2009\u202f]+")
 
 
 def clean_text(value: Any) -> str | None:
@@ -30,18 +30,19 @@ def clean_text(value: Any) -> str | None:
         text = decoded
     if "<" in text and ">" in text:
         text = replace_entities(remove_tags(text))
-    text = _WS.sub(" ", text).strip()
+    text = WS.sub(" ", text).strip()
     return text or None
 
 
-def _key(text: str | None) -> str:
+def text_key(text: str | None) -> str:
     """Comparable form: case, accents, punctuation and spaces ignored."""
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"[\W_]+", "", text.casefold())
 
 
-def _words_key(text: str | None) -> str:
+def words_key(text: str | None) -> str:
+    """The words alone, case-folded: 'Kicker: Headline!' -> 'kicker headline'."""
     return " ".join(re.findall(r"\w+", (text or "").casefold()))
 
 
@@ -69,11 +70,13 @@ def domain_names(url: str | None) -> list[str]:
 
 def _initials(text: str) -> str:
     words = re.findall(r"\w+", text)
-    return _key("".join(w[0] for w in words)) if len(words) >= 2 else ""
+    return text_key("".join(w[0] for w in words)) if len(words) >= 2 else ""
 
 
-def _matches_site(part: str, site_keys: set[str]) -> bool:
-    key = _key(part)
+def matches_site(part: str, site_keys: set[str]) -> bool:
+    """Whether `part` names the site: a key of `site_keys`, its initials, an umlaut
+    transliteration, or one holding the other ("Spiegel Online" / "spiegel")."""
+    key = text_key(part)
     if not key or not site_keys:
         return False
     if key in site_keys or _initials(part) in site_keys:  # "Deutsche Welle" / dw.com
@@ -92,7 +95,7 @@ def _matches_site(part: str, site_keys: set[str]) -> bool:
 
 
 def site_keys(names: Iterable[str | None]) -> set[str]:
-    return {k for n in names if (k := _key(n)) and len(k) >= 2}
+    return {k for n in names if (k := text_key(n)) and len(k) >= 2}
 
 
 def meta_content(root, *keys: str) -> list[str]:
@@ -105,7 +108,8 @@ def meta_content(root, *keys: str) -> list[str]:
     return out
 
 
-def _text(el) -> str | None:
+def element_text(el) -> str | None:
+    """An element's whole text, its pieces spaced, cleaned (`clean_text`)."""
     return clean_text(" ".join(t for t in el.itertext() if isinstance(t, str)))
 
 

@@ -40,9 +40,9 @@ from pipelines.authors import (  # noqa: F401 - re-exported: pipelines.metadata 
     PLACEHOLDER_NAMES,
     ROLE_NOUNS,
     ROLE_WORDS,
-    _authored_work,
     agency_of,
     author_links,
+    authored_work,
     clean_authors,
     headline_element,
     is_agency,
@@ -56,7 +56,7 @@ from pipelines.dates import (  # noqa: F401 - re-exported: pipelines.metadata is
     DISAGREE_AFTER,
     EARLIEST,
     DateChoice,
-    _calendar_day,
+    calendar_day,
     choose_date,
     dateline_date,
     day_first,
@@ -68,9 +68,9 @@ from pipelines.dates import (  # noqa: F401 - re-exported: pipelines.metadata is
     url_date,
 )
 from pipelines.meta_text import (  # noqa: F401 - re-exported: pipelines.metadata is the API
-    _matches_site,
     clean_text,
     domain_names,
+    matches_site,
     meta_content,
     page_site_names,
     site_keys,
@@ -121,7 +121,7 @@ def page_metadata(root, objects: list[dict], article: dict | None, url: str, *,
     meta.title_candidates = title_candidates(root, article)
     meta.title = choose_title(meta.title_candidates, names | site_keys(home_link_names(root, url)), learned_titles)
 
-    people, orgs = jsonld_authors(article or _authored_work(objects), objects)
+    people, orgs = jsonld_authors(article or authored_work(objects), objects)
     agencies = []
     fallback = ["; ".join(fallback_authors)] if fallback_authors else []  # one byline, as printed
     # sources in the order trusted, each read only when the ones before name nobody
@@ -150,7 +150,7 @@ def page_metadata(root, objects: list[dict], article: dict | None, url: str, *,
         choice = choose_date(resolve_dates([("dateline", dateline)], timezone_name), now)
     elif choice.rival is not None and (dateline := dateline_date(root, url, now)):
         # only pages whose sources disagree pay for the visible-date search
-        choice = settle_disagreement(choice, _calendar_day(dateline))
+        choice = settle_disagreement(choice, calendar_day(dateline))
     meta.published_at = choice.value.isoformat() if choice.value else None
     meta.date_disagreement = choice.disagreement
     modified = choose_date(resolve_dates(modified_candidates(root, article), timezone_name, language), now)

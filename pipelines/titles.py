@@ -10,12 +10,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from pipelines.meta_text import _key, _matches_site, _text, _words_key, clean_text, meta_content
+from pipelines.meta_text import (
+    clean_text,
+    element_text,
+    matches_site,
+    meta_content,
+    text_key,
+    words_key,
+)
 
 # -- title ------------------------------------------------------------------
 
-# Separators between a headline and the site's name, widest first.
-_SEPARATORS = (" | ", " || ", " – ", " — ", " - ", " :: ", " · ", " • ", " / ", " » ", " « ", " ~ ", " -- ")
+# Separators between a headline and the site's name.
 _SEP_RE = re.compile(r"\s(?:\|\|?|–|—|-{1,2}|::|·|•|/|»|«|~)\s")
 _DATE_PART = re.compile(r"^[\d\s./:-]+$")
 # Labels blog and CMS templates put between the site's name and the headline.
@@ -49,18 +55,18 @@ def strip_site_name(title: str | None, names: set[str]) -> str | None:
     cut_end = False
     while end > 1:
         last = texts[end - 1].strip()
-        if _matches_site(last, names):
+        if matches_site(last, names):
             end, cut_end = end - 1, True
-        elif _DATE_PART.match(last) and any(_matches_site(t, names) for t in texts[1:end - 1]):
+        elif _DATE_PART.match(last) and any(matches_site(t, names) for t in texts[1:end - 1]):
             end -= 1
         else:
             break
     start = 0
     if not cut_end:
-        while start < end - 1 and _matches_site(texts[start].strip(), names):
+        while start < end - 1 and matches_site(texts[start].strip(), names):
             start += 1
         # "Four Years Remaining » Blog Archive » Headline": the blog template's label after the name
-        while 0 < start < end - 1 and _key(texts[start]) in _SECTION_LABELS:
+        while 0 < start < end - 1 and text_key(texts[start]) in _SECTION_LABELS:
             start += 1
     if start == 0 and end == len(texts):
         return title
@@ -184,9 +190,9 @@ def drop_kicker(title: str | None, others: Iterable[str | None]) -> str | None:
     kicker the meta copy glued on."""
     if not title or not (m := _KICKER_SEP.match(title)) or len(m.group("kicker").split()) > MAX_KICKER_WORDS:
         return title
-    rest = _words_key(m.group("rest"))
+    rest = words_key(m.group("rest"))
     for other in others:
-        if other and other != title and _words_key(other) == rest and len(rest.split()) >= 3:
+        if other and other != title and words_key(other) == rest and len(rest.split()) >= 3:
             return other
     return title
 
@@ -218,8 +224,8 @@ def subhead_part(title: str | None, subheads: Iterable[str]) -> str | None:
     # the headline first, the site's name after ("… – das erwarten wir": a section's <h2> is no headline)
     if len(head) < MIN_HEADLINE_CHARS or len(rest) > MAX_AFFIX_CHARS:
         return title
-    key = _words_key(head)
-    return head.strip() if any(_words_key(h) == key for h in subheads) else title
+    key = words_key(head)
+    return head.strip() if any(words_key(h) == key for h in subheads) else title
 
 
 def _choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles | None = None,
@@ -236,7 +242,7 @@ def _choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles
     found = {"headline": cut(cands.headline), "og_title": cut(cands.og_title), "html_title": cut(cands.html_title)}
     metas = [t for t in (found["headline"], found["og_title"], found["html_title"]) if t]
     # an <h1> naming the site is the page's masthead ("Krimiblog-Archiv"), not its headline
-    h1s = [t for h in cands.h1 if (t := cut(h)) and not _matches_site(t, names)]
+    h1s = [t for h in cands.h1 if (t := cut(h)) and not matches_site(t, names)]
     found["h1"] = h1s[0] if h1s else None
     def confirmed(meta: str, h1: str) -> str:
         if policy.confirmed_text == "typographic":
@@ -246,26 +252,26 @@ def _choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles
     if policy.jsonld_first and found["headline"]:
         if policy.confirmed_text == "typographic":
             return next((confirmed(found["headline"], h1) for h1 in h1s
-                         if _words_key(h1) == _words_key(found["headline"])), found["headline"])
+                         if words_key(h1) == words_key(found["headline"])), found["headline"])
         return found["headline"]
     for h1 in h1s:
         for meta in metas:
-            if _words_key(h1) == _words_key(meta):
+            if words_key(h1) == words_key(meta):
                 return confirmed(meta, h1)
     if policy.h1_inside_meta:
         for h1 in h1s:
-            hk = _words_key(h1)
+            hk = words_key(h1)
             for meta in metas:
-                wk = _words_key(meta)
+                wk = words_key(meta)
                 if len(hk) >= 12 and wk != hk and (wk.startswith(hk) or wk.endswith(hk)):
                     return h1
     for key in policy.order:
         value = found.get(key)
         if key == "h1" and value:
-            hk = _words_key(value)
+            hk = words_key(value)
             # "Tunesien Große Aufgaben …", "… Region 02.02.2022 • Presse": a kicker or a dateline
             # glued to a meta title in the <h1>; the meta title is the headline
-            held = [m for m in metas if len(mk := _words_key(m)) >= 12 and hk != mk
+            held = [m for m in metas if len(mk := words_key(m)) >= 12 and hk != mk
                     and (hk.endswith(mk) or hk.startswith(mk))]
             if held:
                 return held[0]
@@ -291,7 +297,7 @@ def _headline_text(el) -> str | None:
     """An <h1>'s text without its kicker and hidden parts, when the markup marks them."""
     marked = [c for c in el.iterdescendants() if isinstance(c.tag, str) and _KICKER_CLASS.search(c.get("class") or "")]
     if not marked:
-        return _text(el)
+        return element_text(el)
     pieces = []
     def walk(node):
         if node in marked:
@@ -304,7 +310,7 @@ def _headline_text(el) -> str | None:
                 pieces.append(child.tail or "")
     walk(el)
     # the hidden separator may sit outside the kicker's element: ": Ein bisschen Fortschritt"
-    return clean_text("".join(pieces).strip().lstrip(":|–—-").strip()) or _text(el)
+    return clean_text("".join(pieces).strip().lstrip(":|–—-").strip()) or element_text(el)
 
 
 def title_candidates(root, article: dict | None) -> TitleCandidates:
@@ -319,7 +325,7 @@ def title_candidates(root, article: dict | None) -> TitleCandidates:
         og_title=next(iter(meta_content(root, "og:title", "twitter:title")), None),
         h1=h1,
         html_title=clean_text(root.findtext(".//title")),
-        subheads=[t for el in root.xpath("(//h2|//h3)[position() <= $n]", n=MAX_SUBHEADS) if (t := _text(el))],
+        subheads=[t for el in root.xpath("(//h2|//h3)[position() <= $n]", n=MAX_SUBHEADS) if (t := element_text(el))],
     )
 
 
@@ -348,7 +354,7 @@ def home_link_names(root, url: str) -> list[str]:
     for el in root.xpath("//a[string-length(@href) <= $n]", n=max(map(len, homes), default=0)):
         if el.get("href", "").strip() not in homes:
             continue
-        texts = [_text(el), el.get("title"), el.get("aria-label")]
+        texts = [element_text(el), el.get("title"), el.get("aria-label")]
         texts += [img.get(a) for img in el.iter("img") for a in ("alt", "title")]
         for text in texts:
             text = clean_text(text)

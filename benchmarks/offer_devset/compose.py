@@ -186,15 +186,18 @@ def block_element(corpus: Path, sample: dict):
     return best
 
 
-def render_markup(sample: dict, corpus: Path, original: bool = False) -> tuple[str, str] | None:
+def render_markup(sample: dict, corpus: Path, original: bool = False,
+                  host_html: str | None = None) -> tuple[str, str] | None:
     """(host html, html with the inserted lines at the insertion point), or
     None when the host markup has no element for the paragraphs beside it.
 
     The block as `<p>` paragraphs, the way the seed's site sets it; with
     `original`, as its own site marked it up (the harvested element with its
     forms, buttons and attributes; None when it is not found), for the DOM
-    signals. The hard negative is a `<p>` beside it either way."""
-    html = read_gz(corpus / "fundus" / sample["host_html"])
+    signals. The hard negative is a `<p>` beside it either way. `host_html`:
+    the host page to use instead of the corpus file (the markup gate's
+    fixtures pass it with scripts and styles taken out)."""
+    html = host_html if host_html is not None else read_gz(corpus / "fundus" / sample["host_html"])
     root = parse(html)
     if root is None:
         return None

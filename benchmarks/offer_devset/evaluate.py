@@ -36,7 +36,10 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from benchmarks.offer_devset import compose, train  # noqa: E402
+# train (scikit-learn) is imported where a model is trained or the corpus read:
+# the markup CI gate (tests/test_offer_gate_markup.py) imports this module
+# for its line matching, and CI does not install the train extra.
+from benchmarks.offer_devset import compose  # noqa: E402
 from benchmarks.offer_devset.compose import in_body, markup_key  # noqa: E402
 from pipelines import offer_classifier as oc  # noqa: E402
 from pipelines.offers_text import strip_offers  # noqa: E402
@@ -48,6 +51,8 @@ _SAMPLES: list[dict] = []
 
 
 def _train_fold(fold: int) -> None:
+    from benchmarks.offer_devset import train
+
     model = train.train_model([s for s in _SAMPLES if s["fold"] != fold], meta={"left_out_fold": fold})
     model.save(MODEL_CACHE / f"fold{fold}.npz")
 
@@ -144,40 +149,58 @@ def _present(line: str, out_lines: list[str]) -> bool:
     return any(n == o or (n in o and len(o) <= len(n) + 40) for o in out_lines)
 
 
+def extracted_lines(name: str, html: str, url: str) -> list[str]:
+    """One extractor's output lines for a page, as the markup path compares
+    them (markup_key): "newsdesk" is `process_html`, as `newsdesk extract`
+    runs it; "trafilatura" is plain trafilatura."""
+    if name == "newsdesk":
+        from crawlers.offline import process_html
+
+        body = (process_html(html, url) or {}).get("body") or ""
+    else:
+        import trafilatura
+
+        body = trafilatura.extract(html, url=url) or ""
+    return [markup_key(x) for x in body.split("\n") if x.strip()]
+
+
 def _markup_job(args) -> dict | None:
     sample, corpus, model_path, original = args
-    import trafilatura
-
-    from crawlers.offline import process_html
-
     rendered = compose.render_markup(sample, Path(corpus), original)
     if rendered is None:
         return None
     host_html, html = rendered
     model = oc.OfferModel.load(Path(model_path)) if model_path else None
     out = {}
-    for name, fn in (
-        ("newsdesk", lambda h: (process_html(h, sample["host_url"]) or {}).get("body") or ""),
-        ("trafilatura", lambda h: trafilatura.extract(h, url=sample["host_url"]) or ""),
-    ):
+    for name in ("newsdesk", "trafilatura"):
         with oc.use_model(model):
-            base = [markup_key(x) for x in fn(host_html).split("\n") if x.strip()]
-            got = [markup_key(x) for x in fn(html).split("\n") if x.strip()]
+            base = extracted_lines(name, host_html, sample["host_url"])
+            got = extracted_lines(name, html, sample["host_url"])
         out[name] = {"base": base, "got": got}
     return {"id": sample["id"], **out}
 
 
-def markup_lines(sample: dict, result: dict, name: str) -> tuple[dict, list[bool]]:
-    """The sample seen through one extractor: article lines are what it found
-    on the unmodified page that is in the host's ground-truth body (the text
-    path's article lines); the rest it found there (headings, bylines, source
-    lists, credits, teasers) counts as other lines; inserted lines as labelled."""
-    base, got = result[name]["base"], result[name]["got"]
+def markup_sample(sample: dict, base: list[str]) -> dict:
+    """The sample as one extractor sees it: article lines are what it found
+    on the unmodified page (`base`, markup_key) that is in the host's
+    ground-truth body (the text path's article lines); the rest it found
+    there (headings, bylines, source lists, credits, teasers) counts as other
+    lines; inserted lines as labelled."""
     paragraphs = [markup_key(x["text"]) for x in sample["lines"] if x["label"] != "offer" and x not in sample["inserted"]]
     lines = [{"text": b, "label": "article" if in_body(b, paragraphs) else "other_article", "kind": "article"}
              for b in base] + sample["inserted"]
-    kept = [_present(b, got) for b in base] + [_present(x["text"], got) for x in sample["inserted"]]
-    return {**sample, "lines": lines}, kept
+    return {**sample, "lines": lines}
+
+
+def markup_kept(lines: list[dict], got: list[str]) -> list[bool]:
+    """Which labelled lines are in an extractor's output lines (`got`, markup_key)."""
+    return [_present(x["text"], got) for x in lines]
+
+
+def markup_lines(sample: dict, result: dict, name: str) -> tuple[dict, list[bool]]:
+    """markup_sample and markup_kept for one extractor's result."""
+    s2 = markup_sample(sample, result[name]["base"])
+    return s2, markup_kept(s2["lines"], result[name]["got"])
 
 
 def run_markup(samples: list[dict], corpus: Path, model_paths: dict[int, str | None], jobs: int,
@@ -224,7 +247,7 @@ def table(rows: list[tuple[str, Tally]], groups: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", default=str(train.DEFAULT_CORPUS))
+    ap.add_argument("--corpus", default=None, help="default: ../shared/corpus (env NEWSDESK_CORPUS)")
     ap.add_argument("--paths", default="text,markup")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--limit", type=int, default=None, help="markup path: first N samples per fold")
@@ -237,7 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-before", action="store_true", help="skip the lexicon-only run")
     ap.add_argument("--misses", type=int, default=0, help="text path: list N wrong decisions")
     args = ap.parse_args(argv)
-    corpus = Path(args.corpus)
+    from benchmarks.offer_devset import train
+
+    corpus = Path(args.corpus or train.DEFAULT_CORPUS)
     samples, plain = train.all_samples(corpus)
     everything = samples + plain
     models = fold_models(everything, args.retrain, args.jobs)

@@ -1,0 +1,111 @@
+"""CI gate for offer stripping on the markup path (`newsdesk extract`).
+
+tests/fixtures/offer_devset_markup/ (`python -m benchmarks.offer_devset.fixtures
+--markup`) holds real fundus host pages with a real offer block from another
+publisher rendered into their article markup, as `<p>` paragraphs or as the
+block's own site marked it up (forms, buttons, aria), a real hard negative
+beside it, over kinds of block and languages, plus hosts without a block:
+per page `<id>.html.gz` and `<id>.json` (url and labelled lines). Each page
+goes through `process_html`, the function `newsdesk extract` and the crawl
+call, with the shipped model; lines are matched and counted by
+benchmarks/offer_devset/evaluate.py's markup path (article lines: what the
+extractor found on the host page without the block that is in the host's
+ground-truth body, recorded in the JSON). The scores must stay above floors
+pinned a little below what was measured (docs/quality.md, "CI gate, markup
+path"), and well above the lexicon rules alone. The shipped model was
+trained on all sites, these included: the leave-one-source-out figures are
+evaluate.py's.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.offer_devset import evaluate  # noqa: E402
+from pipelines import offer_classifier as oc  # noqa: E402
+
+FIXTURES = REPO / "tests" / "fixtures" / "offer_devset_markup"
+
+# Measured on the fixture (2026-12-02, 47 pages: 20 with the block as <p>, 19
+# in its own markup, 8 without a block): shipped model offer lines removed
+# 0.951, article lines kept 0.999, hard negatives kept 1.000 (39), pages fully
+# clean 0.821 (32/39); lexicon alone 0.497 / 1.000 / 1.000 / 0.410. The floors
+# allow one more unclean page and one lost hard negative. See docs/quality.md
+# ("CI gate, markup path").
+FLOOR_OFFER_REMOVED = 0.93
+FLOOR_ARTICLE_KEPT = 0.99
+FLOOR_NEGATIVES_KEPT = 0.97
+FLOOR_FULLY_CLEAN = 0.79
+
+
+def _pages() -> list[dict]:
+    pages = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(FIXTURES.glob("*.json"))]
+    assert pages, f"{FIXTURES}: no fixture pages"
+    return pages
+
+
+def _html(page: dict) -> str:
+    with gzip.open(FIXTURES / f"{page['id']}.html.gz", "rt", encoding="utf-8") as fh:
+        return fh.read()
+
+
+def _score(model, pages: list[dict] | None = None) -> dict[str, float]:
+    tally = evaluate.Tally()
+    with oc.use_model(model):
+        for page in _pages() if pages is None else pages:
+            got = evaluate.extracted_lines("newsdesk", _html(page), page["url"])
+            evaluate.score_sample(tally, page, evaluate.markup_kept(page["lines"], got))
+    return {name: a / b for name, (a, b) in
+            ((name, tally.c[f"{key}|all"]) for name, key in
+             (("offer", "offer"), ("article", "art"), ("hard_negative", "neg"), ("clean", "clean")))}
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    model = oc.default_model()
+    assert model is not None, "pipelines/offer_model.npz is missing or does not match the code"
+    return _score(model)
+
+
+@pytest.fixture(scope="module")
+def lexicon_only():
+    return _score(None)
+
+
+def test_fixture_covers_kinds_languages_and_renderings():
+    pages = _pages()
+    with_block = [p for p in pages if p["inserted"]]
+    assert {p["kind"] for p in with_block} >= {
+        "newsletter", "membership_donation", "plan_price", "subscription_call", "paywall_notice",
+        "registration_login"}
+    assert {p["lang"] for p in with_block} >= {"en", "de", "fr", "es", "it", "pt"}
+    assert {p["render"] for p in with_block} == {"p", "original"}
+    assert any(not p["inserted"] for p in pages)
+    for p in pages:
+        assert (FIXTURES / f"{p['id']}.html.gz").is_file(), p["id"]
+        assert p["url"].startswith("http"), p["id"]
+        assert any(x["label"] == "article" for x in p["lines"]), p["id"]
+
+
+def test_offer_lines_removed(shipped, lexicon_only):
+    assert shipped["offer"] >= FLOOR_OFFER_REMOVED
+    assert shipped["offer"] >= lexicon_only["offer"] + 0.3
+
+
+def test_articles_fully_clean(shipped, lexicon_only):
+    assert shipped["clean"] >= FLOOR_FULLY_CLEAN
+    assert shipped["clean"] >= lexicon_only["clean"] + 0.3
+
+
+def test_article_lines_and_hard_negatives_kept(shipped):
+    assert shipped["article"] >= FLOOR_ARTICLE_KEPT
+    assert shipped["hard_negative"] >= FLOOR_NEGATIVES_KEPT

@@ -278,6 +278,9 @@ def _name_key(name: str) -> str:
     return text_key(name.replace("-", " "))
 
 
+_CODE = re.compile(r"[A-Z][A-Z0-9-]{1,4}")  # "SP-X", "IFZ": a press service's or an institute's code
+
+
 def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
                   organisations: Iterable[str] = (), handles: bool = False) -> tuple[list[str], str | None]:
     """(people, agency) from raw author strings: split, tidied, roles, the
@@ -326,6 +329,8 @@ def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
                 continue
             seen[key] = len(people)
             people.append(name)
+    if any(len(p.split()) > 1 for p in people):  # "Peter Maahn/SP-X": the code beside a name is a service's
+        people = [p for p in people if not _CODE.fullmatch(p)]
     return people[:MAX_AUTHORS], ("/".join(agencies) if agencies else None)
 
 

@@ -26,7 +26,7 @@ _COLON_LABELS = (r"text|autor(?:in|en)?|authors?|auteur(?:e|s)?|autore|verfasser
 _LABEL_BODY = rf"(?:(?i:{_FREE_LABELS})(?:\s*:|\s)|(?i:{_COLON_LABELS})\s*[:：])\s*(?P<rest>\S.*)$"
 # inside an element the page marks as the author's, the label may come mid-line ("Veröffentlicht am … von X")
 _INNER = re.compile(rf"(?:^|\s|[|·•])[\W_]{{0,3}}{_LABEL_BODY}")
-_LINE = re.compile(rf"(?:^|[|·•]\s*)[\W_]{{0,3}}(?:(?i:{_FREE_LABELS})(?:\s*:|\s)|(?i:{_COLON_LABELS})\s*[:：])\s*(?P<rest>\S.*)$")
+_LINE = re.compile(rf"(?:^|[|·•]\s*|^[\d./-]{{6,10}}\s*[-–—|]\s*)[\W_]{{0,3}}(?:(?i:{_FREE_LABELS})(?:\s*:|\s)|(?i:{_COLON_LABELS})\s*[:：])\s*(?P<rest>\S.*)$")
 # A line that is the label alone: the name follows in the next element
 _LABEL_ONLY = re.compile(rf"^[\W_]{{0,3}}(?i:{_COLON_LABELS}|von|by|par|por|door)\s*[:：]\s*$")
 # "Photograph by …", "Foto von …": a picture's credit, not the article's author
@@ -36,7 +36,7 @@ MAX_LINE_CHARS = 120  # a byline is a short line; a paragraph that starts with "
 MAX_CANDIDATES = 6
 
 # The cheap pre-filters: a text holding one of the labels' words, a class or id naming the author.
-_LABEL_HINT = re.compile(r"\b(?:by|von|par|por|door|av|af|przez|text|autor|author|auteur|verfasser|"
+_LABEL_HINT = re.compile(r"\b(?:by|von|par|por|door|av|af|przez|text|autor\w*|author\w*|auteur\w*|verfasser\w*|"
                          r"redaktion|tekst|testo|texto|written|posted|erstellt|geschrieben|verfasst|publié|écrit|"
                          r"publicado|escrito|scritto|pubblicato|geplaatst|geschreven|责编|责任编辑|作者)\b")  # on lower-cased text
 _CLASS_HINTS = ("author", "byline", "autor", "auteur", "verfasser", "writer")
@@ -122,10 +122,17 @@ def _name_shaped(part: str, handle: bool = False) -> bool:
                for w in words) and not all(w.casefold() in _PARTICLES for w in words)
 
 
+# Where a byline's names end: a bracket, a dash, a separator ("Jacobo Betancur | Publicado hace 3 horas"), a digit,
+# a date's preposition, or another role's credit ("Text von X Illustration von Y")
+_NAMES_END = re.compile(r"\s[-–—|·•]\s|\s\d|\s\(|\s(?i:am|on|le|el|il|um|at|published|updated|veröffentlicht)\s"
+                        r"|\s(?i:illustration(?:en|s)?|fotos?|photos?|photography|bilder?|grafik(?:en)?|images?)"
+                        r"\s*(?i:von|by|par|de|:)\s")
+
+
 def _names_part(value: str, handle: bool = False) -> str | None:
     """The byline's leading run of names ("David Hutzler, dpa"), None when it
     does not open with one ("Course or Type", "it was already too late")."""
-    value = re.split(r"\s[-–—]\s|\s\d|\s(?i:am|on|le|el|il|um|at|published|updated|veröffentlicht)\s", value)[0]
+    value = _NAMES_END.split(value)[0]
     parts = [p for p in _PART_SPLIT.split(value) if p.strip()]
     if not parts or not _name_shaped(parts[0], handle):
         return None
@@ -172,7 +179,9 @@ def _text_byline(holder) -> str | None:
         return None
     line = _line_of(holder)
     text = _text(line)
-    if _LABEL_ONLY.match(text) and (following := line.getnext()) is not None:
+    if _LABEL_ONLY.match(own := _text(holder)) and (holder.tail or "").strip():
+        text = own + " " + _collapse(holder.tail)  # "<strong>Text:</strong> Klausmartin Friedrich<br>"
+    elif _LABEL_ONLY.match(text) and (following := line.getnext()) is not None:
         text = text + " " + _text(following)  # "<h5>Autor:</h5><p>Peter Maahn</p>": the name on the next line
     if len(text) > MAX_LINE_CHARS or not (labelled := _labelled(text)):
         return None

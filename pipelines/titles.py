@@ -294,15 +294,16 @@ _KICKER_CLASS = re.compile(r"(?i)kicker|overline|topline|dachzeile|spitzmarke|ey
 
 
 def _headline_text(el) -> str | None:
-    """An <h1>'s text without its kicker and hidden parts, when the markup marks them."""
-    marked = [c for c in el.iterdescendants() if isinstance(c.tag, str) and _KICKER_CLASS.search(c.get("class") or "")]
-    if not marked:
+    """An <h1>'s text without its kicker and hidden parts, when the markup marks them,
+    and without ruby readings (<rt>, <rp>: furigana over Japanese kanji)."""
+    marked = {c for c in el.iterdescendants() if isinstance(c.tag, str) and _KICKER_CLASS.search(c.get("class") or "")}
+    if not marked and el.find(".//rt") is None:
         return element_text(el)
     pieces = []
     def walk(node):
         if node in marked:
             pieces.append(" ")
-        else:
+        elif node.tag not in ("rt", "rp"):
             pieces.append(node.text or "")
             for child in node:
                 if isinstance(child.tag, str):

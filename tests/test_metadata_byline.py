@@ -81,3 +81,31 @@ def test_a_recipe_names_its_author_when_no_article_object_does():
     recipe = {"@type": "Recipe", "name": "Zitronenkuchen", "author": {"@type": "Person", "name": "Kathrin Back"}}
     meta = page_metadata(_root("<h1>Zitronenkuchen vom Blech</h1>"), [recipe], None, "https://example.org/r")
     assert meta.authors == ["Kathrin Back"]
+
+
+def test_label_element_with_the_name_in_its_tail_and_other_line_shapes():
+    # the label alone in its element, the name in the text after it
+    assert _bylines("<h1>T</h1><div><h5>Autor: </h5>Peter Maahn/SP-X<br></div>") == ["Peter Maahn, SP-X"]
+    assert _bylines("<h1>T</h1><p>Lange Rede.<br>Mehr Rede, die weiter geht und weiter und weiter geht, bis die "
+                    "Zeile zu lang ist für eine Zeile.<br><strong>Text:</strong> Klausmartin Friedrich</p>") \
+        == ["Klausmartin Friedrich"]
+    # "Autorin", "Autoren": the label's word with its ending
+    assert _bylines("<h1>T</h1><p><strong>Autorin: Uta Staschewski, Projektleiterin in Tunis.</strong></p>") \
+        == ["Uta Staschewski"]
+    # a date before the label; a bracketed role after the name
+    assert _bylines("<h1>T</h1><div>05.02.2020 <span>- Redaktion: Eberhard Fuhr (Pressesprecher)</span></div>") \
+        == ["Eberhard Fuhr"]
+    # another role's credit after the name; a separator after it in an author element
+    assert _bylines("<h1>T</h1><p><em>Text von Christian Seiler   Illustration von Markus Roost</em></p>") \
+        == ["Christian Seiler"]
+    assert _bylines("<h1>T</h1><div class='autor'><h6>Jacobo Betancur Peláez | Publicado hace 3 horas</h6></div>") \
+        == ["Jacobo Betancur Peláez"]
+
+
+def test_a_service_code_beside_a_name_is_nobody():
+    from pipelines.metadata import clean_authors
+
+    assert clean_authors(["Peter Maahn/SP-X"])[0] == ["Peter Maahn"]
+    assert clean_authors(["Sylvia Grossgasteiger, IFZ"])[0] == ["Sylvia Grossgasteiger"]
+    assert clean_authors(["BILL MCCARTHY"])[0] == ["BILL MCCARTHY"]  # a capitalised name stays
+    assert clean_authors(["DT"])[0] == ["DT"]  # alone, initials are all the page gives

@@ -53,3 +53,14 @@ def test_a_subhead_that_is_the_meta_titles_first_part_is_the_headline():
     page = "<title>Alles Neue mach der Mai | Bibliothek und mehr</title><h2>Alles Neue mach der Mai</h2>"
     root = lxml.html.document_fromstring(f"<html><head></head><body>{page}</body></html>")
     assert choose_title(title_candidates(root, None), set()) == "Alles Neue mach der Mai"
+
+
+def test_ruby_readings_are_no_part_of_the_headline():
+    import lxml.html
+
+    from pipelines.metadata import title_candidates
+
+    root = lxml.html.document_fromstring(
+        "<html><body><article><h1><ruby>子<rt>こ</rt></ruby>どもへの<ruby>体罰<rp>(</rp><rt>たいばつ</rt><rp>)</rp>"
+        "</ruby>を禁止する</h1></article></body></html>")
+    assert title_candidates(root, None).h1[0] == "子どもへの体罰を禁止する"

@@ -31,6 +31,14 @@ DESK_WORDS = {
     "agenturen", "agencies", "agences", "agencias", "newsdesk", "webredaktion", "zentralredaktion",
     "nachrichten", "news", "noticias", "notizie", "nieuws", "nyheter", "nyheder", "actualités",
 }
+# Nouns of organisations: a byline word that is one, or a compound ending in one ("Bundesverband
+# WindEnergie", "Feuerwehr Oldenburg", "SeglerBlog", "Suedtirol Online"), names no person.
+ORG_NOUNS = (
+    "verband", "anstalt", "departement", "department", "sekretariat", "gericht", "abteilung", "feuerwehr",
+    "partei", "fraktion", "magazin", "magazine", "illustrierte", "stiftung", "institut", "institute", "ministerium",
+    "ministry", "verlag", "verein", "gesellschaft", "solutions", "media", "online", "blog", "zeitung", "university",
+    "universität", "hochschule", "kommission", "commission", "behörde",
+)
 # Job nouns that end a byline ("Jane Doe, Reporter", "신현주 기자").
 ROLE_NOUNS = {
     "reporter", "correspondent", "editor", "writer", "columnist", "contributor", "journalist", "redakteur",
@@ -182,6 +190,12 @@ _LEGAL_FORM = re.compile(r"(?:^|\s)(?:(?i:g?gmbh|ltd\.?|inc\.?|llc|plc|sarl)|AG|
 _HOST = re.compile(r"(?i)(?:www\s*\.?\s*)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}|www\s.+")
 
 
+def is_organisation(name: str) -> bool:
+    """'Bundesverband WindEnergie', 'SeglerBlog': a word of the name is an organisation's noun."""
+    # a hyphenated compound by its last part: "FOCUS-Online-Experte" is a role, not a company
+    return any(w.endswith(ORG_NOUNS) for w in re.split(r"[^\w-]+|_", name.casefold()) if len(w) >= 4)
+
+
 def is_desk(name: str) -> bool:
     """'BR24 Redaktion', 'MM-Redaktion', 'Guardian staff reporter': a desk, not a person."""
     return any(w in DESK_WORDS for w in re.split(r"[\W_]+", name.casefold()) if w)
@@ -201,7 +215,7 @@ def agency_of(part: str) -> str | None:
 def _looks_like_name(name: str, handles: bool = False) -> bool:
     """Whether a tidied byline part can be a person; `handles`: a lower-case
     user name ("uriebe") counts, as an author link shows it."""
-    if is_desk(name) or _LEGAL_FORM.search(name):
+    if is_desk(name) or _LEGAL_FORM.search(name) or is_organisation(name):
         return False
     words = name.split()
     if not words or len(name) > MAX_NAME_CHARS or len(words) > MAX_NAME_WORDS:
@@ -295,12 +309,12 @@ def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
     for value in raw:
         if not isinstance(value, str):
             continue
-        after_agency = False
+        after_agency = after_site = False
         parts = split_byline(value)
         if len(parts) > 1 and matches_site(parts[0], outlet_names):
             continue  # the outlet's signature: "hessenschau.de, Frankfurt, Germany"
         first = re.split(r"[,;|]", clean_text(value) or "")[0].strip()
-        if _LEGAL_FORM.search(first) or (len(parts) > 1 and matches_site(first, outlet_names)):
+        if _LEGAL_FORM.search(first) or is_organisation(first) or (len(parts) > 1 and matches_site(first, outlet_names)):
             continue  # a company's or the outlet's signature: "Olympia-Verlag GmbH, Nürnberg, Germany"
         for part in parts:
             agency = agency_of(part) or (part if after_agency and re.fullmatch(r"[a-z]{2,4}", part) else None)
@@ -318,7 +332,10 @@ def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
                     agencies.append(name)
                 continue
             name = _without_site_words(name, outlet_names)
-            if matches_site(name, outlet_names) or not _looks_like_name(name, handles):
+            if after_site or matches_site(name, outlet_names):
+                after_site = True  # "Nada Tawfik, BBC News, New York": what follows the outlet is its place
+                continue
+            if not _looks_like_name(name, handles):
                 continue
             key = _name_key(name)
             if key in seen:

@@ -173,14 +173,26 @@ def _class_byline(el) -> str | None:
     return names
 
 
+def _text_after(el) -> str:
+    """The text right after an element, past line breaks ("<b>Von:</b><br><br>Götz Warnke")."""
+    node = el
+    while node is not None:
+        if (node.tail or "").strip():
+            return _collapse(node.tail)
+        node = node.getnext()
+        if node is None or node.tag != "br":
+            return ""
+    return ""
+
+
 def _text_byline(holder) -> str | None:
     """The names a labelled line shows ("Von Leonora Holling"), from the block holding the label."""
     if _skipped(holder):
         return None
     line = _line_of(holder)
     text = _text(line)
-    if _LABEL_ONLY.match(own := _text(holder)) and (holder.tail or "").strip():
-        text = own + " " + _collapse(holder.tail)  # "<strong>Text:</strong> Klausmartin Friedrich<br>"
+    if _LABEL_ONLY.match(own := _text(holder)) and (after := _text_after(holder)):
+        text = own + " " + after  # "<strong>Text:</strong> Klausmartin Friedrich<br>"
     elif _LABEL_ONLY.match(text) and (following := line.getnext()) is not None:
         text = text + " " + _text(following)  # "<h5>Autor:</h5><p>Peter Maahn</p>": the name on the next line
     if len(text) > MAX_LINE_CHARS or not (labelled := _labelled(text)):

@@ -240,6 +240,8 @@ def _choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles
         return strip_site_name(title, names) if title else None
 
     found = {"headline": cut(cands.headline), "og_title": cut(cands.og_title), "html_title": cut(cands.html_title)}
+    for key in found:
+        found[key] = _without_label_part(found[key], [v for k, v in found.items() if k != key])
     metas = [t for t in (found["headline"], found["og_title"], found["html_title"]) if t]
     # an <h1> naming the site is the page's masthead ("Krimiblog-Archiv"), not its headline
     h1s = [t for h in cands.h1 if (t := cut(h)) and not matches_site(t, names)]
@@ -280,6 +282,22 @@ def _choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles
         if value:
             return value
     return None
+
+
+MAX_LABEL_WORDS = 3
+
+
+def _without_label_part(title: str | None, others: Iterable[str | None]) -> str | None:
+    """'Headline | Sport' -> 'Headline' when another meta title of the page is 'Headline'
+    alone: the part after the separator is a section's or the site's label."""
+    if not title:
+        return title
+    for other in others:
+        if other and len(other) < len(title) and title.startswith(other):
+            rest = title[len(other):]
+            if (m := _PART_SEP.match(rest)) and len(rest[m.end():].split()) <= MAX_LABEL_WORDS:
+                return other
+    return title
 
 
 def _plausible_h1(text: str) -> bool:

@@ -109,3 +109,16 @@ def test_a_service_code_beside_a_name_is_nobody():
     assert clean_authors(["Sylvia Grossgasteiger, IFZ"])[0] == ["Sylvia Grossgasteiger"]
     assert clean_authors(["BILL MCCARTHY"])[0] == ["BILL MCCARTHY"]  # a capitalised name stays
     assert clean_authors(["DT"])[0] == ["DT"]  # alone, initials are all the page gives
+
+
+def test_organisations_and_what_follows_the_outlet_are_nobody():
+    from pipelines.metadata import clean_authors, site_keys
+
+    assert clean_authors(["Bundesverband WindEnergie"])[0] == []
+    assert clean_authors(["SeglerBlog"])[0] == []
+    assert clean_authors(["Feuerwehr Oldenburg, Abteilung Wasserrettung"])[0] == []  # the first part decides
+    assert clean_authors(["Eidgenössisches Departement für Wirtschaft, Bildung und Forschung WBF"])[0] == []
+    assert clean_authors(["FOCUS-Online-Experte Robin Tschöpe"])[0] == ["Robin Tschöpe"]  # a role's compound
+    assert clean_authors(["Nada Tawfik, BBC News, New York"], site_keys(["BBC News"]))[0] == ["Nada Tawfik"]
+    assert _bylines("<h1>T</h1><p>Text.</p><a href='mailto:x'><b>Von:</b> <br> <br> Götz Warnke</a>") \
+        == ["Götz Warnke"]

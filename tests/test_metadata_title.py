@@ -64,3 +64,14 @@ def test_ruby_readings_are_no_part_of_the_headline():
         "<html><body><article><h1><ruby>子<rt>こ</rt></ruby>どもへの<ruby>体罰<rp>(</rp><rt>たいばつ</rt><rp>)</rp>"
         "</ruby>を禁止する</h1></article></body></html>")
     assert title_candidates(root, None).h1[0] == "子どもへの体罰を禁止する"
+
+
+def test_a_label_part_another_meta_title_lacks_is_cut():
+    from pipelines.metadata import TitleCandidates, choose_title
+
+    cands = TitleCandidates(headline="Bubi-Bomber wieder da: Thioune fordert Geduld | Sport",
+                            og_title="Bubi-Bomber wieder da: Thioune fordert Geduld", h1=["Thioune fordert Geduld"])
+    assert choose_title(cands, set()) == "Bubi-Bomber wieder da: Thioune fordert Geduld"
+    # a longer rest is a subtitle, not a label
+    cands = TitleCandidates(headline="Ein Titel | mit einem Untertitel in Worten", og_title="Ein Titel")
+    assert choose_title(cands, set()) == "Ein Titel | mit einem Untertitel in Worten"

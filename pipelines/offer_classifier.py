@@ -1,16 +1,25 @@
 """Learned offer-line classifier: pure numpy at run time, no pickle, no download.
 
-Two logistic regressions, trained by ``benchmarks/offer_devset/train.py`` on
-the offer development set and stored in ``pipelines/offer_model.npz``:
+Two models, trained by ``benchmarks/offer_devset/train.py`` on the offer
+development set and stored in ``pipelines/offer_model.npz``:
 
-1. **text**: hashed character n-grams (2-5, lower-cased, spaces kept so
-   that word starts and ends count) of the line's first characters, giving
-   one logit per line; it learns what offer lines say in any language;
-2. **context**: that logit for the line and its neighbours, the shape of the
-   line (length, sentence form, imperative start, second person, prices with
-   a period, position), the run of non-sentence lines it sits in (a block of
-   short lines between prose, a heading over form-like lines), and the
-   lexicon's verdicts (:mod:`pipelines.offers_text`) for it and its neighbours.
+1. **text**: a logistic regression on hashed character n-grams (2-5,
+   lower-cased, spaces kept so that word starts and ends count) of the
+   line's first characters, giving one logit per line; it learns what offer
+   lines say in any language;
+2. **context**: boosted trees (scikit-learn's HistGradientBoostingClassifier,
+   exported as flat arrays: :class:`TreeEnsemble`) over that logit for the
+   line and its neighbours up to four lines away, the shape of the line
+   (length, sentence form, imperative start, second person, prices with a
+   period, position), the run of non-sentence lines and the run of
+   offer-reading lines it sits in (a block of short lines between prose, a
+   heading over form-like lines), and the lexicon's verdicts
+   (:mod:`pipelines.offers_text`) for it and its neighbours. Trees, not a
+   second logistic regression: what a line's score should be depends on
+   combinations (a long sentence whose words lean to an offer, among offer
+   lines, is one; beside article prose it is not), which a linear model
+   over the same features cannot express (leave-one-source-out, docs/quality.md).
+   A model without trees scores with the context logistic regression.
 
 Hashing is a vectorised polynomial over the code points (numpy), identical in
 training and at run time, so the stored weights are all the model is.
@@ -158,6 +167,8 @@ def _names() -> list[str]:
     names += [f"next_rule_{k}" for k in RULE_KINDS] + ["rule_drop", "rule_drop_neighbour"]
     names += ["position", "first_line", "last_line", "near_end", "run_log_len", "run_between_prose",
               "run_at_tail", "run_offer_share", "heading_over_form", "text_x_short", "text_x_sentence"]
+    names += ["text_prev3", "text_next3", "offer_words_near3", "text_mean_near4", "words_run_log_len",
+              "words_run_mean", "sure_up", "sure_down"]
     return names
 
 
@@ -183,6 +194,7 @@ def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kind
             run_start[k], run_end[k] = i, j
         i = j + 1
     offerish = text_logits > 0
+    near = _neighbourhood(text_logits, sentence)
     for k in range(n):
         sh = shapes[k]
         window = pad[k : k + 5]
@@ -211,14 +223,127 @@ def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kind
             k / max(n - 1, 1), float(k == 0), float(k == n - 1), float(n - 1 - k < 3),
             np.log1p(run_len), float(between), float(tail), share, float(heading_form),
             text_logits[k] * float(sh.words <= 8), text_logits[k] * float(sh.sentence),
+            *near[k],
         ]
         rows.append(row)
     return np.asarray(rows, dtype=np.float64).reshape(n, len(CONTEXT_NAMES))
 
 
+_WORDS_LOGIT = -0.405  # text probability 0.4: the line's own words lean to an offer
+_SURE_LOGIT = 2.197  # text probability 0.9
+_FAR = 6
+
+
+def _neighbourhood(text_logits: np.ndarray, sentence: list[bool]) -> list[list[float]]:
+    """Per line, what its wider neighbourhood's words say: the text logits three
+    lines away, how many of the three lines on each side read as an offer,
+    the mean text probability of the four lines on each side, the run of
+    lines reading as an offer that the line sits in or borders (one short
+    non-sentence line may break it: a label, a button), and how far the
+    nearest line that is surely an offer is, above and below."""
+    n = len(text_logits)
+    probs = 1.0 / (1.0 + np.exp(-np.clip(text_logits, -30, 30)))
+    ok = text_logits >= _WORDS_LOGIT
+    sure = np.flatnonzero(text_logits >= _SURE_LOGIT)
+    # Runs of offer-reading lines, as offer_blocks forms them.
+    run_id = np.full(n, -1)
+    runs: list[tuple[int, int]] = []
+    k = 0
+    while k < n:
+        if not ok[k]:
+            k += 1
+            continue
+        j = k
+        while True:
+            if j + 1 < n and ok[j + 1]:
+                j += 1
+            elif j + 2 < n and ok[j + 2] and not sentence[j + 1]:
+                j += 2
+            else:
+                break
+        run_id[k : j + 1] = len(runs)
+        runs.append((k, j))
+        k = j + 1
+    out = []
+    for k in range(n):
+        lo, hi = max(0, k - 3), min(n, k + 4)
+        near_ok = int(ok[lo:hi].sum()) - int(ok[k])
+        lo4, hi4 = max(0, k - 4), min(n, k + 5)
+        others = np.concatenate([probs[lo4:k], probs[k + 1 : hi4]])
+        ids = {run_id[i] for i in (k - 1, k, k + 1) if 0 <= i < n and run_id[i] >= 0}
+        run_len, run_mean = 0, 0.0
+        for r in ids:
+            a, b = runs[r]
+            if b - a + 1 > run_len:
+                run_len, run_mean = b - a + 1, float(probs[a : b + 1].mean())
+        up = k - sure[sure < k] if len(sure) else np.zeros(0)
+        down = sure[sure > k] - k if len(sure) else np.zeros(0)
+        out.append([
+            text_logits[k - 3] if k >= 3 else 0.0, text_logits[k + 3] if k + 3 < n else 0.0,
+            float(near_ok), float(others.mean()) if len(others) else 0.0,
+            np.log1p(run_len), run_mean,
+            float(min(up.min(), _FAR)) if len(up) else float(_FAR),
+            float(min(down.min(), _FAR)) if len(down) else float(_FAR),
+        ])
+    return out
+
+
 # --------------------------------------------------------------------------
 # The model
 # --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TreeEnsemble:
+    """Boosted trees as flat arrays (exported by train.py from scikit-learn's
+    HistGradientBoostingClassifier): the context model. A node goes left when
+    its feature is at most its threshold; a leaf has feature -1 and points to
+    itself, so every row walks `depth` steps."""
+
+    feature: np.ndarray  # per node, int
+    threshold: np.ndarray
+    left: np.ndarray  # absolute node indexes
+    right: np.ndarray
+    value: np.ndarray  # a leaf's raw score; an inner node's, the count-weighted mean of its leaves
+    roots: np.ndarray
+    depth: int
+    baseline: float
+
+    def leaves(self, x: np.ndarray) -> np.ndarray:
+        """(rows, trees) index of the leaf each row reaches in each tree."""
+        node = np.repeat(self.roots[None, :], len(x), axis=0)
+        rows = np.arange(len(x))[:, None]
+        for _ in range(self.depth):
+            f = self.feature[node]
+            go_left = x[rows, np.maximum(f, 0)] <= self.threshold[node]
+            node = np.where(f < 0, node, np.where(go_left, self.left[node], self.right[node]))
+        return node
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        return self.value[self.leaves(x)].sum(axis=1) + self.baseline
+
+    def contributions(self, row: np.ndarray) -> np.ndarray:
+        """Per feature, how much the splits on it moved this row's score
+        (each step down a tree credits its feature with the change of value)."""
+        out = np.zeros(int(self.feature.max()) + 1 if len(self.feature) else 0)
+        for node in self.roots:
+            while self.feature[node] >= 0:
+                f = self.feature[node]
+                child = self.left[node] if row[f] <= self.threshold[node] else self.right[node]
+                out[f] += self.value[child] - self.value[node]
+                node = child
+        return out
+
+    _FIELDS = ("feature", "threshold", "left", "right", "value", "roots")
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {**{f"trees_{k}": getattr(self, k) for k in self._FIELDS},
+                "trees_scalars": np.array([self.depth, self.baseline], dtype=np.float64)}
+
+    @classmethod
+    def from_arrays(cls, data) -> TreeEnsemble:
+        depth, baseline = (float(x) for x in data["trees_scalars"])
+        return cls(**{k: data[f"trees_{k}"] for k in cls._FIELDS}, depth=int(depth), baseline=baseline)
+
 
 @dataclass
 class OfferModel:
@@ -238,6 +363,9 @@ class OfferModel:
     block_mean: float = 1.01
     block_lines: int = 2
     grow_sentence: float = 1.01
+    # Boosted trees over the context features; when set they score the lines
+    # instead of the context logistic regression.
+    context_trees: TreeEnsemble | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def text_logits(self, lines: list[str]) -> np.ndarray:
@@ -254,13 +382,19 @@ class OfferModel:
         return np.fromiter((cache[line] for line in lines), dtype=np.float64, count=len(lines))
 
     def context_logits(self, features: np.ndarray) -> np.ndarray:
+        if self.context_trees is not None:
+            return self.context_trees.raw(features)
         z = (features - self.context_mean) / self.context_scale
         return z @ self.context_weights + self.context_bias
 
     def contributions(self, features_row: np.ndarray) -> list[tuple[str, float]]:
         """The context features that pushed one line's score most, signed."""
-        z = (features_row - self.context_mean) / self.context_scale
-        parts = z * self.context_weights
+        if self.context_trees is not None:
+            parts = np.zeros(len(CONTEXT_NAMES))
+            found = self.context_trees.contributions(features_row)
+            parts[: len(found)] = found
+        else:
+            parts = (features_row - self.context_mean) / self.context_scale * self.context_weights
         order = np.argsort(-np.abs(parts))
         return [(CONTEXT_NAMES[i], float(parts[i])) for i in order[:4] if abs(parts[i]) >= 0.3]
 
@@ -290,6 +424,7 @@ class OfferModel:
             block_limits=np.array([self.block_low, self.block_mean, self.block_lines, self.grow_sentence],
                                   dtype=np.float64),
             meta=np.frombuffer(json.dumps({**self.meta, "context_names": CONTEXT_NAMES}).encode(), dtype=np.uint8),
+            **(self.context_trees.arrays() if self.context_trees is not None else {}),
         )
 
     @classmethod
@@ -310,6 +445,7 @@ class OfferModel:
                 meta=meta,
                 guard_threshold=float(data["guard_threshold"]) if "guard_threshold" in data else 1.01,
                 **_block_limits(data),
+                context_trees=TreeEnsemble.from_arrays(data) if "trees_scalars" in data else None,
             )
 
 

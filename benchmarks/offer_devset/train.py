@@ -21,6 +21,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from scipy import sparse  # noqa: E402
+from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from benchmarks.offer_devset import compose  # noqa: E402
@@ -34,6 +35,10 @@ DEFAULT_CORPUS = Path(os.environ.get("NEWSDESK_CORPUS") or Path(__file__).resolv
 TEXT_C = 2.0
 CONTEXT_C = 1.0
 INNER_FOLDS = 3
+CONTEXT_LEARNER = os.environ.get("NEWSDESK_OFFER_CONTEXT", "trees")
+TREE_ROUNDS = int(os.environ.get("NEWSDESK_OFFER_TREE_ROUNDS", "200"))
+TREE_LEAVES = int(os.environ.get("NEWSDESK_OFFER_TREE_LEAVES", "15"))
+TREE_DEPTH = 6
 
 
 def plain_hosts(hosts: list[dict]) -> list[dict]:
@@ -184,6 +189,47 @@ def _out_of_fold_text_logits(views) -> dict[str, float]:
     return out
 
 
+def _fit_trees(x: np.ndarray, y: np.ndarray) -> oc.TreeEnsemble:
+    clf = HistGradientBoostingClassifier(max_iter=TREE_ROUNDS, learning_rate=0.1, max_leaf_nodes=TREE_LEAVES,
+                                         max_depth=TREE_DEPTH, min_samples_leaf=40, l2_regularization=1.0,
+                                         class_weight="balanced", early_stopping=False, random_state=0)
+    clf.fit(x, y)
+    trees = tree_ensemble(clf)
+    # The export reads scikit-learn's private predictor arrays: check it scores as the library does.
+    probe = x[:: max(1, len(x) // 2000)]
+    if not np.allclose(trees.raw(probe), clf.decision_function(probe), atol=1e-6):
+        raise RuntimeError("exported trees do not match scikit-learn's scores")
+    return trees
+
+
+def tree_ensemble(clf: HistGradientBoostingClassifier) -> oc.TreeEnsemble:
+    """The fitted binary classifier's trees as flat arrays (oc.TreeEnsemble)."""
+    parts, offset = [], 0
+    for (predictor,) in clf._predictors:
+        nodes = predictor.nodes
+        m = len(nodes)
+        leaf = nodes["is_leaf"].astype(bool)
+        own = np.arange(m) + offset
+        value = nodes["value"].astype(np.float64).copy()
+        count = nodes["count"].astype(np.float64)
+        # Inner nodes: the count-weighted mean of their children (children follow parents).
+        for i in range(m - 1, -1, -1):
+            if not leaf[i]:
+                left, right = nodes["left"][i], nodes["right"][i]
+                value[i] = (value[left] * count[left] + value[right] * count[right]) / max(count[i], 1.0)
+        parts.append((np.where(leaf, -1, nodes["feature_idx"]).astype(np.int32),
+                      nodes["num_threshold"].astype(np.float64),
+                      np.where(leaf, own, nodes["left"].astype(np.int64) + offset).astype(np.int32),
+                      np.where(leaf, own, nodes["right"].astype(np.int64) + offset).astype(np.int32),
+                      value, int(nodes["depth"].max()), offset))
+        offset += m
+    return oc.TreeEnsemble(
+        feature=np.concatenate([p[0] for p in parts]), threshold=np.concatenate([p[1] for p in parts]),
+        left=np.concatenate([p[2] for p in parts]), right=np.concatenate([p[3] for p in parts]),
+        value=np.concatenate([p[4] for p in parts]), roots=np.array([p[6] for p in parts], dtype=np.int32),
+        depth=max(p[5] for p in parts), baseline=float(np.ravel(clf._baseline_prediction)[0]))
+
+
 def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale < 1e-9] = 1.0
@@ -206,6 +252,7 @@ def train_model(samples: list[dict], meta: dict | None = None) -> oc.OfferModel:
     mean, scale = _standardise(x)
     z = (x - mean) / scale
     ctx = LogisticRegression(C=CONTEXT_C, class_weight="balanced", max_iter=5000).fit(z, y)
+    trees = _fit_trees(x, y) if CONTEXT_LEARNER == "trees" else None
     # Context scores from models that did not see the sample's site, to choose
     # the thresholds on (scores on the training lines themselves are too sure).
     sample_fold = np.array([compose.fold_of(v[4] + "#inner") % INNER_FOLDS for v in views])
@@ -215,8 +262,11 @@ def train_model(samples: list[dict], meta: dict | None = None) -> oc.OfferModel:
         train, test = row_fold != f, row_fold == f
         if not test.any() or len(set(y[train])) < 2:
             continue
-        inner = LogisticRegression(C=CONTEXT_C, class_weight="balanced", max_iter=5000).fit(z[train], y[train])
-        held_probs[test] = inner.predict_proba(z[test])[:, 1]
+        if trees is not None:
+            held_probs[test] = oc.sigmoid(_fit_trees(x[train], y[train]).raw(x[test]))
+        else:
+            inner = LogisticRegression(C=CONTEXT_C, class_weight="balanced", max_iter=5000).fit(z[train], y[train])
+            held_probs[test] = inner.predict_proba(z[test])[:, 1]
     bounds = np.cumsum([0] + [len(v[0]) for v in views])
     per_sample = [held_probs[bounds[i]:bounds[i + 1]] for i in range(len(views))]
     held_text = [oc.sigmoid(np.array([oof.get(line, 0.0) for line in v[0]])) for v in views]
@@ -227,7 +277,7 @@ def train_model(samples: list[dict], meta: dict | None = None) -> oc.OfferModel:
         context_mean=mean, context_scale=scale,
         threshold=limits.seed, low_threshold=limits.low, guard_threshold=limits.guard,
         block_low=limits.block_low, block_mean=limits.block_mean, block_lines=limits.block_lines,
-        grow_sentence=limits.grow_sentence,
+        grow_sentence=limits.grow_sentence, context_trees=trees,
         meta={"hash_bits": oc.HASH_BITS, "lines": int(len(y)), "offer_lines": int(y.sum()),
               "samples": len(samples), "held_out_inner": held_stats, **(meta or {})},
     )

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipelines.byline import visible_bylines
+from pipelines.byline import NAME_PARTICLES, visible_bylines
 from pipelines.meta_text import WS, clean_text, element_text, matches_site, meta_content, text_key
 
 # -- authors ----------------------------------------------------------------
@@ -229,6 +229,8 @@ def _looks_like_name(name: str, handles: bool = False) -> bool:
         return True
     if len(words) == 1 and len(name) <= 2 and name.lower() != name.upper():
         return False  # "AB": initials, not a name to list
+    if words[0][:1].islower() and words[0].casefold() not in NAME_PARTICLES:
+        return False  # "deinen Hochzeitsbloggern", "ist der Mann": prose, not a name
     # scripts without case (CJK, Arabic, Devanagari) count as capitalised
     capitals = sum(1 for w in words if w[:1].isupper() or w[:1].lower() == w[:1].upper())
     return capitals >= max(1, len(words) - 2)

@@ -85,7 +85,7 @@ def _labelled(text: str, pattern: re.Pattern = _LINE) -> str | None:
 
 
 # Words a name may hold in lower case: particles ("Ursula von der Leyen", "Jose de la Cruz").
-_PARTICLES = {"von", "vom", "van", "der", "den", "de", "del", "della", "da", "di", "du", "des", "la", "le", "zu",
+NAME_PARTICLES = {"von", "vom", "van", "der", "den", "de", "del", "della", "da", "di", "du", "des", "la", "le", "zu",
               "zur", "ten", "ter", "y", "e", "bin", "ibn", "al", "el", "dos", "das", "do", "af", "av"}
 _MONTHS_DAYS = {
     "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
@@ -118,8 +118,8 @@ def _name_shaped(part: str, handle: bool = False) -> bool:
         return True
     if not (words[0][:1].isupper() or words[0][:1].lower() == words[0][:1].upper()):
         return False  # "der Aktivität zur Dosis": prose after "von"
-    return all(w[:1].isupper() or w[:1].lower() == w[:1].upper() or w.casefold() in _PARTICLES
-               for w in words) and not all(w.casefold() in _PARTICLES for w in words)
+    return all(w[:1].isupper() or w[:1].lower() == w[:1].upper() or w.casefold() in NAME_PARTICLES
+               for w in words) and not all(w.casefold() in NAME_PARTICLES for w in words)
 
 
 # Where a byline's names end: a bracket, a dash, a separator ("Jacobo Betancur | Publicado hace 3 horas"), a digit,

@@ -122,3 +122,11 @@ def test_organisations_and_what_follows_the_outlet_are_nobody():
     assert clean_authors(["Nada Tawfik, BBC News, New York"], site_keys(["BBC News"]))[0] == ["Nada Tawfik"]
     assert _bylines("<h1>T</h1><p>Text.</p><a href='mailto:x'><b>Von:</b> <br> <br> Götz Warnke</a>") \
         == ["Götz Warnke"]
+
+
+def test_a_name_does_not_open_with_a_lower_case_word_but_a_particle():
+    from pipelines.metadata import clean_authors
+
+    assert clean_authors(["deinen Hochzeitsbloggern"])[0] == []
+    assert clean_authors(["van der Berg"])[0] == ["van der Berg"]
+    assert clean_authors(["bell hooks"])[0] == ["bell hooks"]  # all lower case: as the person writes it

@@ -6,8 +6,8 @@ corpus pages (after a few warm-up pages, so dateparser's and justext's
 first-call loading is left out) and prints the CPU ms per page of each.
 cProfile inflates call-heavy code (several times for trafilatura's XPath
 callbacks); these figures add up to the B line of benchmarks/throughput.py.
-Nested stages are included in their callers (the precision pass is part of
-extract_article and of `bare_extraction (all)`).
+Nested stages are included in their callers (all of them are part of
+extract_article or of the offline stages).
 
     .venv/bin/python benchmarks/extract_stages.py [--pages 100] [--folder fundus]
 """
@@ -27,7 +27,7 @@ if __package__ in (None, ""):
 from benchmarks._site import CORPUS  # noqa: E402
 
 EXTRACT_STAGES = ("parse_html", "jsonld_objects", "page_metadata", "drop_offer_containers",
-                  "_drop_unconfirmed_chrome", "_page_lead", "_declared_canonical", "checked_language",
+                  "_drop_page_chrome", "_page_lead", "_declared_canonical", "checked_language",
                   "_longer_structured_body", "_meta")
 OFFLINE_STAGES = ("extract_article", "offers_stage", "normalize_stage", "outlet_lines_stage",
                   "validate_stage", "page_text")
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     for name in EXTRACT_STAGES:
         timed(spent, extract, name)
     timed(spent, extract._TrafilaturaMetadata, "get", "trafilatura metadata (when a field is missing)")
-    timed(spent, trafilatura, "bare_extraction", "bare_extraction (all passes)")
+    timed(spent, trafilatura, "bare_extraction", "trafilatura bare_extraction")
     timed(spent, trafilatura, "load_html", "trafilatura load_html")
     timed(spent, lxml.html, "tostring", "lxml tostring")
     for name in OFFLINE_STAGES:

@@ -9,6 +9,7 @@ about Scrapy, so all of it is tested on saved pages.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import json
 import re
@@ -354,24 +355,138 @@ def _norm_line(line: str) -> str:
     return " ".join(line.split()).casefold()
 
 
-def _drop_unconfirmed_chrome(body: str, page_tree: lxml.html.HtmlElement, url: str) -> str:
-    """Drop the non-sentence lines that trafilatura's precision mode leaves out.
+# Elements that break a line of text (a space in the text map), and page furniture.
+_BREAKS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+    "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "th", "thead", "tr", "ul",
+})
+_FURNITURE = frozenset({"header", "nav", "aside", "footer", "menu"})
+_LINK_LINE = 0.8  # share of a line's characters in links that makes it a link line
+_LINK_LIST = 0.5  # share of a list's characters in links that makes it a link list
 
-    Precision mode prunes link-dense lists and paragraphs, teaser blocks and
-    trailing headings; used alone it also loses article sentences (fundus
-    recall -1 point). So the default extraction is kept and only lines that
-    are not prose (`_chrome_candidate`) must also be in the precision-mode
-    body to stay.
-    """
+
+class _TextMap:
+    """The whitespace-collapsed text of a tree in document order, and the
+    [start, end) span of each element in it: one walk over the tree, so a line
+    of extracted text is found (str.find) and the element holding it looked up
+    without calling text_content() on every element."""
+
+    def __init__(self, root: lxml.html.HtmlElement):
+        chunks: list[str] = []
+        self.starts: list[int] = []  # where each text chunk starts ...
+        self.owners: list = []  # ... and the element it belongs to
+        self.span: dict = {}
+        opened: dict = {}
+        pos, spaced, hidden = 0, True, 0
+
+        def add(text: str | None, owner) -> None:
+            nonlocal pos, spaced
+            if not text:
+                return
+            words = text.split()
+            if not words:
+                piece = "" if spaced else " "
+            else:
+                piece = (" " if text[0].isspace() and not spaced else "") + " ".join(words)
+                piece += " " if text[-1].isspace() else ""
+                self.starts.append(pos + (piece[0] == " "))
+                self.owners.append(owner)
+            if piece:
+                chunks.append(piece)
+                pos += len(piece)
+                spaced = piece.endswith(" ")
+
+        for event, el in lxml.etree.iterwalk(root, events=("start", "end")):
+            tag = el.tag
+            if not isinstance(tag, str):  # comment or processing instruction: only its tail is text
+                if event == "end" and not hidden:
+                    add(el.tail, el.getparent())
+                continue
+            if event == "start":
+                if hidden or tag in _NO_TEXT:
+                    hidden += 1
+                    continue
+                if tag in _BREAKS:
+                    add(" ", None)
+                opened[el] = pos
+                add(el.text, el)
+                continue
+            if hidden:
+                hidden -= 1
+                if hidden:
+                    continue
+            else:
+                if tag in _BREAKS:
+                    add(" ", None)
+                self.span[el] = (opened.pop(el), pos)
+            add(el.tail, el.getparent())
+        self.text = "".join(chunks)
+
+    def holder(self, start: int, end: int):
+        """The smallest element whose text holds text[start:end], or None."""
+        i = bisect.bisect_right(self.starts, start) - 1
+        el = self.owners[i] if i >= 0 else None
+        while el is not None:
+            first, last = self.span.get(el, (-1, -1))
+            if first <= start and end <= last:
+                return el
+            el = el.getparent()
+        return None
+
+    def holders(self, lines: list[str]) -> list:
+        """The element holding each line (None where the text is not found),
+        searched in order from where the previous line ended, as extracted text
+        follows the page; a list item's "- " is not page text."""
+        out, pos = [], 0
+        for line in lines:
+            key = " ".join(line.split())
+            key = key[2:] if key.startswith("- ") else key
+            at = self.text.find(key, pos) if key else -1
+            if at < 0 and key:
+                at = self.text.find(key)
+            out.append(self.holder(at, at + len(key)) if at >= 0 else None)
+            if at >= 0:
+                pos = at + len(key)
+        return out
+
+    def link_share(self, el) -> float:
+        """Share of the element's text inside links."""
+        first, last = self.span.get(el, (0, 0))
+        if last <= first:
+            return 0.0
+        linked = sum(b - a for a, b in (self.span.get(link, (0, 0)) for link in el.iter("a")))
+        return min(1.0, linked / (last - first))
+
+
+def _shown_as_chrome(textmap: _TextMap, el) -> bool:
+    """Whether the element holding a line is page furniture: inside a header,
+    nav, aside, footer or menu; a link line (inside a link, or most of its text
+    in links); or an item of a list whose text is mostly links."""
+    chain = [el, *el.iterancestors()]
+    if any(e.tag in _FURNITURE for e in chain) or any(e.tag == "a" for e in chain):
+        return True
+    if textmap.link_share(el) >= _LINK_LINE:
+        return True
+    container = next((e for e in chain if e.tag in ("ul", "ol")), None)
+    return container is not None and textmap.link_share(container) >= _LINK_LIST
+
+
+def _drop_page_chrome(body: str, page_tree: lxml.html.HtmlElement) -> str:
+    """Drop the non-sentence lines (`_chrome_candidate`) that the page shows as
+    furniture (`_shown_as_chrome`): link-dense lists and link lines, headers,
+    navigation and asides the default extraction let through. Prose always
+    stays; a line not found in the page stays; if no line would be left, the
+    body stays as it was."""
     lines = body.split("\n")
-    if not any(_chrome_candidate(line) for line in lines):
+    candidates = [_chrome_candidate(line) for line in lines]
+    if not any(candidates):
         return body
-    strict = trafilatura.bare_extraction(page_tree, url=url, with_metadata=False, include_comments=False,
-                                         include_tables=True, favor_precision=True)
-    if strict is None or not strict.text:
-        return body
-    confirmed = {_norm_line(line) for line in strict.text.split("\n")}
-    kept = [line for line in lines if not _chrome_candidate(line) or _norm_line(line) in confirmed]
+    page_body = page_tree.find("body")
+    textmap = _TextMap(page_body if page_body is not None else page_tree)
+    holders = textmap.holders(lines)
+    kept = [line for line, candidate, el in zip(lines, candidates, holders, strict=True)
+            if not candidate or el is None or not _shown_as_chrome(textmap, el)]
     return "\n".join(kept) if any(line.strip() for line in kept) else body
 
 
@@ -491,9 +606,9 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
     if not art.body:
         # trafilatura gets the pruned page re-parsed by its own parser (load_html:
         # comments dropped): handed our tree it loses the text after some inline
-        # elements (measured on AP News pages). Both passes share that one parse
-        # (bare_extraction copies a tree it is given), and trafilatura's metadata,
-        # ~10 ms a page, is read only when a field is still missing.
+        # elements (measured on AP News pages). The chrome test reads that same
+        # parse (bare_extraction copies a tree it is given), and trafilatura's
+        # metadata, ~10 ms a page, is read only when a field is still missing.
         page_tree = trafilatura.load_html(lxml.html.tostring(root, encoding="unicode"))
         doc = trafilatura.bare_extraction(page_tree, url=url, with_metadata=False, include_comments=False,
                                           include_tables=True) if page_tree is not None else None
@@ -502,7 +617,7 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
             art.body = doc.text or None
             art.extraction = "trafilatura"
             if art.body:
-                art.body = _drop_unconfirmed_chrome(art.body, page_tree, url)
+                art.body = _drop_page_chrome(art.body, page_tree)
                 longer = _longer_structured_body(art.body, jsonld.get("articleBody"))
                 if longer is not art.body:
                     art.body, art.extraction = longer, "jsonld"

@@ -23,6 +23,7 @@ from pipelines.meta_text import (
 
 # Separators between a headline and the site's name.
 _SEP_RE = re.compile(r"\s(?:\|\|?|–|—|-{1,2}|::|·|•|/|»|«|~)\s")
+_DANGLING_SEP = re.compile(r"\s(?:\|\|?|–|—|-{1,2}|::|·|•|~)$")  # not "»": a French closing quote
 _DATE_PART = re.compile(r"^[\d\s./:-]+$")
 # Labels blog and CMS templates put between the site's name and the headline.
 _SECTION_LABELS = {"blogarchive", "blogarchiv", "archive", "archiv", "archives", "blog"}
@@ -46,6 +47,7 @@ def strip_site_name(title: str | None, names: set[str]) -> str | None:
     part beside it): '... | DW | 28.04.2023' -> '...'."""
     if not title:
         return title
+    title = _DANGLING_SEP.sub("", title)  # "Pferdesport bei Olympia dabei -": the site's name left empty
     parts = _split_parts(title)
     if len(parts) < 3:
         return title
@@ -57,8 +59,11 @@ def strip_site_name(title: str | None, names: set[str]) -> str | None:
         last = texts[end - 1].strip()
         if matches_site(last, names):
             end, cut_end = end - 1, True
-        elif _DATE_PART.match(last) and any(matches_site(t, names) for t in texts[1:end - 1]):
-            end -= 1
+        elif (_DATE_PART.match(last) or not re.search(r"\w", last)) \
+                and (cut_end or any(matches_site(t, names) for t in texts[1:end - 1])):
+            end -= 1  # a date or a rating ("☆☆☆☆☆") beside the site's name
+        elif end >= 3 and matches_site(texts[end - 2].strip(), names):
+            end, cut_end = end - 2, True  # the site's tagline after its name: "… - Journalistenwatch - Aktuelle …"
         else:
             break
     start = 0

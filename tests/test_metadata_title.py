@@ -75,3 +75,15 @@ def test_a_label_part_another_meta_title_lacks_is_cut():
     # a longer rest is a subtitle, not a label
     cands = TitleCandidates(headline="Ein Titel | mit einem Untertitel in Worten", og_title="Ein Titel")
     assert choose_title(cands, set()) == "Ein Titel | mit einem Untertitel in Worten"
+
+
+def test_the_site_tagline_a_rating_and_a_dangling_separator_go():
+    from pipelines.metadata import site_keys, strip_site_name
+
+    names = site_keys(["Journalistenwatch e.V.", "St. Georg"])
+    assert strip_site_name("Ladensterben immer dramatischer » ☆☆☆☆☆ - Journalistenwatch e.V. - Aktuelle Geschehnisse",
+                           names) == "Ladensterben immer dramatischer"
+    assert strip_site_name("Pferdesport definitiv bei Olympia 2028 dabei -", names) \
+        == "Pferdesport definitiv bei Olympia 2028 dabei"
+    assert strip_site_name("Macron sur la « gravité de la situation »", names) == "Macron sur la « gravité de la situation »"
+    assert strip_site_name("Eine Nachricht - mit Zusatz - und Ende", names) == "Eine Nachricht - mit Zusatz - und Ende"

@@ -51,6 +51,20 @@ def words_key(text: str | None) -> str:
 _DOMAIN_NOISE = {"www", "m", "amp", "mobile", "edition", "news", "online", "de", "en", "es", "fr", "it"}
 
 
+_WAYBACK = re.compile(r"^(?P<prefix>https?://web\.archive\.org/web/\d+[a-z_]*/)(?P<url>\S+)$")
+
+
+def archived(url: str | None) -> tuple[str, str | None]:
+    """(the page's own URL, the Wayback Machine's prefix or None): a copy at
+    'https://web.archive.org/web/2014…/http://www.time4talks.com/…' is the
+    archived site's page, its name is that site's."""
+    m = _WAYBACK.match(url or "")
+    if not m:
+        return url or "", None
+    original = m.group("url")
+    return (original if "://" in original else "http://" + original), m.group("prefix")
+
+
 def domain_names(url: str | None) -> list[str]:
     """The labels of a URL's host that can name the site: 'www.boersen-zeitung.de'
     -> ['boersen-zeitung', 'boersen-zeitung.de']."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from pipelines.meta_text import (
+    archived,
     clean_text,
     element_text,
     matches_site,
@@ -337,13 +338,22 @@ def _headline_text(el) -> str | None:
     return clean_text("".join(pieces).strip().lstrip(":|–—-").strip()) or element_text(el)
 
 
+# An <h1> for screen readers or hidden by its class ("<h1 class='header pagetitle hidden'>News</h1>")
+_HIDDEN_CLASS = re.compile(r"(?i)(?:^|\s)(?:hidden|hide-accessible|sr-only|visually-hidden|screen-reader-text|"
+                           r"offscreen|element-invisible)(?:\s|$)")
+
+
+def _hidden(el) -> bool:
+    return bool(_HIDDEN_CLASS.search(el.get("class") or "")) or "display:none" in (el.get("style") or "").replace(" ", "")
+
+
 def title_candidates(root, article: dict | None) -> TitleCandidates:
     """What the page offers as its headline: the <h1>s inside <article> first."""
     article = article or {}
     headline = article.get("headline") or article.get("name")
     inside = root.xpath("//article//h1|//*[@itemprop='headline']|//main//h1")
     others = root.xpath("//h1")
-    h1 = list(dict.fromkeys(t for el in [*inside, *others] if (t := _headline_text(el))))[:5]
+    h1 = list(dict.fromkeys(t for el in [*inside, *others] if not _hidden(el) and (t := _headline_text(el))))[:5]
     return TitleCandidates(
         headline=headline if isinstance(headline, str) else None,
         og_title=next(iter(meta_content(root, "og:title", "twitter:title")), None),
@@ -358,12 +368,16 @@ MAX_HOME_LINKS = 40
 
 
 def _home_hrefs(url: str) -> set[str]:
-    """The ways a link can point at the site's home page, as written in href."""
-    host = (urlsplit(url or "").hostname or "").removeprefix("www.")
+    """The ways a link can point at the site's home page, as written in href
+    (in a Wayback Machine copy, with the archive's prefix too)."""
+    url, prefix = archived(url)
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
     if not host:
         return set()
     hosts = (host, "www." + host)
     out = {f"{scheme}{h}{tail}" for scheme in ("http://", "https://", "//") for h in hosts for tail in _HOME_TAILS}
+    if prefix:
+        out |= {prefix + h for h in out if not h.startswith("//")}
     return out | {"/", "./", "index.html", "index.php", "/index.html", "/index.php", "/index.htm"}
 
 

@@ -87,3 +87,20 @@ def test_the_site_tagline_a_rating_and_a_dangling_separator_go():
         == "Pferdesport definitiv bei Olympia 2028 dabei"
     assert strip_site_name("Macron sur la « gravité de la situation »", names) == "Macron sur la « gravité de la situation »"
     assert strip_site_name("Eine Nachricht - mit Zusatz - und Ende", names) == "Eine Nachricht - mit Zusatz - und Ende"
+
+
+def test_a_wayback_copy_links_home_through_the_archive_and_hidden_h1s_are_no_headline():
+    import lxml.html
+
+    from pipelines.metadata import page_metadata
+
+    url = "https://web.archive.org/web/20140226054445/http://www.time4talks.com/2013/08/07/kinos/"
+    html = ("<html><head><title>Time 4 talks » Blog Archiv » Weitere Digitalisierung der Schweizer Kinos</title>"
+            "</head><body><h1><a href='https://web.archive.org/web/20140226054445/http://www.time4talks.com/'>"
+            "Time 4 talks</a></h1><p>Text.</p></body></html>")
+    assert page_metadata(lxml.html.document_fromstring(html), [], None, url).title \
+        == "Weitere Digitalisierung der Schweizer Kinos"
+    html = ("<html><body><h1 class='header pagetitle hidden'>News</h1>"
+            "<h1>Auf das erste Elektron kommt es an</h1></body></html>")
+    assert page_metadata(lxml.html.document_fromstring(html), [], None, "https://example.org/n").title \
+        == "Auf das erste Elektron kommt es an"

@@ -36,12 +36,15 @@ from pipelines import offer_classifier as oc  # noqa: E402
 FIXTURES = REPO / "tests" / "fixtures" / "offer_devset_markup"
 
 # Measured on the fixture (2026-12-02, 47 pages: 20 with the block as <p>, 19
-# in its own markup, 8 without a block), shipped model of f070092 (boosted
-# context model): offer lines removed 0.978, article lines kept 0.999, hard
-# negatives kept 1.000 (39), pages fully clean 0.897 (35/39); the model before
-# it 0.951 / 0.999 / 1.000 / 0.821; lexicon alone 0.497 / 1.000 / 1.000 /
-# 0.410. The floors allow one more unclean page and one lost hard negative.
-# See docs/quality.md ("CI gate, markup path").
+# in its own markup, 8 without a block; 185 offer lines, 684 article lines, 39
+# hard negatives), shipped model of f070092 (boosted context model): offer
+# lines removed 0.978, article lines kept 0.999 (0.993 since 681715c, whose DOM
+# chrome stage drops the host WinFuture's affiliate lines "Zum Tarif bei
+# Klarmobil.de ... Zum Angebot", which fundus's ground truth holds), hard
+# negatives kept 1.000, pages fully clean 0.897 (35/39); the model before it
+# 0.951 / 0.999 / 1.000 / 0.821; lexicon alone 0.492 / 0.994 / 1.000 / 0.410.
+# The floors allow one more unclean page and one lost hard negative. See
+# docs/quality.md ("CI gate, markup path").
 FLOORS = {"offer": 0.96, "article": 0.99, "hard_negative": 0.97, "clean": 0.87}
 ABOVE_LEXICON = 0.3  # on offer lines removed and pages fully clean
 
@@ -57,15 +60,20 @@ def _html(page: dict) -> str:
         return fh.read()
 
 
-def _score(model, pages: list[dict] | None = None) -> dict[str, float]:
-    tally = evaluate.Tally()
+def _score(model, pages: list[dict] | None = None) -> dict:
+    """The four scores, and the lines decided wrong (page id, label, text) under "wrong"."""
+    tally, wrong = evaluate.Tally(), []
     with oc.use_model(model):
         for page in _pages() if pages is None else pages:
             got = evaluate.extracted_lines("newsdesk", _html(page), page["url"])
-            evaluate.score_sample(tally, page, evaluate.markup_kept(page["lines"], got))
-    return {name: a / b for name, (a, b) in
-            ((name, tally.c[f"{key}|all"]) for name, key in
-             (("offer", "offer"), ("article", "art"), ("hard_negative", "neg"), ("clean", "clean")))}
+            kept = evaluate.markup_kept(page["lines"], got)
+            evaluate.score_sample(tally, page, kept)
+            wrong += [(page["id"], x["label"], x["text"][:80]) for x, k in zip(page["lines"], kept, strict=True)
+                      if k == (x["label"] == "offer") and x["label"] != "other_article"]
+    scores = {name: a / b for name, (a, b) in
+              ((name, tally.c[f"{key}|all"]) for name, key in
+               (("offer", "offer"), ("article", "art"), ("hard_negative", "neg"), ("clean", "clean")))}
+    return {**scores, "wrong": wrong}
 
 
 @pytest.fixture(scope="module")
@@ -92,9 +100,16 @@ def test_fixture_covers_kinds_languages_and_renderings():
 
 @pytest.mark.parametrize("score", FLOORS)
 def test_shipped_model_holds_the_floor(scores, score):
-    assert scores["shipped"][score] >= FLOORS[score], scores
+    # An article line lost on the host page itself is extraction, not stripping
+    # (a changed stage before it): the lines are listed to tell which.
+    shipped = scores["shipped"]
+    label = {"offer": "offer", "article": "article", "hard_negative": "hard_negative", "clean": "offer"}[score]
+    assert shipped[score] >= FLOORS[score], (
+        f"{score} {shipped[score]:.3f} < {FLOORS[score]}; wrong {label} lines: "
+        + "; ".join(" | ".join(w) for w in shipped["wrong"] if w[1] == label))
 
 
 @pytest.mark.parametrize("score", ("offer", "clean"))
 def test_shipped_model_is_well_above_the_lexicon(scores, score):
-    assert scores["shipped"][score] >= scores["lexicon"][score] + ABOVE_LEXICON, scores
+    shipped, lexicon = scores["shipped"][score], scores["lexicon"][score]
+    assert shipped >= lexicon + ABOVE_LEXICON, f"{score}: shipped {shipped:.3f}, lexicon alone {lexicon:.3f}"

@@ -23,7 +23,7 @@ from pipelines.meta_text import (
 # -- title ------------------------------------------------------------------
 
 # Separators between a headline and the site's name.
-_SEP_RE = re.compile(r"\s(?:\|\|?|–|—|-{1,2}|::|·|•|/|»|«|~)\s")
+_SEP_RE = re.compile(r"\s(?:\|\|?|–|—|-{1,2}|::|:|·|•|/|»|«|~)\s")
 _DANGLING_SEP = re.compile(r"\s(?:\|\|?|–|—|-{1,2}|::|·|•|~)$")  # not "»": a French closing quote
 _DATE_PART = re.compile(r"^[\d\s./:-]+$")
 # Labels blog and CMS templates put between the site's name and the headline.

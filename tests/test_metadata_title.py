@@ -104,3 +104,11 @@ def test_a_wayback_copy_links_home_through_the_archive_and_hidden_h1s_are_no_hea
             "<h1>Auf das erste Elektron kommt es an</h1></body></html>")
     assert page_metadata(lxml.html.document_fromstring(html), [], None, "https://example.org/n").title \
         == "Auf das erste Elektron kommt es an"
+
+
+def test_a_spaced_colon_separates_the_site_name_but_a_plain_colon_stays():
+    from pipelines.metadata import site_keys, strip_site_name
+
+    names = site_keys(["Muffin Rezepte"])
+    assert strip_site_name("Muffin Grundrezept : Muffin Rezepte", names) == "Muffin Grundrezept"
+    assert strip_site_name("Macron : la réforme passe", names) == "Macron : la réforme passe"

@@ -245,6 +245,19 @@ def _comparable(text: str | None) -> str:
     return " ".join(_WORD.findall((text or "").casefold()))
 
 
+def _comparable_longer(raw: str, short: int) -> bool:
+    """Whether `_comparable(raw)` (raw already casefolded) is longer than `short`,
+    reading raw from the start only as far as needed: the words of a prefix
+    are a prefix of the words (the last one maybe cut), so once a prefix's
+    comparable text is too long, the whole text's is."""
+    end = 4 * short + 64
+    while end < len(raw):
+        if len(" ".join(_WORD.findall(raw, 0, end))) > short:
+            return True
+        end *= 4
+    return len(" ".join(_WORD.findall(raw))) > short
+
+
 def _holding(parent: lxml.html.HtmlElement, key: str, short: int):
     """(element, whether its comparable text is at most `short` characters) of the
     elements under `parent` whose comparable text holds `key`, in document order.
@@ -255,13 +268,16 @@ def _holding(parent: lxml.html.HtmlElement, key: str, short: int):
     comparable text (a regex over the element's whole text) is built only where
     no holding child decides it; top-down, that regex ran over the whole page
     at every level of nesting (~10 ms a page). Subtrees whose raw text lacks
-    the key's longest word are skipped whole."""
-    probe = max(key.split(), key=len)  # a substring test on the raw text rules most out cheaply
+    the key's words are skipped whole: every word of the key is part of one
+    word of a text holding it, so it is in that text's raw form too, and in
+    each of its ancestors'. Substring tests, longest word first, rule most
+    elements out before the regex."""
+    needles = sorted(set(key.split()), key=len, reverse=True)
 
     def judge(el) -> list[tuple[lxml.html.HtmlElement, bool]]:
         """[(el, fits), *its holders] if el holds the key, else []."""
         raw = el.text_content().casefold()
-        if probe not in raw:
+        if any(word not in raw for word in needles):
             return []
         inner = [pair for child in el if isinstance(child.tag, str) for pair in judge(child)]
         direct = [fits for e, fits in inner if e.getparent() is el]
@@ -274,8 +290,10 @@ def _holding(parent: lxml.html.HtmlElement, key: str, short: int):
             fits = True
         elif not all(direct):  # a holding child is already too long
             fits = False
+        elif text is not None:
+            fits = len(text) <= short
         else:
-            fits = len(text if text is not None else " ".join(_WORD.findall(raw))) <= short
+            fits = not _comparable_longer(raw, short)
         return [(el, fits), *inner]
 
     for child in parent:  # one top-level subtree at a time: the caller stops early

@@ -21,7 +21,7 @@ _FREE_LABELS = (r"autor(?:in)?\s*/\s*autor(?:in)?|written\s+by|posted\s+by|repor
                 r"publié\s+par|écrit\s+par|publicado\s+por|escrito\s+por|scritto\s+da|pubblicato\s+da|"
                 r"geplaatst\s+door|geschreven\s+door|"
                 r"by|von|par|por|door|av|af|przez")
-_COLON_LABELS = (r"text|autor(?:in|en)?|authors?|auteur(?:e|s)?|autore|verfasser(?:in)?|redaktion|texto|testo|tekst|"
+_COLON_LABELS = (r"text(?:\s*(?:&|\+|/|und|and|et|y)\s*(?:fotos?|bilder?|photos?|bild))?|autor(?:in|en)?|authors?|auteur(?:e|s)?|autore|verfasser(?:in)?|redaktion|texto|testo|tekst|"
                  r"责编|责任编辑|作者")  # Chinese: "(责编：牛镛、岳弘彬)"
 _LABEL_BODY = rf"(?:(?i:{_FREE_LABELS})(?:\s*:|\s)|(?i:{_COLON_LABELS})\s*[:：])\s*(?P<rest>\S.*)$"
 # inside an element the page marks as the author's, the label may come mid-line ("Veröffentlicht am … von X")
@@ -78,7 +78,8 @@ def _text(el) -> str:
 def _labelled(text: str, pattern: re.Pattern = _LINE) -> str | None:
     """What follows a byline label on a short line, up to the next separator."""
     m = pattern.search(text)
-    if not m or _CREDIT_BEFORE.search(text[:m.start("rest")]):
+    # a picture's credit before the label ("Photograph by …"), not inside it ("Text & Fotos: …")
+    if not m or ((credit := _CREDIT_BEFORE.search(text[:m.start("rest")])) and credit.start() < m.start()):
         return None
     rest = re.split(r"\s[|·•]\s|\s[|·•]$", m.group("rest"))[0]
     return rest.strip() or None

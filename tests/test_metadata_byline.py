@@ -100,6 +100,10 @@ def test_label_element_with_the_name_in_its_tail_and_other_line_shapes():
         == ["Christian Seiler"]
     assert _bylines("<h1>T</h1><div class='autor'><h6>Jacobo Betancur Peláez | Publicado hace 3 horas</h6></div>") \
         == ["Jacobo Betancur Peláez"]
+    # one label for text and pictures; a picture's credit before a label stays out
+    assert _bylines("<h1>T</h1><table><tr><td class='authorbold'>Text &amp; Fotos: Ivan Valetny</td></tr></table>") \
+        == ["Ivan Valetny"]
+    assert _bylines("<h1>T</h1><div class='author'>Photograph by Ed Marshall</div>") == []
 
 
 def test_a_service_code_beside_a_name_is_nobody():

@@ -259,7 +259,14 @@ def _strip_ends(name: str) -> str:
     return name.lstrip(".")
 
 
+# A picture's or a template's credit, not a byline: "Фото из Инстаграма …", "Theme Pirate Rogue von xwolf"
+_CREDIT = re.compile(r"(?i)^(?:photos?|photograph\w*|fotos?|фото|bild(?:er)?|images?|illustrations?|grafik|video|"
+                     r"theme|design(?:ed)?|powered|hosted|quelle|source)\b")
+
+
 def _tidy_name(raw: str) -> str:
+    if _CREDIT.match(raw.strip()):
+        return ""
     name = _NOISE.sub(" ", raw)
     name = _TRAILERS.sub("", name) if len(name.split()) > 2 else name
     name = _strip_ends(WS.sub(" ", name))

@@ -134,3 +134,11 @@ def test_a_name_does_not_open_with_a_lower_case_word_but_a_particle():
     assert clean_authors(["deinen Hochzeitsbloggern"])[0] == []
     assert clean_authors(["van der Berg"])[0] == ["van der Berg"]
     assert clean_authors(["bell hooks"])[0] == ["bell hooks"]  # all lower case: as the person writes it
+
+
+def test_a_picture_or_template_credit_is_no_byline():
+    from pipelines.metadata import clean_authors
+
+    assert clean_authors(["Фото из Инстаграма Лукаша Подольски"])[0] == []
+    assert clean_authors(["Theme Pirate Rogue von xwolf"])[0] == []
+    assert clean_authors(["Videograf Hans Meier"])[0] == ["Videograf Hans Meier"]  # a word that only starts so

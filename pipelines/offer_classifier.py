@@ -512,8 +512,10 @@ _CODE_OR_SYMBOLS = re.compile(r"^[^\w]*$|^\s*[@#$]|[(){}\[\]=;_<>]|\w\.\w")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 
 
+@lru_cache(maxsize=16384)
 def _latin_script(line: str) -> bool:
-    """Whether most of the line's letters are Latin (the scripts of the training set)."""
+    """Whether most of the line's letters are Latin (the scripts of the training set).
+    Cached: the DOM pass and the text pass ask it of the same lines."""
     letters = [ch for ch in line if ch.isalpha()]
     if not letters:
         return True

@@ -271,8 +271,13 @@ def _holding(parent: lxml.html.HtmlElement, key: str, short: int):
     the key's words are skipped whole: every word of the key is part of one
     word of a text holding it, so it is in that text's raw form too, and in
     each of its ancestors'. Substring tests, longest word first, rule most
-    elements out before the regex."""
-    needles = sorted(set(key.split()), key=len, reverse=True)
+    elements out before the regex. The comparable text holds the key exactly
+    when the raw text has the key's words with non-word characters between
+    them (`phrase`: the first word may end a longer word, the last may start
+    one), so that one search stands for building the comparable text."""
+    words = key.split()
+    needles = sorted(set(words), key=len, reverse=True)
+    phrase = re.compile(r"\W+".join(map(re.escape, words)))
 
     def judge(el) -> list[tuple[lxml.html.HtmlElement, bool]]:
         """[(el, fits), *its holders] if el holds the key, else []."""
@@ -281,17 +286,12 @@ def _holding(parent: lxml.html.HtmlElement, key: str, short: int):
             return []
         inner = [pair for child in el if isinstance(child.tag, str) for pair in judge(child)]
         direct = [fits for e, fits in inner if e.getparent() is el]
-        text = None
-        if not direct:  # no holding child: decide on el's own text
-            text = " ".join(_WORD.findall(raw))  # _comparable(raw); casefold is idempotent
-            if key not in text:
-                return []
+        if not direct and not phrase.search(raw):  # no holding child: decide on el's own text
+            return []
         if len(raw) <= short:  # the comparable text is never longer than the raw text
             fits = True
         elif not all(direct):  # a holding child is already too long
             fits = False
-        elif text is not None:
-            fits = len(text) <= short
         else:
             fits = not _comparable_longer(raw, short)
         return [(el, fits), *inner]

@@ -30,3 +30,19 @@ def test_holding_finds_the_elements_whose_text_holds_the_key():
     plain = [(el.get("id") or el.tag, len(_comparable(el.text_content())) <= 30)
              for el in page.find("body").iterdescendants() if key in _comparable(el.text_content())]
     assert sorted(found) == sorted(plain) == [("one", False), ("top", False), ("two", True)]
+
+
+def test_holding_agrees_with_the_comparable_text_on_random_texts():
+    rng = random.Random(11)
+    vocabulary = ["budget", "council", "the", "vote", "Straße", "ÉTÉ", "x_y", "2026", "on", "ton"]
+    glue = [" ", "  ", ", ", "-", "—", "\n", "", "...", "'"]
+    for _ in range(1500):
+        raw = "".join(rng.choice(vocabulary) + rng.choice(glue) for _ in range(rng.randint(1, 12)))
+        key = " ".join(rng.choice(vocabulary).casefold() for _ in range(rng.randint(1, 3)))
+        page = lxml.html.document_fromstring("<html><body><p></p></body></html>")
+        page.find(".//p").text = raw
+        expected = key in _comparable(raw)
+        found = [fits for _, fits in _holding(page.find("body"), key, 20)]
+        assert bool(found) is expected, (raw, key)
+        if expected:
+            assert found == [len(_comparable(raw)) <= 20]

@@ -143,13 +143,14 @@ def line_shape(line: str, patterns) -> LineShape:
     )
 
 
-def _shape_vector(sh: LineShape) -> list[float]:
-    return [
-        np.log1p(sh.words), float(sh.words <= 3), float(sh.words <= 8), float(sh.words >= 25),
+@lru_cache(maxsize=8192)
+def _shape_vector(sh: LineShape) -> tuple[float, ...]:
+    return (
+        float(np.log1p(sh.words)), float(sh.words <= 3), float(sh.words <= 8), float(sh.words >= 25),
         float(sh.sentence), float(sh.cta), float(sh.second_person), float(sh.house_voice),
         float(sh.price), float(sh.price_period), float(sh.quoted), float(sh.digits),
         float(sh.colon_end), float(sh.question), float(sh.caps), float(sh.email_like),
-    ]
+    )
 
 
 CONTEXT_NAMES: list[str] = []
@@ -175,58 +176,86 @@ def _names() -> list[str]:
 CONTEXT_NAMES = _names()
 
 
+def _shifted(x: np.ndarray, by: int) -> np.ndarray:
+    """x moved `by` lines down (positive: each line sees the one `by` above it), zeros where none."""
+    out = np.zeros_like(x)
+    if by > 0:
+        out[by:] = x[:-by]
+    elif by < 0:
+        out[:by] = x[-by:]
+    return out
+
+
+def _window_sum(x: np.ndarray, before: int, after: int) -> np.ndarray:
+    """Sum of x over each line's window from `before` lines above to `after` below, clipped at the ends."""
+    n = len(x)
+    total = np.concatenate([[0.0], np.cumsum(x, dtype=np.float64)])
+    idx = np.arange(n)
+    return total[np.minimum(idx + after + 1, n)] - total[np.maximum(idx - before, 0)]
+
+
+def runs_of(member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) of the run of consecutive members each line sits in; -1 for non-members."""
+    n = len(member)
+    start, end = np.full(n, -1), np.full(n, -1)
+    if n == 0:
+        return start, end
+    opens = member & ~np.concatenate([[False], member[:-1]])
+    closes = member & ~np.concatenate([member[1:], [False]])
+    run = np.cumsum(opens) - 1
+    first, last = np.flatnonzero(opens), np.flatnonzero(closes)
+    start[member], end[member] = first[run[member]], last[run[member]]
+    return start, end
+
+
+def bridged(ok: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+    """`ok` lines, and a non-sentence line alone between two of them (a form
+    label, a button): the members of the runs offer blocks are made of."""
+    before, after = _shifted(ok, 1), _shifted(ok, -1)
+    return ok | (~ok & ~sentence & before & after)
+
+
 def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kinds: list[str],
                      rule_drop: list[bool]) -> np.ndarray:
-    """One row of context features per line (see CONTEXT_NAMES)."""
+    """One row of context features per line (see CONTEXT_NAMES), computed a
+    column at a time (the DOM pass scores many small containers a page)."""
     n = len(shapes)
-    rows = []
-    pad = np.concatenate([[0.0, 0.0], text_logits, [0.0, 0.0]])
-    sentence = [sh.sentence for sh in shapes]
+    if n == 0:
+        return np.zeros((0, len(CONTEXT_NAMES)))
+    t = np.asarray(text_logits, dtype=np.float64)
+    shape = np.array([_shape_vector(sh) for sh in shapes], dtype=np.float64).reshape(n, 16)
+    sentence = shape[:, 4].astype(bool)
+    words = np.array([sh.words for sh in shapes])
+    email = shape[:, 15].astype(bool)
+    idx = np.arange(n)
+    ones = np.ones(n)
+    # Text logits two lines each side (zeros past the ends, as five-line windows).
+    near2 = np.stack([_shifted(t, 2), _shifted(t, 1), t, _shifted(t, -1), _shifted(t, -2)], axis=1)
+    prev_shape, next_shape = _shifted(shape, 1), _shifted(shape, -1)
+    kinds = np.array([[k == r for r in RULE_KINDS] for k in rule_kinds], dtype=np.float64).reshape(n, len(RULE_KINDS))
+    drop = np.asarray(rule_drop, dtype=np.float64)
     # Runs of non-sentence lines: their extent and what surrounds them.
-    run_start, run_end = [0] * n, [0] * n
-    i = 0
-    while i < n:
-        j = i
-        if not sentence[i]:
-            while j + 1 < n and not sentence[j + 1]:
-                j += 1
-        for k in range(i, j + 1):
-            run_start[k], run_end[k] = i, j
-        i = j + 1
-    offerish = text_logits > 0
-    near = _neighbourhood(text_logits, sentence)
-    for k in range(n):
-        sh = shapes[k]
-        window = pad[k : k + 5]
-        prev_sh = shapes[k - 1] if k > 0 else None
-        next_sh = shapes[k + 1] if k + 1 < n else None
-        s, e = run_start[k], run_end[k]
-        in_run = not sentence[k]
-        run_len = e - s + 1 if in_run else 0
-        between = in_run and s > 0 and e + 1 < n
-        tail = in_run and e == n - 1
-        share = float(offerish[s : e + 1].mean()) if in_run else 0.0
-        heading_form = bool(prev_sh is not None and not prev_sh.sentence and prev_sh.words <= 8
-                            and (sh.email_like or sh.words <= 3))
-        row = [
-            text_logits[k], window[1], window[3], window[0], window[4], float(window.max()), float(window.mean()),
-            float(k > 0), float(k + 1 < n),
-            *_shape_vector(sh),
-            float(prev_sh.sentence) if prev_sh else 0.0, float(prev_sh.words <= 8) if prev_sh else 0.0,
-            float(prev_sh.cta) if prev_sh else 0.0,
-            float(next_sh.sentence) if next_sh else 0.0, float(next_sh.words <= 8) if next_sh else 0.0,
-            float(next_sh.cta) if next_sh else 0.0,
-            *[float(rule_kinds[k] == r) for r in RULE_KINDS],
-            *[float(k > 0 and rule_kinds[k - 1] == r) for r in RULE_KINDS],
-            *[float(k + 1 < n and rule_kinds[k + 1] == r) for r in RULE_KINDS],
-            float(rule_drop[k]), float((k > 0 and rule_drop[k - 1]) or (k + 1 < n and rule_drop[k + 1])),
-            k / max(n - 1, 1), float(k == 0), float(k == n - 1), float(n - 1 - k < 3),
-            np.log1p(run_len), float(between), float(tail), share, float(heading_form),
-            text_logits[k] * float(sh.words <= 8), text_logits[k] * float(sh.sentence),
-            *near[k],
-        ]
-        rows.append(row)
-    return np.asarray(rows, dtype=np.float64).reshape(n, len(CONTEXT_NAMES))
+    start, end = runs_of(~sentence)
+    in_run = ~sentence
+    run_len = np.where(in_run, end - start + 1, 0)
+    offerish = np.concatenate([[0.0], np.cumsum(t > 0)])
+    share = np.where(in_run, (offerish[end + 1] - offerish[np.maximum(start, 0)]) / np.maximum(run_len, 1), 0.0)
+    heading_form = (idx > 0) & ~_shifted(sentence, 1) & (_shifted(words, 1) <= 8) & (email | (words <= 3))
+    columns = [
+        t, near2[:, 1], near2[:, 3], near2[:, 0], near2[:, 4], near2.max(axis=1), near2.mean(axis=1),
+        (idx > 0).astype(float), (idx + 1 < n).astype(float),
+        *shape.T,
+        prev_shape[:, 4], prev_shape[:, 2], prev_shape[:, 5],
+        next_shape[:, 4], next_shape[:, 2], next_shape[:, 5],
+        *kinds.T, *_shifted(kinds, 1).T, *_shifted(kinds, -1).T,
+        drop, np.maximum(_shifted(drop, 1), _shifted(drop, -1)),
+        idx / max(n - 1, 1), (idx == 0).astype(float), (idx == n - 1).astype(float), (n - 1 - idx < 3).astype(float),
+        np.log1p(run_len), (in_run & (start > 0) & (end + 1 < n)).astype(float), (in_run & (end == n - 1)).astype(float),
+        share, heading_form.astype(float),
+        t * (words <= 8), t * sentence,
+        *_neighbourhood(t, sentence, ones),
+    ]
+    return np.stack(columns, axis=1)
 
 
 _WORDS_LOGIT = -0.405  # text probability 0.4: the line's own words lean to an offer
@@ -234,58 +263,39 @@ _SURE_LOGIT = 2.197  # text probability 0.9
 _FAR = 6
 
 
-def _neighbourhood(text_logits: np.ndarray, sentence: list[bool]) -> list[list[float]]:
-    """Per line, what its wider neighbourhood's words say: the text logits three
-    lines away, how many of the three lines on each side read as an offer,
-    the mean text probability of the four lines on each side, the run of
-    lines reading as an offer that the line sits in or borders (one short
-    non-sentence line may break it: a label, a button), and how far the
-    nearest line that is surely an offer is, above and below."""
-    n = len(text_logits)
-    probs = 1.0 / (1.0 + np.exp(-np.clip(text_logits, -30, 30)))
-    ok = text_logits >= _WORDS_LOGIT
-    sure = np.flatnonzero(text_logits >= _SURE_LOGIT)
-    # Runs of offer-reading lines, as offer_blocks forms them.
-    run_id = np.full(n, -1)
-    runs: list[tuple[int, int]] = []
-    k = 0
-    while k < n:
-        if not ok[k]:
-            k += 1
-            continue
-        j = k
-        while True:
-            if j + 1 < n and ok[j + 1]:
-                j += 1
-            elif j + 2 < n and ok[j + 2] and not sentence[j + 1]:
-                j += 2
-            else:
-                break
-        run_id[k : j + 1] = len(runs)
-        runs.append((k, j))
-        k = j + 1
-    out = []
-    for k in range(n):
-        lo, hi = max(0, k - 3), min(n, k + 4)
-        near_ok = int(ok[lo:hi].sum()) - int(ok[k])
-        lo4, hi4 = max(0, k - 4), min(n, k + 5)
-        others = np.concatenate([probs[lo4:k], probs[k + 1 : hi4]])
-        ids = {run_id[i] for i in (k - 1, k, k + 1) if 0 <= i < n and run_id[i] >= 0}
-        run_len, run_mean = 0, 0.0
-        for r in ids:
-            a, b = runs[r]
-            if b - a + 1 > run_len:
-                run_len, run_mean = b - a + 1, float(probs[a : b + 1].mean())
-        up = k - sure[sure < k] if len(sure) else np.zeros(0)
-        down = sure[sure > k] - k if len(sure) else np.zeros(0)
-        out.append([
-            text_logits[k - 3] if k >= 3 else 0.0, text_logits[k + 3] if k + 3 < n else 0.0,
-            float(near_ok), float(others.mean()) if len(others) else 0.0,
-            np.log1p(run_len), run_mean,
-            float(min(up.min(), _FAR)) if len(up) else float(_FAR),
-            float(min(down.min(), _FAR)) if len(down) else float(_FAR),
-        ])
-    return out
+def _neighbourhood(t: np.ndarray, sentence: np.ndarray, ones: np.ndarray) -> list[np.ndarray]:
+    """Columns of what a line's wider neighbourhood's words say: the text
+    logits three lines away, how many of the three lines on each side read as
+    an offer, the mean text probability of the four lines on each side, the
+    run of lines reading as an offer that the line sits in or borders (as
+    offer_blocks forms them: one short non-sentence line may break it), and
+    how far the nearest line that is surely an offer is, above and below."""
+    n = len(t)
+    probs = sigmoid(t)
+    ok = t >= _WORDS_LOGIT
+    near_ok = _window_sum(ok.astype(float), 3, 3) - ok
+    others = _window_sum(ones, 4, 4) - 1
+    mean_near = np.where(others > 0, (_window_sum(probs, 4, 4) - probs) / np.maximum(others, 1), 0.0)
+    start, end = runs_of(bridged(ok, sentence))
+    length = np.where(start >= 0, end - start + 1, 0)
+    total = np.concatenate([[0.0], np.cumsum(probs)])
+    mean = np.where(start >= 0, (total[end + 1] - total[np.maximum(start, 0)]) / np.maximum(length, 1), 0.0)
+    # The longest run among the line's own and its neighbours' (the first on a tie).
+    lengths = np.stack([_shifted(length, 1), length, _shifted(length, -1)], axis=1)
+    means = np.stack([_shifted(mean, 1), mean, _shifted(mean, -1)], axis=1)
+    pick = np.argmax(lengths, axis=1)
+    best_len, best_mean = lengths[np.arange(n), pick], means[np.arange(n), pick]
+    sure = np.flatnonzero(t >= _SURE_LOGIT)
+    idx = np.arange(n)
+    if len(sure):
+        above = np.searchsorted(sure, idx, side="left")
+        below = np.searchsorted(sure, idx, side="right")
+        up = np.where(above > 0, idx - sure[np.maximum(above - 1, 0)], _FAR)
+        down = np.where(below < len(sure), sure[np.minimum(below, len(sure) - 1)] - idx, _FAR)
+    else:
+        up = down = np.full(n, _FAR)
+    return [_shifted(t, 3), _shifted(t, -3), near_ok, mean_near, np.log1p(best_len), best_mean,
+            np.minimum(up, _FAR).astype(float), np.minimum(down, _FAR).astype(float)]
 
 
 # --------------------------------------------------------------------------
@@ -583,24 +593,14 @@ def offer_blocks(text_probs, shapes: list[LineShape], limits: Thresholds,
     `eligible` lines (all by default) take part: a long sentence, or one that
     reads as a report, is journalism whatever words it uses."""
     n = len(shapes)
-    ok = [bool(text_probs[k] >= limits.block_low) and (eligible is None or eligible[k]) for k in range(n)]
+    ok = np.array([bool(text_probs[k] >= limits.block_low) and (eligible is None or eligible[k]) for k in range(n)],
+                  dtype=bool)
+    start, end = runs_of(bridged(ok, np.array([sh.sentence for sh in shapes], dtype=bool)))
     out = []
-    k = 0
-    while k < n:
-        if not ok[k]:
-            k += 1
-            continue
-        j = k
-        while True:
-            if j + 1 < n and ok[j + 1]:
-                j += 1
-            elif j + 2 < n and ok[j + 2] and not shapes[j + 1].sentence:
-                j += 2
-            else:
-                break
-        if j - k + 1 >= limits.block_lines and float(np.mean(text_probs[k : j + 1])) >= limits.block_mean:
-            out.append((k, j))
-        k = j + 1
+    for a in np.flatnonzero(start == np.arange(n)):
+        b = int(end[a])
+        if b - a + 1 >= limits.block_lines and float(np.mean(text_probs[a : b + 1])) >= limits.block_mean:
+            out.append((int(a), b))
     return out
 
 

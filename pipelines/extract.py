@@ -369,10 +369,6 @@ def _chrome_candidate(line: str) -> bool:
     return words < 8 or not ENDS_SENTENCE.search(line)
 
 
-def _norm_line(line: str) -> str:
-    return " ".join(line.split()).casefold()
-
-
 # Elements that break a line of text (a space in the text map), and page furniture.
 _BREAKS = frozenset({
     "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details", "div", "dl", "dt",

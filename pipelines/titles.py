@@ -43,12 +43,32 @@ def _split_parts(title: str) -> list[str]:
     return out
 
 
+# A site's name glued on without spaces, as CJK titles do ("…城！-新华网", "…커졌다-정치ㅣ한국일보"): the
+# separator, then a run of non-space characters; "ㅣ" (a Hangul vowel) is the Korean sites' bar.
+_GLUED_TAIL = re.compile(r"(?<=\S)[-_|ㅣ–—](?P<part>[^\s\-_|ㅣ–—]{1,20})$")
+MAX_GLUED_LABEL_CHARS = 4  # a section's label glued before the name ("-정치"): a word or two of CJK
+
+
+def _without_glued_site(title: str, names: set[str]) -> str:
+    """'…城！-新华网' -> '…城！' when the glued tail names the site; a short label glued
+    right before that name (the section: '-정치ㅣ한국일보') goes with it."""
+    m = _GLUED_TAIL.search(title)
+    if not m or not matches_site(m.group("part"), names) or len(title[:m.start()].strip()) < MIN_HEADLINE_CHARS:
+        return title
+    head = title[:m.start()]
+    label = _GLUED_TAIL.search(head)
+    if label and len(label.group("part")) <= MAX_GLUED_LABEL_CHARS and len(head[:label.start()]) >= MIN_HEADLINE_CHARS:
+        head = head[:label.start()]
+    return head.rstrip()
+
+
 def strip_site_name(title: str | None, names: set[str]) -> str | None:
     """`title` without a leading or trailing part naming the site (and a date
     part beside it): '... | DW | 28.04.2023' -> '...'."""
     if not title:
         return title
     title = _DANGLING_SEP.sub("", title)  # "Pferdesport bei Olympia dabei -": the site's name left empty
+    title = _without_glued_site(title, names)
     parts = _split_parts(title)
     if len(parts) < 3:
         return title
@@ -56,6 +76,14 @@ def strip_site_name(title: str | None, names: set[str]) -> str | None:
     # trailing: drop date parts and site parts from the end
     end = len(texts)
     cut_end = False
+    # a part naming the site, or the tail from it on ("Salsa-Figuren - Rueda in Berlin" as a whole), ends
+    # the headline: what follows the site's name is its tagline, however many parts
+    # ("… : Krimiblog-Archiv | Ermittlungen zum Verfall eines Genres | Gegründet 2005")
+    for k in range(1, len(texts)):
+        if len("".join(parts[:2 * k - 1]).strip()) >= MIN_HEADLINE_CHARS and (
+                matches_site(texts[k].strip(), names) or matches_site("".join(parts[2 * k:]), names)):
+            end, cut_end = k, True
+            break
     while end > 1:
         last = texts[end - 1].strip()
         if matches_site(last, names):
@@ -226,12 +254,14 @@ def subhead_part(title: str | None, subheads: Iterable[str]) -> str | None:
     the meta title is the site's name, in words no site list has."""
     if not title or not _PART_SEP.search(title):
         return title
-    head, rest = _PART_SEP.split(title, maxsplit=1)
-    # the headline first, the site's name after ("… – das erwarten wir": a section's <h2> is no headline)
-    if len(head) < MIN_HEADLINE_CHARS or len(rest) > MAX_AFFIX_CHARS:
-        return title
-    key = words_key(head)
-    return head.strip() if any(words_key(h) == key for h in subheads) else title
+    keys = {words_key(h) for h in subheads}
+    # the headline first, the site's name after ("… – das erwarten wir": a section's <h2> is no headline);
+    # the headline may hold a separator itself ("30.11. | Buch der Woche - Nikole Hannah-Jones")
+    for m in _PART_SEP.finditer(title):
+        head, rest = title[:m.start()], title[m.end():]
+        if len(head) >= MIN_HEADLINE_CHARS and len(rest) <= MAX_AFFIX_CHARS and words_key(head) in keys:
+            return head.strip()
+    return title
 
 
 def _choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles | None = None,
@@ -273,6 +303,11 @@ def _choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles
                 wk = words_key(meta)
                 if len(hk) >= 12 and wk != hk and (wk.startswith(hk) or wk.endswith(hk)):
                     return h1
+    # a meta title one of the page's first headings shows word for word, where no <h1> agrees with any:
+    # the <h1> is the site's masthead or a section's label ("ProNATs e.V. Verein zur …" over "Kinder und Arbeit")
+    shown = {words_key(h) for h in cands.subheads}
+    if h1s and (held := next((m for m in metas if words_key(m) in shown), None)):
+        return held
     for key in policy.order:
         value = found.get(key)
         if key == "h1" and value:

@@ -112,3 +112,42 @@ def test_a_spaced_colon_separates_the_site_name_but_a_plain_colon_stays():
     names = site_keys(["Muffin Rezepte"])
     assert strip_site_name("Muffin Grundrezept : Muffin Rezepte", names) == "Muffin Grundrezept"
     assert strip_site_name("Macron : la réforme passe", names) == "Macron : la réforme passe"
+
+
+def test_everything_after_the_sites_name_is_its_tagline():
+    from pipelines.metadata import site_keys, strip_site_name
+
+    names = site_keys(["Krimiblog-Archiv"])
+    assert strip_site_name("Das schwulste Musikvideo der Welt : Krimiblog-Archiv | Ermittlungen zum Verfall | "
+                           "Gegründet 2005 | 6. Jahrgang", names) == "Das schwulste Musikvideo der Welt"
+    # the site's name holding a separator itself, as its home link gives it
+    assert strip_site_name("Enchufla Figuren - Salsa-Figuren - Rueda in Berlin",
+                           site_keys(["Salsa-Figuren - Rueda in Berlin"])) == "Enchufla Figuren"
+    # no part names the site: nothing is cut
+    assert strip_site_name("Eine Nachricht - mit Zusatz - und Ende", names) == "Eine Nachricht - mit Zusatz - und Ende"
+
+
+def test_a_site_name_glued_on_without_spaces_goes_with_a_short_label_before_it():
+    from pipelines.metadata import site_keys, strip_site_name
+
+    assert strip_site_name("武汉的声音：有英勇的你，才有英雄的城！-新华网", site_keys(["新华网"])) \
+        == "武汉的声音：有英勇的你，才有英雄的城！"
+    assert strip_site_name("장동혁, 한동훈 제명했지만… 부담 커졌다-정치ㅣ한국일보", site_keys(["한국일보"])) \
+        == "장동혁, 한동훈 제명했지만… 부담 커졌다"
+    # a hyphenated word at the end is no glued site name
+    assert strip_site_name("Die Wahl in Sachsen-Anhalt", site_keys(["Spiegel"])) == "Die Wahl in Sachsen-Anhalt"
+
+
+def test_a_subhead_may_be_a_meta_title_prefix_holding_a_separator():
+    from pipelines.metadata import subhead_part
+
+    assert subhead_part("30.11. | Buch der Woche - Nikole Hannah-Jones (Hrsg.) • 1619", ["30.11. | Buch der Woche"]) \
+        == "30.11. | Buch der Woche"
+
+
+def test_a_meta_title_a_heading_shows_beats_an_h1_that_agrees_with_none():
+    cands = TitleCandidates(html_title="Kinder und Arbeit » ProNATs", h1=["ProNATs e.V. Verein zur Unterstützung"],
+                            subheads=["Kinder und Arbeit", "Arbeitende Kinder"])
+    assert choose_title(cands, {"pronats"}) == "Kinder und Arbeit"
+    cands.subheads = ["Etwas anderes"]
+    assert choose_title(cands, {"pronats"}) == "ProNATs e.V. Verein zur Unterstützung"

@@ -27,6 +27,7 @@ AGENCIES = {
 # Words naming a newsroom or desk: a byline part holding one is not a person.
 DESK_WORDS = {
     "redaktion", "redaktionen", "newsroom", "staff", "desk", "team", "editorial", "rédaction", "redacción",
+    "redaccion", "redaction",
     "redazione", "redactie", "redaksjonen", "redaktionsteam", "onlineredaktion", "nachrichtenredaktion",
     "agenturen", "agencies", "agences", "agencias", "newsdesk", "webredaktion", "zentralredaktion",
     "nachrichten", "news", "noticias", "notizie", "nieuws", "nyheter", "nyheder", "actualités",
@@ -85,6 +86,7 @@ _SPLIT = re.compile(r"\s*(?:,|;|\||/|&|、|，|\s\+\s|\b(?i:and|und|et|og|och|en
 _TRAILERS = re.compile(r"\b(?:(?i:published|updated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|"
                        r"actualizado|pubblicato|aggiornato)|am|on|le|el|il|um|at)\b.*$")
 _MID_BY = re.compile(r"\s(?:By|Von|Par|Por|Door|Av|Af)\s")
+_URL = re.compile(r"\s*[-–—|]?\s*https?://\S+")
 _BRACKETED = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
 _NOISE = re.compile(r"\S+@\S+|https?://\S+|@\w+|\(.*?\)|\[.*?\]|\b\d[\d:./-]*")
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
@@ -173,9 +175,10 @@ def _strip_roles(name: str) -> str:
     start = 0
     while start < len(words) and is_role[start]:
         start += 1
+    desk_first = start and any(w.casefold().strip(".,:") in DESK_WORDS for w in name.split()[:start])
     words, is_role = words[start:], is_role[start:]
-    if not words or (start and len(words) < 2):
-        return ""
+    if not words or (start and len(words) < 2) or (desk_first and " ".join(words).islower()):
+        return ""  # "news service reports": a desk's credit, no name after it
     for i in range(2, len(words)):
         if is_role[i]:
             return " ".join(words[:i])
@@ -239,7 +242,10 @@ def _looks_like_name(name: str, handles: bool = False) -> bool:
 def split_byline(text: str) -> list[str]:
     """A byline string cut into the names it lists."""
     text = _BRACKETED.sub(" ", clean_text(text) or "")
+    text = _URL.sub(" ", text)  # before the split at "/": "Frank Bueltge - http://bueltge.de"
     text = _MID_BY.split(text)[-1]  # "Capital Von Jemima Kelly": the section name before goes
+    if any(_desk_code(p) for p in _SPLIT.split(text)):  # "Redacción LR; La República": before "Redacción" goes
+        text = "; ".join(p for p in _SPLIT.split(text) if p.strip() and not _desk_code(p))
     text = _BY.sub("", text)
     parts = []
     for part in _SPLIT.split(text):
@@ -297,6 +303,12 @@ def _without_site_words(name: str, outlet_names: set[str]) -> str:
     return " ".join(words)
 
 
+def _desk_code(value: str) -> bool:
+    """'Redacción EC', 'Redaccion Ec': a desk word and a code of a few letters, nobody's name."""
+    words = (clean_text(value) or "").replace("-", " ").split()
+    return len(words) == 2 and words[0].casefold() in DESK_WORDS and words[1].isalpha() and len(words[1]) <= 4
+
+
 def _name_key(name: str) -> str:
     return text_key(name.replace("-", " "))
 
@@ -322,11 +334,18 @@ def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
         parts = split_byline(value)
         if len(parts) > 1 and matches_site(parts[0], outlet_names):
             continue  # the outlet's signature: "hessenschau.de, Frankfurt, Germany"
+        if _desk_code(value):
+            continue  # "Redacción EC", "Redaktion AZ": the desk signing with the outlet's initials
         first = re.split(r"[,;|]", clean_text(value) or "")[0].strip()
         if _LEGAL_FORM.search(first) or is_organisation(first) or (len(parts) > 1 and matches_site(first, outlet_names)):
             continue  # a company's or the outlet's signature: "Olympia-Verlag GmbH, Nürnberg, Germany"
-        for part in parts:
-            agency = agency_of(part) or (part if after_agency and re.fullmatch(r"[a-z]{2,4}", part) else None)
+        for i, part in enumerate(parts):
+            # a desk code beside the agency, after it ("dpa/lno") or before it ("det/dpa")
+            code = re.fullmatch(r"[A-Za-z][a-z]{1,3}|[a-z]{2,4}", part) and (after_agency or (i + 1 < len(parts)
+                                                                            and agency_of(parts[i + 1])))
+            agency = agency_of(part) or (part if code and after_agency else None)
+            if code and not agency:
+                continue
             if agency:
                 if agency not in agencies:  # an agency, or its desk code ("dpa/lno")
                     agencies.append(agency)

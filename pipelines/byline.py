@@ -16,7 +16,7 @@ import re
 
 # Labels that open a byline. Some read as a byline only with a colon ("Text:",
 # "Autor:"): without one they are ordinary words.
-_FREE_LABELS = (r"autor(?:in)?\s*/\s*autor(?:in)?|written\s+by|posted\s+by|reported\s+by|words\s+by|story\s+by|text\s+von|text\s+by|"
+_FREE_LABELS = (r"autor(?:in)?\s*/\s*autor(?:in)?|autor(?:in|en|innen)?|written\s+by|posted\s+by|reported\s+by|words\s+by|story\s+by|text\s+von|text\s+by|"
                 r"ein\s+(?:artikel|beitrag|gastbeitrag)\s+von|geschrieben\s+von|verfasst\s+von|erstellt\s+von|"
                 r"publié\s+par|écrit\s+par|publicado\s+por|escrito\s+por|scritto\s+da|pubblicato\s+da|"
                 r"geplaatst\s+door|geschreven\s+door|"
@@ -169,7 +169,7 @@ def _class_byline(el) -> str | None:
     names = _names_part(text, handle=True)
     # one bare word ("Veröffentlicht", "Collectif") names someone only as the text of a link to them
     links = {_collapse(a.text_content()) for a in el.iter("a")}
-    if names and " " not in names.split(",")[0].strip() and names not in links:
+    if names and (" " not in names.split(",")[0].strip() or _bare_words(names)) and names not in links:
         return None
     return names
 
@@ -199,10 +199,42 @@ def _text_byline(holder) -> str | None:
     if len(text) > MAX_LINE_CHARS or not (labelled := _labelled(text)):
         return None
     names = _names_part(labelled)
-    # "By Method", "By Cuisine": one bare word after "by" is a filter's label unless it links a person
-    if names and " " not in names and not any(_collapse(a.text_content()) == names for a in line.iter("a")):
+    # "By Method", "By Cuisine", "von Einheimischen und Gästen": bare words after "by" are a filter's
+    # label or prose unless they link a person
+    links = {_collapse(a.text_content()) for a in line.iter("a")}
+    if names and (" " not in names or _bare_words(names)) and names not in links:
         return None
     return names
+
+
+def _bare_words(names: str) -> bool:
+    """Every name of the run one word: 'Einheimischen, Gästen', 'Sprachregeln, Gender-Politik'."""
+    # scripts without case write names without spaces (牛镛, 岳弘彬)
+    return all(" " not in p.strip() and any(c.lower() != c.upper() for c in p) for p in names.split(","))
+
+
+# A dateline that signs the article: "11.12.2019 - Amelie Loevenich", "04.02.2022 | 13:10 Uhr | Uta Helkenberg",
+# "Sehernur Karsu | 05.04.2025": a numeric date (and time), a separator, a name, nothing else on the line
+_NUM_DATE = r"(?:\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})"
+_DATE_TIME = rf"{_NUM_DATE}(?:,?\s*(?:[-|·•]\s*)?\d{{1,2}}[:.]\d{{2}}(?:\s*(?i:uhr|h))?)?"
+_DATED_NAME = re.compile(rf"^(?:{_DATE_TIME}\s+[-–—|·•]\s+(?P<after>[^\d|·•–—]+)|(?P<before>[^\d|·•–—]+?)\s+[-–—|·•]\s+{_DATE_TIME})$")
+MAX_DATED_CHARS = 80
+
+
+def _dated_byline(holder) -> str | None:
+    """The name of a line that is a date and a name alone (`_DATED_NAME`)."""
+    if _skipped(holder):
+        return None
+    # the element's own text, or its line's ("<small>04.02.2022 | 13:10 Uhr | Uta Helkenberg</small><h1>…")
+    m = next((m for text in (_text(holder), _text(_line_of(holder)))
+              if len(text) <= MAX_DATED_CHARS and (m := _DATED_NAME.match(text))), None)
+    if m is None:
+        return None
+    name = (m.group("after") or m.group("before")).strip()
+    if any(w.endswith(("-", "'")) for w in name.split()):
+        return None  # "Aymz- Grelle Forelle": a line of a programme, not a name
+    # a name of two to four words: one word beside a date is a place or a section ("Berlin - 12.03.2024")
+    return name if _name_shaped(name) and " " in name and _names_part(name) == name else None
 
 
 def visible_bylines(root, headline=None) -> list[str]:
@@ -233,6 +265,10 @@ def visible_bylines(root, headline=None) -> list[str]:
                 if text and holder is not None and 1 < len(text) <= 4 * MAX_LINE_CHARS \
                         and len(text.strip()) <= MAX_LINE_CHARS and _LABEL_HINT.search(text.lower()) \
                         and (value := _text_byline(holder)):
+                    break
+                if text and holder is not None and len(text.strip()) <= MAX_DATED_CHARS \
+                        and (text.lstrip()[:1].isdigit() or text.rstrip()[-1:].isdigit()) \
+                        and (value := _dated_byline(holder)):
                     break
         if value and value not in before and value not in after:
             found.append(value)

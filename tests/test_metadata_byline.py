@@ -142,3 +142,31 @@ def test_a_picture_or_template_credit_is_no_byline():
     assert clean_authors(["Фото из Инстаграма Лукаша Подольски"])[0] == []
     assert clean_authors(["Theme Pirate Rogue von xwolf"])[0] == []
     assert clean_authors(["Videograf Hans Meier"])[0] == ["Videograf Hans Meier"]  # a word that only starts so
+
+
+def test_a_date_and_a_name_alone_on_a_line_sign_the_article():
+    assert _bylines("<h1>T</h1><p class='text-muted'>11.12.2019 - Amelie Loevenich</p>") == ["Amelie Loevenich"]
+    assert _bylines("<div><small>04.02.2022 | 13:10 Uhr | Uta Helkenberg</small><h1>Stellungnahme</h1></div>") \
+        == ["Uta Helkenberg"]
+    assert _bylines("<h1>T</h1><p>Sehernur Karsu | 05.04.2025</p>") == ["Sehernur Karsu"]
+    # a place or one word beside a date, a programme's line, a date inside prose: no byline
+    assert _bylines("<h1>T</h1><p>Berlin - 12.03.2024</p>") == []
+    assert _bylines("<h1>T</h1><p>12.01.2023 - Aymz- Grelle Forelle</p>") == []
+    assert _bylines("<h1>T</h1><p>Am 12.03.2024 - so sagte Anna Alt - kam es anders</p>") == []
+
+
+def test_bare_words_after_a_label_are_prose_and_the_plural_label_reads():
+    assert _bylines("<h1>T</h1><p>Beliebt bei Gästen: von Einheimischen und Gästen</p>") == []
+    assert _bylines("<h1>T</h1><p>Autoren Jelko Djuren und Jutta Klaukien</p>") == ["Jelko Djuren, Jutta Klaukien"]
+
+
+def test_desk_codes_before_an_agency_and_a_desk_with_the_outlets_initials_are_nobody():
+    from pipelines.metadata import clean_authors
+
+    assert clean_authors(["det/dpa"]) == ([], "dpa")
+    assert clean_authors(["Redacción EC"]) == ([], None)
+    assert clean_authors(["Redacción LR; La República"], {"larepublica"}) == ([], None)
+    assert clean_authors(["Staff and news service reports"]) == ([], None)
+    assert clean_authors(["Frank Bueltge - http://bueltge.de"]) == (["Frank Bueltge"], None)
+    # a desk label with a colon still opens a person's byline
+    assert clean_authors(["Redacción: Juan Pérez"]) == (["Juan Pérez"], None)

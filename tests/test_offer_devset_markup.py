@@ -58,3 +58,29 @@ def test_an_extracted_line_is_an_article_line_when_the_ground_truth_body_holds_i
     assert compose.in_body(compose.markup_key("a first paragraph,"), body)  # a part of one
     assert not compose.in_body(compose.markup_key("Redaktion: A. Writer"), body)  # a credit line
     assert not compose.in_body(compose.markup_key("-"), body)
+
+
+def _kept(texts_labels: list[tuple[str, str]], output: list[str]) -> list[bool]:
+    from benchmarks.offer_devset import evaluate
+
+    lines = [{"text": t, "label": label} for t, label in texts_labels]
+    return evaluate.markup_kept(lines, [compose.markup_key(x) for x in output])
+
+
+def test_a_fragment_is_kept_only_with_its_own_neighbours_not_inside_any_line():
+    block = [("Sign up for the briefing", "offer"), ("Privacy Policy", "offer"), (".", "offer")]
+    # The box went; an unrelated short line holding "." does not keep the fragment.
+    assert _kept(block, ["Google vs. OpenAI", "The mayor spoke."]) == [False, False, False]
+    # The extractor joined the box's fragments into one line: all of them are kept.
+    assert _kept(block, ["Sign up for the briefing Privacy Policy."]) == [True, True, True]
+    # "The" is not kept by a word that holds it.
+    assert _kept([("The", "offer"), ("Intercept_", "offer")], ["Adaze inkani amaphara eThekwini"]) == [False, False]
+    assert _kept([("The", "offer"), ("Intercept_", "offer")], ["The Intercept_"]) == [True, True]
+
+
+def test_a_long_line_is_kept_inside_a_slightly_longer_one_and_a_list_mark_is_ignored():
+    line = "A sentence of the article that is long enough to stand alone."
+    assert _kept([(line, "article")], [line + " (dpa)"]) == [True]
+    assert _kept([(line, "article")], [line + " And another sentence that the extractor joined to it."]) == [False]
+    assert _kept([("Monatlich", "offer")], ["- Monatlich"]) == [True]
+    assert _kept([("Einmalig", "offer")], ["- Anschlusspreis: einmalig 19,99 Euro"]) == [False]

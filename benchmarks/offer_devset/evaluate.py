@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections import defaultdict
 from multiprocessing import Pool
@@ -144,11 +145,6 @@ def run_text(samples: list[dict], models: dict[int, oc.OfferModel | None], misse
 
 # -- markup path ------------------------------------------------------------
 
-def _present(line: str, out_lines: list[str]) -> bool:
-    n = markup_key(line)
-    return any(n == o or (n in o and len(o) <= len(n) + 40) for o in out_lines)
-
-
 def extracted_lines(name: str, html: str, url: str) -> list[str]:
     """One extractor's output lines for a page, as the markup path compares
     them (markup_key): "newsdesk" is `process_html`, as `newsdesk extract`
@@ -192,9 +188,51 @@ def markup_sample(sample: dict, base: list[str]) -> dict:
     return {**sample, "lines": lines}
 
 
+# A labelled line inside a longer output line counts as kept when the rest of
+# that line is its neighbours' text (the extractor joined a block's fragments:
+# "Sign up", "here", "." -> "Sign up here.") or, for a line of _LONG_KEY+
+# characters, at most _EXTRA_CHARS more. Without the neighbour test a fragment
+# (".", "o", "The") was "found" in any short output line holding it.
+_NEIGHBOURS = 3
+_LONG_KEY = 20
+_EXTRA_CHARS = 40
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _inserted(line: dict) -> bool:
+    return line["label"] in ("offer", "hard_negative")
+
+
 def markup_kept(lines: list[dict], got: list[str]) -> list[bool]:
-    """Which labelled lines are in an extractor's output lines (`got`, markup_key)."""
-    return [_present(x["text"], got) for x in lines]
+    """Which labelled lines are in an extractor's output lines (`got`, markup_key).
+
+    A line is kept when an output line is the line, or holds it and nothing
+    else but its neighbours in `lines` (up to _NEIGHBOURS each side, of the
+    same group: inserted or found on the host) and punctuation, or holds a
+    line of _LONG_KEY+ characters with at most _EXTRA_CHARS more."""
+    keys = [markup_key(x["text"]) for x in lines]
+    exact = set(got)
+    kept = []
+    for i, key in enumerate(keys):
+        if not key or key in exact:
+            kept.append(bool(key))
+            continue
+        near = sorted((j for j in range(max(0, i - _NEIGHBOURS), min(len(keys), i + _NEIGHBOURS + 1))
+                       if j != i and keys[j] and _inserted(lines[j]) == _inserted(lines[i])),
+                      key=lambda j: abs(j - i))
+        found = False
+        for out in got:
+            if key not in out:
+                continue
+            rest = out.replace(key, " ", 1)
+            for j in near:
+                if keys[j] in rest:
+                    rest = rest.replace(keys[j], " ", 1)
+            if not _NON_WORD.sub("", rest) or (len(key) >= _LONG_KEY and len(out) <= len(key) + _EXTRA_CHARS):
+                found = True
+                break
+        kept.append(found)
+    return kept
 
 
 def markup_lines(sample: dict, result: dict, name: str) -> tuple[dict, list[bool]]:

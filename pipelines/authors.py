@@ -188,7 +188,7 @@ def _strip_roles(name: str) -> str:
 
 
 # A company's legal form: "ZooRoyal Petcare GmbH", "Deutscher Caritasverband e.V." are no people.
-_LEGAL_FORM = re.compile(r"(?:^|\s)(?:(?i:g?gmbh|ltd\.?|inc\.?|llc|plc|sarl)|AG|SE|KG|e\.?\s?V\.?|S\.A\.|S\.p\.A\.)"
+_LEGAL_FORM = re.compile(r"(?:^|\s)(?:(?i:g?gmbh|ltd\.?|inc\.?|llc|plc|sarl)|AG|SE|KG|(?i:eg)|e\.?\s?V\.?|S\.A\.|S\.p\.A\.)"
                          r"(?:$|[\s,])")
 _HOST = re.compile(r"(?i)(?:www\s*\.?\s*)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}|www\s.+")
 
@@ -298,7 +298,8 @@ def _without_site_words(name: str, outlet_names: set[str]) -> str:
     words = name.split()
     if len(words) >= 3 and matches_site(words[-1], outlet_names):
         words = words[:-1]
-    if len(words) >= 3 and matches_site(words[0], outlet_names):
+    # not where the rest opens with a particle: "Walter von Aachen" on a blog named "WalterVac"
+    if len(words) >= 3 and matches_site(words[0], outlet_names) and words[1][:1].isupper():
         words = words[1:]
     return " ".join(words)
 

@@ -170,3 +170,13 @@ def test_desk_codes_before_an_agency_and_a_desk_with_the_outlets_initials_are_no
     assert clean_authors(["Frank Bueltge - http://bueltge.de"]) == (["Frank Bueltge"], None)
     # a desk label with a colon still opens a person's byline
     assert clean_authors(["Redacción: Juan Pérez"]) == (["Juan Pérez"], None)
+
+
+def test_a_cooperatives_legal_form_and_a_site_word_before_a_particle():
+    from pipelines.metadata import clean_authors
+
+    assert clean_authors(["besserwisser eG"], handles=True) == ([], None)
+    assert clean_authors(["Besserwisser Eg"]) == ([], None)  # trafilatura's capitals
+    # the site's name is "WalterVac": its first word is still the person's when a particle follows
+    assert clean_authors(["Walter von Aachen"], {"waltervac"}) == (["Walter von Aachen"], None)
+    assert clean_authors(["Spiegel Anna Alt"], {"spiegel"}) == (["Anna Alt"], None)

@@ -306,7 +306,10 @@ def _choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles
     # a meta title one of the page's first headings shows word for word, where no <h1> agrees with any:
     # the <h1> is the site's masthead or a section's label ("ProNATs e.V. Verein zur …" over "Kinder und Arbeit")
     shown = {words_key(h) for h in cands.subheads}
-    if h1s and (held := next((m for m in metas if words_key(m) in shown), None)):
+    exact = {" ".join(h.split()) for h in cands.subheads}
+    # the meta title with the heading's very text first: "Januar – Mai" over an ASCII copy's "Januar - Mai"
+    if (held := next((m for m in metas if " ".join(m.split()) in exact), None)
+            or next((m for m in metas if words_key(m) in shown), None)):
         return held
     for key in policy.order:
         value = found.get(key)
@@ -318,7 +321,7 @@ def _choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles
                     and (hk.endswith(mk) or hk.startswith(mk))]
             if held:
                 return held[0]
-            if not _plausible_h1(value):
+            if not _plausible_h1(value, metas, cands.html_title):
                 continue
         if value:
             return value
@@ -341,9 +344,23 @@ def _without_label_part(title: str | None, others: Iterable[str | None]) -> str 
     return title
 
 
-def _plausible_h1(text: str) -> bool:
-    """An <h1> that can be the headline: a few words, not a label ("Leggi anche:", "Details")."""
-    return len(text.split()) >= 3 and not text.rstrip().endswith(":")
+MIN_H1_WORDS = 3
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _plausible_h1(text: str, metas: Iterable[str] = (), html_title: str | None = None) -> bool:
+    """An <h1> that can be the headline: not a label ("Leggi anche:", "Details"). One or two
+    words are the headline only when a meta title shares a word with them ("Ischgl" in
+    "Trails! Ischgl", "Design" in "Seriöses Design für Unternehmen") and the raw <title> does
+    not hold them as a part of its own, as a section's label ("GALORE.de | Kultur | Literatur | …")."""
+    if text.rstrip().endswith(":"):
+        return False
+    if len(text.split()) >= MIN_H1_WORDS:
+        return True
+    words = {w.casefold() for w in _CONTENT_WORD.findall(text)}
+    shared = any(words & {w.casefold() for w in _CONTENT_WORD.findall(m)} for m in metas)
+    parts = {text_key(p) for p in _split_parts(html_title or "")[::2]}
+    return shared and text_key(text) not in parts
 
 
 # Parts of an <h1> that are not the headline: the kicker (overline, Dachzeile) above it and the

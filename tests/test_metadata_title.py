@@ -151,3 +151,25 @@ def test_a_meta_title_a_heading_shows_beats_an_h1_that_agrees_with_none():
     assert choose_title(cands, {"pronats"}) == "Kinder und Arbeit"
     cands.subheads = ["Etwas anderes"]
     assert choose_title(cands, {"pronats"}) == "ProNATs e.V. Verein zur Unterstützung"
+
+
+def test_without_an_h1_the_meta_title_a_heading_shows_in_its_own_wording_wins():
+    cands = TitleCandidates(og_title="Senador califica a Biden de", html_title='Senador califica a Biden de "incapaz"',
+                            subheads=['Senador califica a Biden de "incapaz"'])
+    assert choose_title(cands, set()) == 'Senador califica a Biden de "incapaz"'
+    cands = TitleCandidates(og_title="Whisky Tastings Januar - Mai", html_title="Whisky Tastings Januar – Mai",
+                            subheads=["Whisky Tastings Januar – Mai"])
+    assert choose_title(cands, set()) == "Whisky Tastings Januar – Mai"
+
+
+def test_a_short_h1_is_the_headline_only_when_a_meta_title_shares_a_word_and_holds_no_such_part():
+    assert choose_title(TitleCandidates(html_title="Trails! Ischgl", h1=["Ischgl"]), set()) == "Ischgl"
+    assert choose_title(TitleCandidates(og_title="Seriöses Design für Unternehmen", h1=["Design"]), set()) == "Design"
+    # a section's label: the raw <title> holds it as one of its parts
+    assert choose_title(TitleCandidates(html_title="GALORE.de | Kultur | Literatur | Buch der Woche",
+                                        og_title="Buch der Woche im Herbst", h1=["Literatur"]), {"galore"}) \
+        == "Buch der Woche im Herbst"
+    # a masthead sharing no word with the meta title
+    assert choose_title(TitleCandidates(og_title="Messengerdienste sind kein rechtsfreier Raum",
+                                        h1=["Bundeskriminalamt (BKA)"]), set()) \
+        == "Messengerdienste sind kein rechtsfreier Raum"

@@ -16,11 +16,14 @@ from pipelines.meta_text import meta_content
 EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 DISAGREE_AFTER = timedelta(days=1)
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
+# Squarespace and others write the month and the day without a zero, between slashes: "/2017/7/12/"
+_URL_DATE_SHORT = re.compile(r"/((?:19|20)\d\d)/([1-9]|1[0-2])/([1-9]|[12]\d|3[01])/")
 
 
 def url_date(url: str) -> str | None:
-    m = _URL_DATE.search(urlsplit(url or "").path)
-    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+    path = urlsplit(url or "").path
+    m = _URL_DATE.search(path) or _URL_DATE_SHORT.search(path)
+    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
 
 
 def plausible(value: datetime | None, now: datetime | None = None) -> datetime | None:

@@ -271,6 +271,8 @@ def test_url_date():
     assert url_date("https://x/2024/05/03/story") == "2024-05-03"
     assert url_date("https://x/news/20240503-story") == "2024-05-03"
     assert url_date("https://x/story-123") is None
+    assert url_date("https://x/home/2017/7/12/unter-uns") == "2017-07-12"  # no zeros, between slashes
+    assert url_date("https://x/2017/7/story-12") is None  # a year and a month only
 
 
 def test_future_and_pre_1990_dates_dropped():

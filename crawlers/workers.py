@@ -37,6 +37,38 @@ def limit_heap_growth(mmap_threshold: int) -> bool:
         return False
 
 
+class ReleaseDecodedText:
+    """Downloader middleware: drop the decoded text Scrapy caches on a response.
+
+    Why: MetaRefreshMiddleware reads `response.text[0:4096]`, which decodes the
+    whole body (1-4 bytes a character) and keeps it on the response until the
+    article is extracted; the spider decodes the page itself (pipelines/decode.py),
+    so every response in flight held two decoded copies. Placed after
+    MetaRefresh in the response chain; a later `response.text` decodes again."""
+
+    def process_response(self, request, response, spider=None):
+        if getattr(response, "_cached_ubody", None) is not None:
+            response._cached_ubody = None
+        return response
+
+
+def release_extraction_state() -> None:
+    """Free what extracting inline left in this process once a worker extracts instead.
+
+    justext keeps trafilatura's all-language stoplist (154k words, ~11 MB) and
+    its lowercased frozenset (~15 MB, lru-cached) after its first call; the
+    crawl process never runs justext again while the workers extract."""
+    import sys
+
+    external = sys.modules.get("trafilatura.external")
+    if external is not None and getattr(external, "JT_STOPLIST", None) is not None:
+        external.JT_STOPLIST = None
+    core = sys.modules.get("justext.core")
+    cached = getattr(core, "define_stoplist", None)
+    if cached is not None and hasattr(cached, "cache_clear"):
+        cached.cache_clear()
+
+
 def _worker_init(mmap_threshold: int) -> None:
     limit_heap_growth(mmap_threshold)
 
@@ -70,6 +102,7 @@ class CpuPool:
         self.calls = 0
         self.executor = None
         self.ready = False
+        self.released = False  # release_extraction_state done (the workers extract from now on)
 
     def _start(self) -> None:
         import multiprocessing
@@ -99,6 +132,9 @@ class CpuPool:
                 self._broken(exc)
         if not self.ready:
             return self._inline(fn, *args)
+        if not self.released:
+            self.released = True
+            release_extraction_state()
         from concurrent.futures.process import BrokenProcessPool
 
         from twisted.internet import reactor

@@ -278,9 +278,11 @@ def _choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles
     found = {"headline": cut(cands.headline), "og_title": cut(cands.og_title), "html_title": cut(cands.html_title)}
     for key in found:
         found[key] = _without_label_part(found[key], [v for k, v in found.items() if k != key])
-    metas = [t for t in (found["headline"], found["og_title"], found["html_title"]) if t]
     # an <h1> naming the site is the page's masthead ("Krimiblog-Archiv"), not its headline
     h1s = [t for h in cands.h1 if (t := cut(h)) and not matches_site(t, names)]
+    for key in found:
+        found[key] = _untruncated(found[key], [*found.values(), *h1s])
+    metas = [t for t in (found["headline"], found["og_title"], found["html_title"]) if t]
     found["h1"] = h1s[0] if h1s else None
     def confirmed(meta: str, h1: str) -> str:
         if policy.confirmed_text == "typographic":
@@ -329,6 +331,20 @@ def _choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles
 
 
 MAX_LABEL_WORDS = 3
+_ELLIPSIS = re.compile(r"\s*(?:\.{3}|…)$")
+
+
+def _untruncated(title: str | None, others: Iterable[str | None]) -> str | None:
+    """'… essential reading for Hong Kong leader...' -> the page's other title that
+    goes on where this one was cut (a meta tag's length limit)."""
+    if not title or not (m := _ELLIPSIS.search(title)):
+        return title
+    head = title[:m.start()]
+    if len(head) < MIN_HEADLINE_CHARS:
+        return title
+    longer = [o for o in others if o and o != title and o.startswith(head) and len(o) > len(head) + 1]
+    return min(longer, key=len) if longer else title
+
 
 
 def _without_label_part(title: str | None, others: Iterable[str | None]) -> str | None:

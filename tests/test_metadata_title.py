@@ -173,3 +173,13 @@ def test_a_short_h1_is_the_headline_only_when_a_meta_title_shares_a_word_and_hol
     assert choose_title(TitleCandidates(og_title="Messengerdienste sind kein rechtsfreier Raum",
                                         h1=["Bundeskriminalamt (BKA)"]), set()) \
         == "Messengerdienste sind kein rechtsfreier Raum"
+
+
+def test_a_title_cut_at_an_ellipsis_gives_way_to_the_page_title_that_goes_on():
+    cands = TitleCandidates(headline="Tsai's playbook should be essential reading for Hong Kong leader...",
+                            html_title="Tsai's playbook should be essential reading for Hong Kong leader Carrie Lam",
+                            h1=["Tsai's playbook should be essential reading for Hong Kong leader Carrie Lam"])
+    assert choose_title(cands, set()) == "Tsai's playbook should be essential reading for Hong Kong leader Carrie Lam"
+    # an ellipsis that is the headline's own
+    cands = TitleCandidates(headline="Und dann kam alles anders …", h1=["Ganz andere Worte hier"])
+    assert choose_title(cands, set()) == "Und dann kam alles anders …"

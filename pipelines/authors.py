@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipelines.byline import NAME_PARTICLES, visible_bylines
+from pipelines.byline import NAME_PARTICLES, signature_byline, visible_bylines
 from pipelines.meta_text import WS, clean_text, element_text, matches_site, meta_content, text_key
 
 # -- authors ----------------------------------------------------------------
@@ -463,4 +463,5 @@ def shown_byline(root, names: set[str]) -> list[str]:
     for raw in visible_bylines(root, headline_element(root)):
         if clean_authors([raw], names, handles=True)[0]:
             return [raw]
-    return []
+    signed = signature_byline(root)
+    return [signed] if signed and clean_authors([signed], names)[0] else []

@@ -275,3 +275,43 @@ def visible_bylines(root, headline=None) -> list[str]:
             if len(after) >= MAX_CANDIDATES:
                 break
     return (after or before)[:MAX_CANDIDATES]
+
+
+# A signature: the article's last paragraph is a name alone, in bold or italics
+# ("<p><b><i>Stefan Wasmer</i></b></p>" after the text). Only there: bold names
+# elsewhere are subheadings as often as names ("Regular Schedule", "Im Einzelnen").
+_EMPHASIS = {"b", "strong", "i", "em"}
+MIN_PARAGRAPH_CHARS = 80  # a paragraph of the article's text, not a caption or a label
+MAX_SIGNATURE_CHARS = 40
+
+
+def _emphasised_alone(p) -> bool:
+    node = p
+    while True:
+        kids = [c for c in node if isinstance(c.tag, str)]
+        if len(kids) != 1 or (node.text or "").strip() or (kids[0].tail or "").strip():
+            return node is not p
+        if kids[0].tag not in _EMPHASIS:
+            return False
+        node = kids[0]
+
+
+def signature_byline(root) -> str | None:
+    """The name a signature paragraph gives: the last paragraph with text in its
+    container, emphasised as a whole, a name of two to four words, after at least
+    one paragraph of the article's text."""
+    body = root.find("body")
+    if body is None:
+        return None
+    for p in body.iter("p"):
+        text = _text(p)
+        if not text or len(text) > MAX_SIGNATURE_CHARS or " " not in text or not _emphasised_alone(p):
+            continue
+        if not _name_shaped(text) or _names_part(text) != text or _skipped(p):
+            continue
+        siblings = [s for s in p.getparent() if s.tag == "p" and _text(s)]
+        at = siblings.index(p)
+        if any(len(_text(s)) > MIN_PARAGRAPH_CHARS for s in siblings[:at]) \
+                and not any(len(_text(s)) > MIN_PARAGRAPH_CHARS for s in siblings[at + 1:]):
+            return text
+    return None

@@ -180,3 +180,17 @@ def test_a_cooperatives_legal_form_and_a_site_word_before_a_particle():
     # the site's name is "WalterVac": its first word is still the person's when a particle follows
     assert clean_authors(["Walter von Aachen"], {"waltervac"}) == (["Walter von Aachen"], None)
     assert clean_authors(["Spiegel Anna Alt"], {"spiegel"}) == (["Anna Alt"], None)
+
+
+def test_a_signature_is_the_articles_last_paragraph_an_emphasised_name_alone():
+    from pipelines.byline import signature_byline
+
+    text = "<p>" + "Ein langer Absatz des Artikels mit vielen Worten. " * 3 + "</p>"
+    assert signature_byline(_root(f"<h1>T</h1>{text}<p><b><i>Stefan Wasmer</i></b></p>")) == "Stefan Wasmer"
+    # a bold subheading with the article's text after it, a plain name, a name before any text: no signature
+    assert signature_byline(_root(f"<h1>T</h1>{text}<p><b>Regular Schedule</b></p>{text}")) is None
+    assert signature_byline(_root(f"<h1>T</h1>{text}<p>Stefan Wasmer</p>")) is None
+    assert signature_byline(_root("<h1>T</h1><p><b>Stefan Wasmer</b></p>")) is None
+    # read only when no byline is declared or shown
+    page = _root(f"<h1>T</h1><p>Von Anna Alt</p>{text}<p><strong>Stefan Wasmer</strong></p>")
+    assert page_metadata(page, [], None, "https://example.org/a").authors == ["Anna Alt"]

@@ -188,6 +188,7 @@ _BOX_STOP_TAGS = frozenset(["html", "body", "main", "article"])
 # Inputs a reader fills in; hidden ones and buttons alone make no form.
 _FILLED_INPUTS = frozenset(["email", "text", "tel", "password", "radio", "checkbox", "number", ""])
 _BOX_SHORT_WORDS = 3  # a logo, a close button, a lone label may stay unjudged
+_BOX_PITCH_WORDS = 40  # a pitch is a few sentences; longer is an article's paragraph
 
 
 _SEARCH_NAMES = frozenset(["q", "s", "query", "search", "keys", "keyword", "keywords", "suche", "term"])
@@ -213,14 +214,19 @@ def _control_seeds(root) -> list:
     return list(dict.fromkeys(seeds))
 
 
-def _may_stay_in_box(lines: list[str], drops: list[bool], k: int) -> bool:
+def _may_stay_in_box(lines: list[str], decisions, k: int, low: float) -> bool:
     """A line the classifier keeps that does not stop a box: a few words (a
-    logo, a close button), or a heading over a line it drops (the box's own
-    heading, which alone reads like an article's first line)."""
+    logo, a close button), a heading over a line it drops (the box's own
+    heading, which alone reads like an article's first line), or a pitch it
+    leans to call an offer (score `low`, the block growth's) without taking
+    it: a sentence the context model lifts beside the form's lines ("Lesen
+    Sie ... Täglich im Postfach." over a sign-up form)."""
     words = len(lines[k].split())
     if words <= _BOX_SHORT_WORDS:
         return True
-    return words <= 8 and k + 1 < len(lines) and drops[k + 1] and \
+    if words <= _BOX_PITCH_WORDS and decisions[k].score >= low:
+        return True
+    return words <= 8 and k + 1 < len(lines) and decisions[k + 1].drop and \
         not offer_classifier.line_shape(lines[k], ShapePatterns).sentence
 
 
@@ -260,11 +266,13 @@ def _offer_box(parent, protected: set, language: str | None = None):
         last_lines = lines
         kinds = [classify_line(line, language) for line in lines]
         decisions = offer_classifier.decide(model, lines, [k for k, _ in kinds], mark_offers(kinds), ShapePatterns)
-        drops = [d.drop for d in decisions]
-        if not all(drops[k] or _may_stay_in_box(lines, drops, k) for k in range(len(lines))):
+        if not all(d.drop or _may_stay_in_box(lines, decisions, k, model.low_threshold)
+                   for k, d in enumerate(decisions)):
             break
-        dropped = sum(len(x) for x, d in zip(lines, decisions, strict=True) if d.drop)
-        if dropped * 2 >= sum(len(x) for x in lines):
+        # Most of it goes by the classifier: half its text, or half its lines
+        # (a box of buttons and labels around two long pitches).
+        dropped = [x for x, d in zip(lines, decisions, strict=True) if d.drop]
+        if sum(map(len, dropped)) * 2 >= sum(map(len, lines)) or len(dropped) * 2 >= len(lines):
             best = box
     return best
 

@@ -72,3 +72,21 @@ def test_site_search_is_no_seed():
                  "<div><form><input type='email' name='email'></form></div>")
     seeds = _control_seeds(root)
     assert len(seeds) == 1 and seeds[0].getparent().tag == "div"
+
+
+# A newsletter box whose pitch is a few sentences the classifier alone keeps.
+PITCHED_SIGNUP = (
+    "<div><h3>The Morning Briefing</h3>"
+    "<p>Read about power and its abuse, but also about the people and moments that show we can do "
+    "better as a society. Every morning in your inbox, before the day begins.</p>"
+    "<form><label for='e'>Email address (required)</label><input id='e' type='email' name='email'>"
+    "<button>Sign up</button><p>By signing up you agree to our privacy policy.</p></form></div>"
+)
+
+
+def test_signup_form_goes_with_its_heading_and_a_pitch_of_sentences():
+    root = _page(f"<div class='story'>{ARTICLE}{PITCHED_SIGNUP}</div>")
+    drop_offer_containers(root)
+    text = root.text_content()
+    assert "Morning Briefing" not in text and "power and its abuse" not in text
+    assert "four-hour debate" in text and "rising energy costs" in text

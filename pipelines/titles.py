@@ -389,6 +389,13 @@ def _headline_text(el) -> str | None:
     """An <h1>'s text without its kicker and hidden parts, when the markup marks them,
     and without ruby readings (<rt>, <rp>: furigana over Japanese kanji)."""
     marked = {c for c in el.iterdescendants() if isinstance(c.tag, str) and _KICKER_CLASS.search(c.get("class") or "")}
+    # a separator drawn for the eye only (aria-hidden " – ") between two parts: the first is the kicker
+    parts = [c for c in el if isinstance(c.tag, str)]
+    for i, child in enumerate(parts):
+        if 0 < i < len(parts) - 1 and child.get("aria-hidden") == "true" \
+                and not re.search(r"\w", child.text_content()) and not (el.text or "").strip():
+            marked |= set(parts[:i + 1])
+            break
     if not marked and el.find(".//rt") is None:
         return element_text(el)
     pieces = []

@@ -24,6 +24,10 @@ def test_marked_kicker_and_hidden_separator_left_out_of_the_h1():
     assert _h1("<h1><span class='kicker'>Entwurf</span><span class='hide'>: </span><span>Ein Fortschritt</span></h1>") \
         == ["Ein Fortschritt"]  # the separator outside the kicker's element goes too
     assert _h1("<h1>Kein Kicker: <b>nur</b> Text</h1>") == ["Kein Kicker: nur Text"]
+    # a separator drawn for the eye only: the part before it is the kicker
+    assert _h1("<h1><span>Coronavirus und Zoonosen</span><span aria-hidden='true'> – </span>"
+               "<span>Wie Umweltzerstörung Epidemien begünstigt</span></h1>") == ["Wie Umweltzerstörung Epidemien begünstigt"]
+    assert _h1("<h1><span>Teil eins</span><span aria-hidden='true'>★</span> und zwei</h1>") == ["Teil eins ★ und zwei"]  # not between two parts
 
 
 def test_glued_kicker_cut_only_when_another_title_is_the_rest():

@@ -385,12 +385,20 @@ _KICKER_CLASS = re.compile(r"(?i)kicker|overline|topline|dachzeile|spitzmarke|ey
                            r"visually-hidden|offscreen|sr-only|screen-reader")
 
 
+_LEADING_KICKER_CLASS = re.compile(r"(?i)label|rubri|category|topic")
+
+
 def _headline_text(el) -> str | None:
     """An <h1>'s text without its kicker and hidden parts, when the markup marks them,
     and without ruby readings (<rt>, <rp>: furigana over Japanese kanji)."""
     marked = {c for c in el.iterdescendants() if isinstance(c.tag, str) and _KICKER_CLASS.search(c.get("class") or "")}
     # a separator drawn for the eye only (aria-hidden " – ") between two parts: the first is the kicker
     parts = [c for c in el if isinstance(c.tag, str)]
+    # the first part, a label or a subtitle line above the words that follow it ("<div class='topic-label'>
+    # 100. Geburtstag</div> Holocaust-Überlebende …"): the kicker
+    if parts and not (el.text or "").strip() and _LEADING_KICKER_CLASS.search(parts[0].get("class") or "") \
+            and (re.search(r"\w", parts[0].tail or "") or len(parts) > 1):
+        marked.add(parts[0])
     for i, child in enumerate(parts):
         if 0 < i < len(parts) - 1 and child.get("aria-hidden") == "true" \
                 and not re.search(r"\w", child.text_content()) and not (el.text or "").strip():

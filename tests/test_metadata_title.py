@@ -24,6 +24,9 @@ def test_marked_kicker_and_hidden_separator_left_out_of_the_h1():
     assert _h1("<h1><span class='kicker'>Entwurf</span><span class='hide'>: </span><span>Ein Fortschritt</span></h1>") \
         == ["Ein Fortschritt"]  # the separator outside the kicker's element goes too
     assert _h1("<h1>Kein Kicker: <b>nur</b> Text</h1>") == ["Kein Kicker: nur Text"]
+    # a label line opening the <h1>, text after it
+    assert _h1("<h1><div class='topic-label'>100. Geburtstag</div> Margot Friedländer wird 100</h1>") \
+        == ["Margot Friedländer wird 100"]
     # a separator drawn for the eye only: the part before it is the kicker
     assert _h1("<h1><span>Coronavirus und Zoonosen</span><span aria-hidden='true'> – </span>"
                "<span>Wie Umweltzerstörung Epidemien begünstigt</span></h1>") == ["Wie Umweltzerstörung Epidemien begünstigt"]

@@ -222,6 +222,15 @@ def drop_kicker(title: str | None, others: Iterable[str | None]) -> str | None:
     """'Chronik: Lotte Tobisch ist tot' -> 'Lotte Tobisch ist tot' when another of
     the page's titles (the <h1>, og:title) is that rest alone: the prefix is a
     kicker the meta copy glued on."""
+    if title and not _KICKER_SEP.match(title) and not _SEP_RE.search(title) and ":" not in title:
+        # glued on without a separator ("SARS-2/COVID-19 Heute schon an morgen denken"): the <h1> (the first
+        # of `others`) is the rest, and the meta titles agree on the prefix only with a separator of their own
+        key = words_key(title)
+        h1 = next(iter(others), None)
+        if h1 and len(hk := words_key(h1).split()) >= 3 and key.endswith(" " + " ".join(hk)) \
+                and len(key.split()) - len(hk) <= MAX_KICKER_WORDS \
+                and any(o and _SEP_RE.search(o) and words_key(o) == key for o in others):
+            return h1
     if not title or not (m := _KICKER_SEP.match(title)) or len(m.group("kicker").split()) > MAX_KICKER_WORDS:
         return title
     rest = words_key(m.group("rest"))

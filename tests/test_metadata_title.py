@@ -190,3 +190,12 @@ def test_a_title_cut_at_an_ellipsis_gives_way_to_the_page_title_that_goes_on():
     # an ellipsis that is the headline's own
     cands = TitleCandidates(headline="Und dann kam alles anders …", h1=["Ganz andere Worte hier"])
     assert choose_title(cands, set()) == "Und dann kam alles anders …"
+
+
+def test_a_kicker_glued_on_without_a_separator_goes_when_another_meta_title_separates_it():
+    cands = TitleCandidates(headline="SARS-2/COVID-19 Heute schon an morgen denken",
+                            og_title="SARS-2/COVID-19 - Heute schon an morgen denken", h1=["Heute schon an morgen denken"])
+    assert choose_title(cands, set()) == "Heute schon an morgen denken"
+    # no meta title separates the prefix: it may be the headline's own words
+    cands = TitleCandidates(headline="Warum wir heute schon an morgen denken", h1=["heute schon an morgen denken"])
+    assert choose_title(cands, set()) == "Warum wir heute schon an morgen denken"

@@ -122,12 +122,21 @@ def _has_controls(el) -> bool:
     return any(True for _ in el.iter("input", "button", "select"))
 
 
+_NO_OFFER_WORDS_LOGIT = -0.847  # text probability 0.3
+
+
 def _learned_offer_share(lines: list[str], kinds, language: str | None) -> float | None:
     """Share of the container's text (by characters) that the classifier would
     drop, or None without a model."""
     model = offer_classifier.default_model()
     if model is None:
         return None
+    # No line whose own words lean to an offer (text model, cached per line):
+    # the context model never took half of such a box (4,431 candidates on the
+    # corpus's 1,248 pages: those below this dropped 0% of their text), and it
+    # is the costly part.
+    if float(model.text_logits(lines).max()) < _NO_OFFER_WORDS_LOGIT:
+        return 0.0
     rule_drop = mark_offers(kinds)
     decisions = offer_classifier.decide(model, lines, [k for k, _ in kinds], rule_drop, ShapePatterns)
     total = sum(len(x) for x in lines) or 1

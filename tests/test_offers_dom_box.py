@@ -90,3 +90,16 @@ def test_signup_form_goes_with_its_heading_and_a_pitch_of_sentences():
     text = root.text_content()
     assert "Morning Briefing" not in text and "power and its abuse" not in text
     assert "four-hour debate" in text and "rising energy costs" in text
+
+
+def test_a_box_without_offer_words_is_not_given_to_the_context_model(monkeypatch):
+    from pipelines import offer_classifier, offers_dom
+    from pipelines.offers_text import classify_line
+
+    def no_context_model(*args, **kwargs):
+        raise AssertionError("the context model ran")
+
+    monkeypatch.setattr(offer_classifier, "decide", no_context_model)
+    lines = ["Flooded streets in the old town", "The river rose two metres overnight, the fire brigade said.",
+             "Photo: City Hall"]
+    assert offers_dom._learned_offer_share(lines, [classify_line(x) for x in lines], None) == 0.0

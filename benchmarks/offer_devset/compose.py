@@ -166,24 +166,29 @@ def _source_page(corpus: Path, source: str, page_id: str):
 
 
 def block_element(corpus: Path, sample: dict):
-    """The element of its own page that the block was harvested from (the
-    smallest one whose lines, as the harvester reads them, hold every line
-    of the block and not many more), or None."""
+    """The element of its own page that the block was harvested from, or None:
+    the outermost one whose lines, as the harvester reads them, are the
+    block's lines (the fundus harvester takes the outermost such container,
+    so its wrappers' class names, `hidden` marks and dialog roles come with
+    it); else the smallest one holding every line of the block and not many
+    more (a trafilatura-eval snippet grown to its smallest block)."""
     root = _source_page(corpus, sample["source"], sample["block_id"].split(":", 1)[1].rsplit(":", 1)[0])
     if root is None or root.find("body") is None:
         return None
     want = [x["text"] for x in sample["inserted"] if x["label"] == "offer"]
-    best, best_len = None, None
+    best, best_len, outer = None, None, None
     for el in root.find("body").iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "a", "span", "br"):
             continue
         lines = text_lines(el)
         if len(lines) < len(want) or len(lines) > len(want) + 2 or not set(want) <= set(lines):
             continue
+        if outer is None and lines == want:
+            outer = el  # document order: ancestors first
         size = len(lxml.html.tostring(el))
         if best is None or size < best_len:
             best, best_len = el, size
-    return best
+    return outer if outer is not None else best
 
 
 def render_markup(sample: dict, corpus: Path, original: bool = False,

@@ -170,6 +170,7 @@ def _names() -> list[str]:
               "run_at_tail", "run_offer_share", "heading_over_form", "text_x_short", "text_x_sentence"]
     names += ["text_prev3", "text_next3", "offer_words_near3", "text_mean_near4", "words_run_log_len",
               "words_run_mean", "sure_up", "sure_down"]
+    names += ["clause_max", "clause_gain"]
     return names
 
 
@@ -215,14 +216,46 @@ def bridged(ok: np.ndarray, sentence: np.ndarray) -> np.ndarray:
     return ok | (~ok & ~sentence & before & after)
 
 
+# Where a line of several sentences is cut to score each by itself.
+_CLAUSE_END = re.compile(r"(?<=[.!?…:])\s+(?=\S)")
+_CLAUSE_MIN_CHARS = 80
+
+
+def clauses(line: str) -> list[str]:
+    """The sentences of a long line (none for a short or one-sentence line):
+    an offer paragraph often has one sentence that is all offer ("Subscribe to
+    our channel.") among others that read as news, and the text model scores
+    a whole line by its start and its average n-gram."""
+    if len(line) < _CLAUSE_MIN_CHARS:
+        return []
+    parts = [p for p in _CLAUSE_END.split(line) if len(p) >= 12]
+    return parts if len(parts) >= 2 else []
+
+
+def clause_logits(text_logits: np.ndarray, lines: list[str], logit_of) -> np.ndarray:
+    """Per line, the highest text logit of its sentences (its own where it has
+    none): `logit_of` scores a list of strings."""
+    out = np.asarray(text_logits, dtype=np.float64).copy()
+    parts = [clauses(line) for line in lines]
+    flat = [p for ps in parts for p in ps]
+    if flat:
+        scored = iter(logit_of(flat).tolist())
+        for k, ps in enumerate(parts):
+            if ps:
+                out[k] = max(out[k], max(next(scored) for _ in ps))
+    return out
+
+
 def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kinds: list[str],
-                     rule_drop: list[bool]) -> np.ndarray:
+                     rule_drop: list[bool], clause_max: np.ndarray | None = None) -> np.ndarray:
     """One row of context features per line (see CONTEXT_NAMES), computed a
-    column at a time (the DOM pass scores many small containers a page)."""
+    column at a time (the DOM pass scores many small containers a page).
+    `clause_max`: see :func:`clause_logits` (the text logits where not given)."""
     n = len(shapes)
     if n == 0:
         return np.zeros((0, len(CONTEXT_NAMES)))
     t = np.asarray(text_logits, dtype=np.float64)
+    c = t if clause_max is None else np.asarray(clause_max, dtype=np.float64)
     shape = np.array([_shape_vector(sh) for sh in shapes], dtype=np.float64).reshape(n, 16)
     sentence = shape[:, 4].astype(bool)
     words = np.array([sh.words for sh in shapes])
@@ -254,6 +287,7 @@ def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kind
         share, heading_form.astype(float),
         t * (words <= 8), t * sentence,
         *_neighbourhood(t, sentence, ones),
+        c, c - t,
     ]
     return np.stack(columns, axis=1)
 
@@ -373,23 +407,33 @@ class OfferModel:
     block_mean: float = 1.01
     block_lines: int = 2
     grow_sentence: float = 1.01
+    heading_guard: float = 1.01
     # Boosted trees over the context features; when set they score the lines
     # instead of the context logistic regression.
     context_trees: TreeEnsemble | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def text_logits(self, lines: list[str]) -> np.ndarray:
-        """The text model's logit of each line; lines already scored in this
-        process (the text pass repeats, the DOM pass overlaps) are looked up."""
+    def _logits_of(self, texts: list[str]) -> np.ndarray:
+        rows, cols, values = ngram_matrix_parts(texts)
+        return np.bincount(rows, weights=self.text_weights[cols] * values, minlength=len(texts)) + self.text_bias
+
+    def _scored(self, lines: list[str]) -> list[tuple[float, float]]:
+        """(text logit, highest logit of its sentences) of each line; lines
+        already scored in this process (the text pass repeats, the DOM pass
+        overlaps) are looked up."""
         cache = self._cache
         todo = list(dict.fromkeys(line for line in lines if line not in cache))
         if todo:
             if len(cache) > 50_000:
                 cache.clear()
-            rows, cols, values = ngram_matrix_parts(todo)
-            out = np.bincount(rows, weights=self.text_weights[cols] * values, minlength=len(todo))
-            cache.update(zip(todo, (out + self.text_bias).tolist(), strict=True))
-        return np.fromiter((cache[line] for line in lines), dtype=np.float64, count=len(lines))
+            own = self._logits_of(todo)
+            best = clause_logits(own, todo, self._logits_of)
+            cache.update(zip(todo, zip(own.tolist(), best.tolist(), strict=True), strict=True))
+        return [cache[line] for line in lines]
+
+    def text_logits(self, lines: list[str]) -> np.ndarray:
+        """The text model's logit of each line."""
+        return np.array([own for own, _ in self._scored(lines)], dtype=np.float64).reshape(len(lines))
 
     def context_logits(self, features: np.ndarray) -> np.ndarray:
         if self.context_trees is not None:
@@ -410,14 +454,15 @@ class OfferModel:
 
     def scores(self, lines: list[str], shapes, rule_kinds, rule_drop) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(probabilities, context features, text-model probabilities) of the lines."""
-        text = self.text_logits(lines)
-        features = context_features(text, shapes, rule_kinds, rule_drop)
+        scored = np.array(self._scored(lines), dtype=np.float64).reshape(len(lines), 2)
+        text = scored[:, 0]
+        features = context_features(text, shapes, rule_kinds, rule_drop, scored[:, 1])
         return sigmoid(self.context_logits(features)), features, sigmoid(text)
 
     def limits(self, low_threshold: float | None = None) -> Thresholds:
         return Thresholds(self.threshold, self.low_threshold if low_threshold is None else low_threshold,
                           self.guard_threshold, self.block_low, self.block_mean, self.block_lines,
-                          self.grow_sentence)
+                          self.grow_sentence, self.heading_guard)
 
     def save(self, path: Path) -> None:
         np.savez_compressed(
@@ -431,8 +476,8 @@ class OfferModel:
             threshold=np.float64(self.threshold),
             low_threshold=np.float64(self.low_threshold),
             guard_threshold=np.float64(self.guard_threshold),
-            block_limits=np.array([self.block_low, self.block_mean, self.block_lines, self.grow_sentence],
-                                  dtype=np.float64),
+            block_limits=np.array([self.block_low, self.block_mean, self.block_lines, self.grow_sentence,
+                                   self.heading_guard], dtype=np.float64),
             meta=np.frombuffer(json.dumps({**self.meta, "context_names": CONTEXT_NAMES}).encode(), dtype=np.uint8),
             **(self.context_trees.arrays() if self.context_trees is not None else {}),
         )
@@ -463,8 +508,9 @@ def _block_limits(data) -> dict:
     """The block stage's limits of a stored model (none in a model saved before it)."""
     if "block_limits" not in data:
         return {}
-    low, mean, lines, grow = (float(x) for x in data["block_limits"])
-    return {"block_low": low, "block_mean": mean, "block_lines": int(lines), "grow_sentence": grow}
+    low, mean, lines, grow, heading = (*(float(x) for x in data["block_limits"]), 1.01)[:5]
+    return {"block_low": low, "block_mean": mean, "block_lines": int(lines), "grow_sentence": grow,
+            "heading_guard": heading}
 
 
 _override: list[OfferModel | None] = []
@@ -554,6 +600,7 @@ class Thresholds:
     block_mean: float = 1.01
     block_lines: int = 2
     grow_sentence: float = 1.01  # a sentence next to a dropped line goes with this score
+    heading_guard: float = 1.01  # a lone heading between sentences goes with this score
 
 
 def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop: list[bool],
@@ -658,7 +705,8 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
         elif reporting or heading:
             # A report or a lone heading stays unless the lexicon's own block
             # rules take it or the model is as sure as the guard asks.
-            drop[k] = bool(rule_drop[k]) or bool(probs[k] >= max(need, limits.guard))
+            drop[k] = bool(rule_drop[k]) or bool(probs[k] >= max(need, limits.guard if reporting else
+                                                                  limits.heading_guard))
             fixed[k] = True
         else:
             drop[k] = bool(probs[k] >= need)
@@ -707,6 +755,6 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
     # offer lines, which go).
     for k in range(n - 2, -1, -1):
         if drop[k] and rule_kinds[k] == "H" and not rule_drop[k] and shapes[k].words <= 8 and prose[k + 1] \
-                and not drop[k + 1] and probs[k] < limits.guard and not in_block[k]:
+                and not drop[k + 1] and probs[k] < min(limits.guard, limits.heading_guard) and not in_block[k]:
             drop[k], why[k] = False, "heading_over_prose"
     return drop, why

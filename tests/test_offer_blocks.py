@@ -89,8 +89,42 @@ def test_block_limits_survive_save_and_load(tmp_path):
     model = oc.OfferModel(**{**{f: getattr(model, f) for f in (
         "text_weights", "text_bias", "context_weights", "context_bias", "context_mean", "context_scale",
         "threshold", "low_threshold", "meta", "guard_threshold")}, "block_low": 0.55, "block_mean": 0.8,
-        "block_lines": 3, "grow_sentence": 0.85})
+        "block_lines": 3, "grow_sentence": 0.85, "heading_guard": 0.97})
     model.save(tmp_path / "m.npz")
     back = oc.OfferModel.load(tmp_path / "m.npz")
     assert back.limits() == oc.Thresholds(model.threshold, model.low_threshold, model.guard_threshold,
-                                          0.55, 0.8, 3, 0.85)
+                                          0.55, 0.8, 3, 0.85, 0.97)
+
+
+def test_a_lone_heading_between_sentences_goes_only_with_the_heading_guard():
+    # "Newsletter" alone between two paragraphs: an article's section title
+    # unless the model is as sure as the heading guard asks.
+    lines = ARTICLE[:2] + ["Newsletter"] + ARTICLE[2:]
+    probs, text = [0.0, 0.0, 0.98, 0.0], [0.05, 0.05, 0.99, 0.05]
+    assert _decide(lines, probs, text)[0] == [False] * 4  # heading_guard 1.01: never
+    sure = oc.Thresholds(0.9, 0.5, 1.01, heading_guard=0.95)
+    assert _decide(lines, probs, text, sure)[0] == [False, False, True, False]
+    assert _decide(lines, [0.0, 0.0, 0.93, 0.0], text, sure)[0] == [False] * 4
+    # The guard for reports stays apart: a sentence that reports is kept.
+    report = ARTICLE[:2] + ["The newspaper said subscriptions rose by a third last year."] + ARTICLE[2:]
+    assert _decide(report, probs, text, sure)[0][2] is False
+
+
+def test_clauses_split_long_lines_of_several_sentences_only():
+    assert oc.clauses("Stay updated. Sign up now.") == []  # short: the line is scored whole
+    long = "The council met on Tuesday to discuss the budget. Subscribe to our channel for the latest news."
+    assert oc.clauses(long) == ["The council met on Tuesday to discuss the budget.",
+                                "Subscribe to our channel for the latest news."]
+    one = "The council met on Tuesday to discuss the budget for next year and the tram line extension"
+    assert oc.clauses(one) == []
+
+
+def test_clause_logits_take_the_highest_sentence_score():
+    long = "The council met on Tuesday to discuss the budget. Subscribe to our channel for the latest news."
+    lines = ["Sign in", long]
+    scores = {"The council met on Tuesday to discuss the budget.": -3.0,
+              "Subscribe to our channel for the latest news.": 2.5}
+    out = oc.clause_logits(np.array([1.0, -2.0]), lines, lambda parts: np.array([scores[p] for p in parts]))
+    assert out.tolist() == [1.0, 2.5]
+    # A line whose own score is higher than any of its sentences' keeps its own.
+    assert oc.clause_logits(np.array([1.0, 3.0]), lines, lambda parts: np.array([scores[p] for p in parts]))[1] == 3.0

@@ -79,6 +79,9 @@ BLOCK_LOWS = (0.4, 0.5, 0.6)
 BLOCK_MEANS = (0.6, 0.65, 0.7, 0.75, 0.8)
 BLOCK_LINES = 2
 GROW_SENTENCES = (0.8, 0.9)
+# A lone heading between sentences (the stage that keeps "Subscription
+# prices" as an article's section title) goes when the model is this sure.
+HEADING_GUARDS = (0.8, 0.85, 0.9, 0.95, 0.99)
 
 
 def choose_thresholds(samples: list[dict], views, shapes, probs, text_probs) -> tuple[oc.Thresholds, dict]:
@@ -97,7 +100,8 @@ def choose_thresholds(samples: list[dict], views, shapes, probs, text_probs) -> 
     blocks = [replace(limits, block_low=block_low, block_mean=block_mean, block_lines=BLOCK_LINES)
               for block_low in BLOCK_LOWS for block_mean in BLOCK_MEANS]
     limits, stats = _better(limits, stats, blocks, scored, floors)
-    return _better(limits, stats, [replace(limits, grow_sentence=g) for g in GROW_SENTENCES], scored, floors)
+    limits, stats = _better(limits, stats, [replace(limits, grow_sentence=g) for g in GROW_SENTENCES], scored, floors)
+    return _better(limits, stats, [replace(limits, heading_guard=g) for g in HEADING_GUARDS], scored, floors)
 
 
 def _better(limits, stats, candidates, scored, floors) -> tuple[oc.Thresholds, dict]:
@@ -108,32 +112,38 @@ def _better(limits, stats, candidates, scored, floors) -> tuple[oc.Thresholds, d
     return limits, stats
 
 
+def _tally(limits, samples, views, shapes, probs, text_probs) -> np.ndarray:
+    """Counts of one candidate's decisions: offer lines dropped/all, hard negatives
+    kept/all, article lines kept/all, clean samples/all, other articles' lines kept/all."""
+    t = np.zeros(10)
+    for s, (lines, _, kinds, rule_drop, _), sh, p, tp in zip(samples, views, shapes, probs, text_probs, strict=True):
+        drop, _ = oc.decide_from_scores(p, lines, sh, kinds, rule_drop, offers.ShapePatterns, limits, tp)
+        clean = True
+        for x, d in zip(s["lines"], drop, strict=True):
+            if x["label"] == "offer":
+                t[0] += d
+                t[1] += 1
+                clean = clean and d
+            elif x["label"] == "hard_negative":
+                t[2] += not d
+                t[3] += 1
+            elif x["label"] == "other_article":
+                t[8] += not d
+                t[9] += 1
+            else:
+                t[4] += not d
+                t[5] += 1
+        if s["inserted"]:
+            t[6] += clean
+            t[7] += 1
+    return t
+
+
 def _best_limits(candidates, samples, views, shapes, probs, text_probs,
                  floors=(ARTICLE_FLOOR, NEGATIVE_FLOOR, OTHER_ARTICLE_FLOOR)) -> tuple[oc.Thresholds, dict]:
+    tallies = [_tally(limits, samples, views, shapes, probs, text_probs) for limits in candidates]
     best, best_key, best_stats = None, None, {}
-    for limits in candidates:
-        t = np.zeros(10)
-        for s, (lines, _, kinds, rule_drop, _), sh, p, tp in zip(samples, views, shapes, probs, text_probs,
-                                                                 strict=True):
-            drop, _ = oc.decide_from_scores(p, lines, sh, kinds, rule_drop, offers.ShapePatterns, limits, tp)
-            clean = True
-            for x, d in zip(s["lines"], drop, strict=True):
-                if x["label"] == "offer":
-                    t[0] += d
-                    t[1] += 1
-                    clean = clean and d
-                elif x["label"] == "hard_negative":
-                    t[2] += not d
-                    t[3] += 1
-                elif x["label"] == "other_article":
-                    t[8] += not d
-                    t[9] += 1
-                else:
-                    t[4] += not d
-                    t[5] += 1
-            if s["inserted"]:
-                t[6] += clean
-                t[7] += 1
+    for limits, t in zip(candidates, tallies, strict=True):
         recall, neg, art, clean = (t[0] / max(t[1], 1), t[2] / max(t[3], 1), t[4] / max(t[5], 1),
                                    t[6] / max(t[7], 1))
         other = t[8] / max(t[9], 1)
@@ -177,12 +187,16 @@ def _out_of_fold_text_logits(views) -> dict[str, float]:
     texts, labels, sites = _unique_lines(views)
     fold = np.array([compose.fold_of(s + "#inner") % INNER_FOLDS for s in sites])
     out: dict[str, float] = {}
+    known = set(texts)
     for f in range(INNER_FOLDS):
         train, test = fold != f, fold == f
         if not test.any() or len(set(labels[train])) < 2:
             continue
         w, b = _fit_text([t for t, m in zip(texts, train, strict=True) if m], labels[train])
         held = [t for t, m in zip(texts, test, strict=True) if m]
+        # ... and the sentences of the held-out lines, for the clause features
+        # (one that is also a line keeps the line's own held-out logit).
+        held += [p for t in held for p in oc.clauses(t) if p not in known]
         rows, cols, values = oc.ngram_matrix_parts(held)
         logits = np.bincount(rows, weights=w[cols] * values, minlength=len(held)) + b
         out.update(zip(held, logits.tolist(), strict=True))
@@ -246,7 +260,8 @@ def train_model(samples: list[dict], meta: dict | None = None) -> oc.OfferModel:
         logits = np.array([oof.get(line, 0.0) for line in lines])
         shapes = [oc.line_shape(line, offers.ShapePatterns) for line in lines]
         all_shapes.append(shapes)
-        feats.append(oc.context_features(logits, shapes, kinds, rule_drop))
+        clause = oc.clause_logits(logits, lines, lambda parts: np.array([oof.get(p, 0.0) for p in parts]))
+        feats.append(oc.context_features(logits, shapes, kinds, rule_drop, clause))
         ys.append(y)
     x, y = np.vstack(feats), np.concatenate(ys)
     mean, scale = _standardise(x)
@@ -277,7 +292,7 @@ def train_model(samples: list[dict], meta: dict | None = None) -> oc.OfferModel:
         context_mean=mean, context_scale=scale,
         threshold=limits.seed, low_threshold=limits.low, guard_threshold=limits.guard,
         block_low=limits.block_low, block_mean=limits.block_mean, block_lines=limits.block_lines,
-        grow_sentence=limits.grow_sentence, context_trees=trees,
+        grow_sentence=limits.grow_sentence, heading_guard=limits.heading_guard, context_trees=trees,
         meta={"hash_bits": oc.HASH_BITS, "lines": int(len(y)), "offer_lines": int(y.sum()),
               "samples": len(samples), "held_out_inner": held_stats, **(meta or {})},
     )

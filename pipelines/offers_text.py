@@ -106,6 +106,12 @@ def _patterns(language: str | None) -> tuple[tuple, tuple]:
     return strong, weak
 
 
+@lru_cache(maxsize=16)
+def _wall_only(strong: tuple) -> tuple:
+    """The strong patterns whose reason is a wall notice (metered, register, continue)."""
+    return tuple((reason, pat) for reason, pat in strong if reason in lex.WALL_REASONS)
+
+
 # When a line says several things, the most specific reason names it.
 _REASON_RANK = [
     lex.METERED,
@@ -164,9 +170,8 @@ def classify_line(line: str, language: str | None = None) -> tuple[str, str | No
     sentence = _is_sentence(s, n)
     quoted = bool(_QUOTE.search(s)) and n > 12
     if not quoted and n <= 45:
-        hits = {reason for reason, pat in strong if pat.search(s)}
-        if n > 25:  # in a long line only a wall notice is telling
-            hits &= lex.WALL_REASONS
+        # In a long line only a wall notice is telling (so only those are looked for).
+        hits = {reason for reason, pat in (strong if n <= 25 else _wall_only(strong)) if pat.search(s)}
         if hits:
             return STRONG, min(hits, key=_REASON_RANK.index)
     # A priced plan ("₹300/Month") is weak on its own: rentals, tariffs and

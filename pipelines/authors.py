@@ -465,3 +465,29 @@ def shown_byline(root, names: set[str]) -> list[str]:
             return [raw]
     signed = signature_byline(root)
     return [signed] if signed and clean_authors([signed], names)[0] else []
+
+
+def fallback_byline(author: str | None, declared: Iterable[str], names: set[str],
+                     root=None) -> tuple[list[str], str | None]:
+    """(people, agency) from another extractor's byline (trafilatura's), read
+    when the page's own sources named nobody. Where the page declared a byline
+    that was rejected (the outlet, a desk, an organisation, a user name in
+    lower case), the fallback may only give that same name back, not what its
+    search finds around it ("selbst ist der Mann" -> "Ist Der Mann", "symple.ch"
+    -> "Symple Ch"); where nothing was declared, one bare word names someone
+    only as the text of a link to them, as for the bylines the page shows
+    ("Zvg", "Human", "Martin")."""
+    if not author:
+        return [], None
+    people, agency = clean_authors([author], names)
+    declared = [d for d in declared if isinstance(d, str) and d.strip()]
+    if declared:
+        def spelled(text: str) -> str:  # case aside, letter for letter: "symple.ch" is not "Symple Ch"
+            return " ".join(text.casefold().split())
+
+        keys = {spelled(d) for d in declared} | {spelled(p) for d in declared for p in split_byline(d)}
+        return [p for p in people if spelled(p) in keys], agency
+    if any(" " not in p for p in people):
+        links = {_name_key(element_text(a) or "") for a in root.iter("a")} if root is not None else set()
+        people = [p for p in people if " " in p or _name_key(p) in links]
+    return people, agency

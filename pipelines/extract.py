@@ -27,6 +27,7 @@ from pipelines.language import checked_language
 from pipelines.metadata import (
     clean_authors,
     clean_text,
+    fallback_byline,
     language_code,
     page_metadata,
     strip_site_name,
@@ -637,8 +638,8 @@ def extract_article(html: str | bytes, url: str, outlet: OutletSpec | None = Non
                     art.body, art.extraction = longer, "jsonld"
                 art.body = _add_lead(art.body, _page_lead(root, descriptions), art.title or found.get("title"))
             art.title = art.title or strip_site_name(clean_text(found.get("title")), meta.site_names)
-            if not art.authors and (author := found.get("author")):  # trafilatura's byline search, same cleaning
-                art.authors, agency = clean_authors([author], meta.site_names)
+            if not art.authors and (author := found.get("author")):  # trafilatura's byline search, checked
+                art.authors, agency = fallback_byline(author, meta.declared_bylines, meta.site_names, root)
                 art.agency = art.agency or agency
             art.language = art.language or language_code(_clean(found.get("language")))
             art.description = art.description or _clean(found.get("description"))

@@ -45,6 +45,7 @@ from pipelines.authors import (  # noqa: F401 - re-exported: pipelines.metadata 
     author_links,
     authored_work,
     clean_authors,
+    fallback_byline,
     headline_element,
     is_agency,
     is_desk,
@@ -108,6 +109,8 @@ class PageMetadata:
     modified_at: str | None = None
     date_disagreement: dict | None = None
     site_names: set[str] = field(default_factory=set)
+    # what the JSON-LD, meta tags and author links declared when it named nobody (`fallback_byline`)
+    declared_bylines: list[str] = field(default_factory=list)
     title_candidates: TitleCandidates | None = None
 
 
@@ -130,10 +133,13 @@ def page_metadata(root, objects: list[dict], article: dict | None, url: str, *,
     sources = ((lambda: people, False), (lambda: meta_authors(root), False), (lambda: author_links(root), True),
                (lambda: fallback, False), (lambda: shown_byline(root, names), True))
     declared = False  # a declared byline naming a wire agency only: wire copy, no person to look for
-    for source, handles in sources:
+    meta.declared_bylines = [o for o in orgs if isinstance(o, str)]
+    for i, (source, handles) in enumerate(sources):
         if source is sources[-1][0] and declared:
             break
         raw = source()
+        if i < 3:
+            meta.declared_bylines.extend(r for r in raw if isinstance(r, str))
         found, agency = clean_authors(raw, names, orgs, handles)
         if agency and agency not in agencies:
             agencies.append(agency)

@@ -194,3 +194,24 @@ def test_a_signature_is_the_articles_last_paragraph_an_emphasised_name_alone():
     # read only when no byline is declared or shown
     page = _root(f"<h1>T</h1><p>Von Anna Alt</p>{text}<p><strong>Stefan Wasmer</strong></p>")
     assert page_metadata(page, [], None, "https://example.org/a").authors == ["Anna Alt"]
+
+
+def test_trafilaturas_byline_gives_back_only_a_rejected_declared_name():
+    from pipelines.extract import extract_article
+    from pipelines.metadata import fallback_byline
+
+    # the declared byline was rejected: the fallback may give that name back in capitals, nothing else
+    assert fallback_byline("Selbst Ist Der Mann", ["selbst ist der Mann"], {"selbst"}) == ([], None)
+    assert fallback_byline("Symple Ch", ["symple.ch"], set()) == ([], None)
+    assert fallback_byline("Flerche", ["flerche"], set()) == (["Flerche"], None)
+    # nothing declared: one bare word is a name only as the text of a link to it
+    root = lxml.html.document_fromstring("<html><body><a href='/u/1'>D-Zug</a></body></html>")
+    assert fallback_byline("Zvg", [], set(), root) == ([], None)
+    assert fallback_byline("D-Zug", [], set(), root) == (["D-Zug"], None)
+    assert fallback_byline("Tomas Spahn", [], set(), root) == (["Tomas Spahn"], None)
+    # end to end: the meta tag names the site, trafilatura's byline search reads it as a person
+    text = "<p>" + "Ein langer Absatz über Wohnmobile und das Reisen im Sommer. " * 8 + "</p>"
+    html = (f"<html><head><meta name='author' content='symple.ch'></head><body><article><h1>Camping</h1>"
+            f"{text}{text}</article></body></html>")
+    art = extract_article(html, "https://www.auto-wirtschaft.ch/camping")
+    assert art.body and art.authors == []

@@ -404,10 +404,16 @@ def _headline_text(el) -> str | None:
     # a separator drawn for the eye only (aria-hidden " – ") between two parts: the first is the kicker
     parts = [c for c in el if isinstance(c.tag, str)]
     # the first part, a label or a subtitle line above the words that follow it ("<div class='topic-label'>
-    # 100. Geburtstag</div> Holocaust-Überlebende …"): the kicker
-    if parts and not (el.text or "").strip() and _LEADING_KICKER_CLASS.search(parts[0].get("class") or "") \
-            and (re.search(r"\w", parts[0].tail or "") or len(parts) > 1):
-        marked.add(parts[0])
+    # 100. Geburtstag</div> Holocaust-Überlebende …"): the kicker; also inside a link wrapping the whole
+    # heading (a forum's "<a><span class='label'>Patch Notes</span> Patchnotes 4.47.4 …</a>")
+    holder = el
+    while len(inner := [c for c in holder if isinstance(c.tag, str)]) == 1 and not (holder.text or "").strip() \
+            and not (inner[0].tail or "").strip() and not _LEADING_KICKER_CLASS.search(inner[0].get("class") or ""):
+        holder = inner[0]
+    leading = [c for c in holder if isinstance(c.tag, str)]
+    if leading and not (holder.text or "").strip() and _LEADING_KICKER_CLASS.search(leading[0].get("class") or "") \
+            and (re.search(r"\w", leading[0].tail or "") or len(leading) > 1):
+        marked.add(leading[0])
     for i, child in enumerate(parts):
         if 0 < i < len(parts) - 1 and child.get("aria-hidden") == "true" \
                 and not re.search(r"\w", child.text_content()) and not (el.text or "").strip():

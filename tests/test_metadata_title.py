@@ -27,6 +27,11 @@ def test_marked_kicker_and_hidden_separator_left_out_of_the_h1():
     # a label line opening the <h1>, text after it
     assert _h1("<h1><div class='topic-label'>100. Geburtstag</div> Margot Friedländer wird 100</h1>") \
         == ["Margot Friedländer wird 100"]
+    # the same inside a link wrapping the whole heading (a forum thread's prefix label)
+    assert _h1("<h1><a href='/t/1'><span class='label label--blue'>Patch Notes</span><span> </span>"
+               "Patchnotes 4.47.4 - Bugfix Build</a></h1>") == ["Patchnotes 4.47.4 - Bugfix Build"]
+    assert _h1("<h1><a href='/t/1'>Patch Notes <span class='label'>neu</span></a></h1>") \
+        == ["Patch Notes neu"]  # text before the label: no kicker
     # a separator drawn for the eye only: the part before it is the kicker
     assert _h1("<h1><span>Coronavirus und Zoonosen</span><span aria-hidden='true'> – </span>"
                "<span>Wie Umweltzerstörung Epidemien begünstigt</span></h1>") == ["Wie Umweltzerstörung Epidemien begünstigt"]

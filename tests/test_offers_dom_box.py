@@ -6,6 +6,7 @@ offer): the classifier decides on the box's lines, with the shipped model."""
 from __future__ import annotations
 
 import lxml.html
+import pytest
 
 from pipelines import offer_classifier
 from pipelines.offers_dom import _control_seeds, drop_offer_containers, text_lines
@@ -39,6 +40,22 @@ SIGNUP = (
 )
 
 
+PLAIN_PITCH_SIGNUP = (
+    "<div><h3>The Morning Briefing</h3>"
+    "<p>Get the best of our reporting in your inbox every morning. Sign up for free and unsubscribe at any "
+    "time.</p>"
+    "<form><label for='e'>Email address (required)</label><input id='e' type='email' name='email'>"
+    "<button>Sign up</button><p>By signing up you agree to our privacy policy.</p></form></div>"
+)
+PITCHED_SIGNUP = (
+    "<div><h3>The Morning Briefing</h3>"
+    "<p>Read about power and its abuse, but also about the people and moments that show we can do "
+    "better as a society. Every morning in your inbox, before the day begins.</p>"
+    "<form><label for='e'>Email address (required)</label><input id='e' type='email' name='email'>"
+    "<button>Sign up</button><p>By signing up you agree to our privacy policy.</p></form></div>"
+)
+
+
 def _page(body: str) -> lxml.html.HtmlElement:
     return lxml.html.fromstring(f"<html><head><title>t</title></head><body><main>{body}</main></body></html>")
 
@@ -50,9 +67,13 @@ def _stripped_text(box: str) -> str:
     return root.text_content()
 
 
-def test_donation_form_goes_with_its_heading_and_pitch():
-    text = _stripped_text(DONATION)
-    assert "needs your support" not in text and "Support us today" not in text
+@pytest.mark.parametrize(("box", "heading", "pitch"), [
+    (DONATION, "needs your support", "Support us today"),
+    (PLAIN_PITCH_SIGNUP, "Morning Briefing", "best of our reporting"),  # a pitch of sentences
+], ids=["donation", "signup"])
+def test_a_form_goes_with_its_heading_and_pitch(box, heading, pitch):
+    text = _stripped_text(box)
+    assert heading not in text and pitch not in text
     assert "four-hour debate" in text and "rising energy costs" in text
 
 
@@ -80,22 +101,6 @@ def test_site_search_is_no_seed():
 
 
 # A newsletter box whose pitch is a few sentences the classifier alone keeps.
-PLAIN_PITCH_SIGNUP = (
-    "<div><h3>The Morning Briefing</h3>"
-    "<p>Get the best of our reporting in your inbox every morning. Sign up for free and unsubscribe at any "
-    "time.</p>"
-    "<form><label for='e'>Email address (required)</label><input id='e' type='email' name='email'>"
-    "<button>Sign up</button><p>By signing up you agree to our privacy policy.</p></form></div>"
-)
-PITCHED_SIGNUP = (
-    "<div><h3>The Morning Briefing</h3>"
-    "<p>Read about power and its abuse, but also about the people and moments that show we can do "
-    "better as a society. Every morning in your inbox, before the day begins.</p>"
-    "<form><label for='e'>Email address (required)</label><input id='e' type='email' name='email'>"
-    "<button>Sign up</button><p>By signing up you agree to our privacy policy.</p></form></div>"
-)
-
-
 def _pitch_score(html: str, pitch: str) -> tuple[float, float]:
     """(score of the pitch among its box's lines, the model's growth threshold)."""
     box = lxml.html.fromstring(html)
@@ -104,12 +109,6 @@ def _pitch_score(html: str, pitch: str) -> tuple[float, float]:
     kinds = [classify_line(line) for line in lines]
     decisions = offer_classifier.decide(model, lines, [k for k, _ in kinds], mark_offers(kinds), ShapePatterns)
     return next(d.score for line, d in zip(lines, decisions, strict=True) if pitch in line), model.low_threshold
-
-
-def test_signup_form_goes_with_its_heading_and_a_pitch_of_sentences():
-    text = _stripped_text(PLAIN_PITCH_SIGNUP)
-    assert "Morning Briefing" not in text and "best of our reporting" not in text
-    assert "four-hour debate" in text and "rising energy costs" in text
 
 
 def test_a_pitch_without_offer_words_goes_as_far_as_the_classifier_leans():

@@ -48,13 +48,20 @@ _SKIP_CLASS = re.compile(r"(?i)(?:^|\s)(?:comment|respond|reply|related|teaser|s
 _INLINE = {"a", "span", "em", "strong", "b", "i", "u", "small", "font", "time", "abbr", "cite", "sup", "sub", "mark"}
 
 
-def _skipped(el) -> bool:
-    """Inside page furniture or a comment thread: its bylines are not the article's."""
+# a layout's column, not furniture, for a signature under the article's own text (VnExpress' "sidebar-1")
+_COLUMN_CLASS = re.compile(r"(?i)(?:^|\s)(?:sidebar|widget)")
+
+
+def _skipped(el, columns: bool = False) -> bool:
+    """Inside page furniture or a comment thread: its bylines are not the article's.
+    `columns`: a sidebar or widget container holding the page's <h1> is the article's column."""
     for node in (el, *el.iterancestors()):
         if not isinstance(node.tag, str) or node.tag in _SKIP:
             return True
         attrs = " ".join(filter(None, (node.get("class"), node.get("id"))))
-        if attrs and _SKIP_CLASS.search(attrs):
+        if attrs and (m := _SKIP_CLASS.search(attrs)):
+            if columns and node.tag != "body" and _COLUMN_CLASS.match(m.group()) and node.find(".//h1") is not None:
+                continue
             return True
     return False
 
@@ -307,7 +314,7 @@ def signature_byline(root) -> str | None:
         text = _text(p)
         if not text or len(text) > MAX_SIGNATURE_CHARS or " " not in text or not _emphasised_alone(p):
             continue
-        if not _name_shaped(text) or _names_part(text) != text or _skipped(p):
+        if not _name_shaped(text) or _names_part(text) != text or _skipped(p, columns=True):
             continue
         siblings = [s for s in p.getparent() if s.tag == "p" and _text(s)]
         at = siblings.index(p)

@@ -191,6 +191,11 @@ def test_a_signature_is_the_articles_last_paragraph_an_emphasised_name_alone():
     assert signature_byline(_root(f"<h1>T</h1>{text}<p><b>Regular Schedule</b></p>{text}")) is None
     assert signature_byline(_root(f"<h1>T</h1>{text}<p>Stefan Wasmer</p>")) is None
     assert signature_byline(_root("<h1>T</h1><p><b>Stefan Wasmer</b></p>")) is None
+    # a column whose class says sidebar but holds the <h1> is the article's; a sidebar beside it is not
+    assert signature_byline(_root(f"<div class='sidebar-1'><h1>T</h1>{text}<p><b>Lê Phương</b></p></div>")) \
+        == "Lê Phương"
+    assert signature_byline(_root(f"<h1>T</h1><div class='sidebar-1'>{text}<p><b>Lê Phương</b></p></div>")) is None
+    assert signature_byline(_root(f"<div class='comment'><h1>T</h1>{text}<p><b>Lê Phương</b></p></div>")) is None
     # read only when no byline is declared or shown
     page = _root(f"<h1>T</h1><p>Von Anna Alt</p>{text}<p><strong>Stefan Wasmer</strong></p>")
     assert page_metadata(page, [], None, "https://example.org/a").authors == ["Anna Alt"]

@@ -127,6 +127,21 @@ class KnownArticleFilter:
             yield output
 
 
+class ReleaseDecodedText:
+    """Downloader middleware: drop the decoded text Scrapy caches on a response.
+
+    Why: MetaRefreshMiddleware reads `response.text[0:4096]`, which decodes the
+    whole body (1-4 bytes a character) and keeps it on the response until the
+    article is extracted; the spider decodes the page itself (pipelines/decode.py),
+    so every response in flight held two decoded copies. Placed after
+    MetaRefresh in the response chain; a later `response.text` decodes again."""
+
+    def process_response(self, request, response, spider=None):
+        if getattr(response, "_cached_ubody", None) is not None:
+            response._cached_ubody = None
+        return response
+
+
 class RedirectLoopGuard:
     """Downloader middleware: name a redirect back to a URL already in the chain.
 

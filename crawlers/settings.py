@@ -39,8 +39,8 @@ DOWNLOADER_MIDDLEWARES = {
     # between RetryMiddleware (550) and the downloader: block pages are not retried, Retry-After holds the domain
     "crawlers.blocks.BlockHandling": 560,
     "crawlers.rendering.BrowserRequests": 580,
-    # right after MetaRefresh (580): drops the whole-page text it decoded (memory, crawlers/workers.py)
-    "crawlers.workers.ReleaseDecodedText": 570,
+    # right after MetaRefresh (580): drops the whole-page text it decoded (memory)
+    "crawlers.middlewares.ReleaseDecodedText": 570,
     "crawlers.middlewares.RedirectLoopGuard": 650,
     # closest to the downloader: a permit per request in flight, given back before Retry/Redirect
     "crawlers.domain_cap.DomainConcurrencyCap": 990,

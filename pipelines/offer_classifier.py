@@ -93,6 +93,12 @@ def ngram_matrix_parts(lines: list[str]) -> tuple[np.ndarray, np.ndarray, np.nda
     return rows, cols, values
 
 
+def linear_text_logits(texts: list[str], weights: np.ndarray, bias: float) -> np.ndarray:
+    """The text model's logit of each text under `weights` and `bias` (training's held-out models too)."""
+    rows, cols, values = ngram_matrix_parts(texts)
+    return np.bincount(rows, weights=weights[cols] * values, minlength=len(texts)) + bias
+
+
 # --------------------------------------------------------------------------
 # Shape and context features
 # --------------------------------------------------------------------------
@@ -414,8 +420,7 @@ class OfferModel:
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def _logits_of(self, texts: list[str]) -> np.ndarray:
-        rows, cols, values = ngram_matrix_parts(texts)
-        return np.bincount(rows, weights=self.text_weights[cols] * values, minlength=len(texts)) + self.text_bias
+        return linear_text_logits(texts, self.text_weights, self.text_bias)
 
     def _scored(self, lines: list[str]) -> list[tuple[float, float]]:
         """(text logit, highest logit of its sentences) of each line; lines

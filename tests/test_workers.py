@@ -30,7 +30,7 @@ def test_decoded_text_is_dropped_after_meta_refresh_and_decodes_again():
     from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
     from scrapy.http import HtmlResponse
 
-    from crawlers.workers import ReleaseDecodedText
+    from crawlers.middlewares import ReleaseDecodedText
 
     body = "<html><head><title>Caf\u00e9</title></head><body><p>\u00fcber \U0001F600</p></body></html>".encode()
     request = Request("https://example.com/a")
@@ -49,7 +49,7 @@ def test_release_middleware_runs_right_after_meta_refresh():
 
     order = {**DOWNLOADER_MIDDLEWARES_BASE, **crawlers.settings.DOWNLOADER_MIDDLEWARES}
     meta_refresh = order["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"]
-    release = order["crawlers.workers.ReleaseDecodedText"]
+    release = order["crawlers.middlewares.ReleaseDecodedText"]
     # process_response runs from the highest number down: nothing between them decodes the body
     assert release < meta_refresh
     assert not [name for name, n in order.items() if n is not None and release < n < meta_refresh]

@@ -141,9 +141,9 @@ def _tally(limits, samples, views, shapes, probs, text_probs) -> np.ndarray:
 
 def _best_limits(candidates, samples, views, shapes, probs, text_probs,
                  floors=(ARTICLE_FLOOR, NEGATIVE_FLOOR, OTHER_ARTICLE_FLOOR)) -> tuple[oc.Thresholds, dict]:
-    tallies = [_tally(limits, samples, views, shapes, probs, text_probs) for limits in candidates]
     best, best_key, best_stats = None, None, {}
-    for limits, t in zip(candidates, tallies, strict=True):
+    for limits in candidates:
+        t = _tally(limits, samples, views, shapes, probs, text_probs)
         recall, neg, art, clean = (t[0] / max(t[1], 1), t[2] / max(t[3], 1), t[4] / max(t[5], 1),
                                    t[6] / max(t[7], 1))
         other = t[8] / max(t[9], 1)
@@ -197,9 +197,7 @@ def _out_of_fold_text_logits(views) -> dict[str, float]:
         # ... and the sentences of the held-out lines, for the clause features
         # (one that is also a line keeps the line's own held-out logit).
         held += [p for t in held for p in oc.clauses(t) if p not in known]
-        rows, cols, values = oc.ngram_matrix_parts(held)
-        logits = np.bincount(rows, weights=w[cols] * values, minlength=len(held)) + b
-        out.update(zip(held, logits.tolist(), strict=True))
+        out.update(zip(held, oc.linear_text_logits(held, w, b).tolist(), strict=True))
     return out
 
 

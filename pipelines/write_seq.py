@@ -25,7 +25,7 @@ import time
 
 from pymongo import ReturnDocument
 from pymongo.database import Database
-from pymongo.errors import PyMongoError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +38,21 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
+def _ensure_counter(db: Database) -> None:
+    """Create the counter document if it is missing, taking no number. Two
+    writers' first batches (`ingest --jobs 2`) would otherwise both upsert it in
+    the numbering update itself, and a server may answer the loser of that race
+    with no document (SecantusDB did) or a duplicate-key error."""
+    try:
+        db[COLLECTION].update_one({"_id": COUNTER_ID}, {"$setOnInsert": {"last": 0, "pending": []}}, upsert=True)
+    except DuplicateKeyError:
+        pass  # the other writer created it: all this needs
+
+
 def begin(db: Database, at_ms: int | None = None, expiry_ms: int = PENDING_EXPIRY_MS) -> int:
     """Take the next sequence number and register it as pending, in one atomic update."""
     at_ms = now_ms() if at_ms is None else at_ms
+    _ensure_counter(db)
     doc = db[COLLECTION].find_one_and_update(
         {"_id": COUNTER_ID},
         [
@@ -54,6 +66,8 @@ def begin(db: Database, at_ms: int | None = None, expiry_ms: int = PENDING_EXPIR
             ]}}},
         ],
         upsert=True, return_document=ReturnDocument.AFTER)
+    if doc is None:  # not expected once the counter exists; a clear error, not a TypeError
+        raise PyMongoError(f"{db.name}.{COLLECTION}: the server returned no counter document for {COUNTER_ID!r}")
     return int(doc["last"])
 
 

@@ -99,6 +99,31 @@ def test_safe_seq_stops_below_a_batch_still_being_written(mongo_db):
     assert write_seq.safe_seq(mongo_db) == second
 
 
+def test_first_numbers_taken_at_once_by_several_writers_are_distinct(mongo_client, mongo_db):
+    # `ingest --jobs 2`: each worker's first batch meets a database with no
+    # counter yet; racing to create it must still give every writer a number.
+    for attempt in range(5):
+        db = mongo_client[f"{mongo_db.name}_race{attempt}"]
+        taken, errors = [], []
+        start = threading.Barrier(4)
+
+        def writer(db=db, taken=taken, errors=errors, start=start):
+            start.wait()
+            try:
+                taken.append(write_seq.begin(db))
+            except Exception as exc:  # noqa: BLE001 - the test reports any failure
+                errors.append(exc)
+
+        threads = [threading.Thread(target=writer) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        mongo_client.drop_database(db.name)
+        assert errors == []
+        assert sorted(taken) == [1, 2, 3, 4]
+
+
 def test_pending_entry_of_a_dead_writer_expires(mongo_db):
     dead = write_seq.begin(mongo_db, at_ms=write_seq.now_ms() - write_seq.PENDING_EXPIRY_MS - 1)
     assert write_seq.safe_seq(mongo_db) == dead  # ignored by readers

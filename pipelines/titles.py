@@ -291,6 +291,9 @@ def _choose_title(cands: TitleCandidates, names: set[str], learned: OutletTitles
     h1s = [t for h in cands.h1 if (t := cut(h)) and not matches_site(t, names)]
     for key in found:
         found[key] = _untruncated(found[key], [*found.values(), *h1s])
+    metas_cut = list(found.values())
+    for key in found:
+        found[key] = _cut_short(found[key], h1s, metas_cut)
     metas = [t for t in (found["headline"], found["og_title"], found["html_title"]) if t]
     found["h1"] = h1s[0] if h1s else None
     def confirmed(meta: str, h1: str) -> str:
@@ -354,6 +357,21 @@ def _untruncated(title: str | None, others: Iterable[str | None]) -> str | None:
     longer = [o for o in others if o and o != title and o.startswith(head) and len(o) > len(head) + 1]
     return min(longer, key=len) if longer else title
 
+
+def _cut_short(title: str | None, h1s: list[str], metas: Iterable[str | None]) -> str | None:
+    """'… nettomaksajana ei ole' -> the <h1> '… nettomaksajana ei ole otettu riittävästi
+    huomioon”' when the <h1> goes on from it mid-phrase (a lower-case word next, no
+    separator) and more of the page's titles (the <h1>, meta titles) read the longer
+    way than the cut one: a meta field cut at its length limit. A tie is an editor's
+    short version ("… Klare Ansage" beside "… Klare Ansage von Profis")."""
+    if not title or len(title) < MIN_HEADLINE_CHARS or not h1s:
+        return title
+    head, h1 = title.rstrip(), h1s[0]
+    rest = h1[len(head):] if h1.startswith(head) else ""
+    if not (re.match(r"\s+[^\W\d_]", rest) and rest.split()[0][:1].islower()):
+        return title
+    votes = [*metas, h1]
+    return h1 if sum(v == h1 for v in votes) > sum(v is not None and v.rstrip() == head for v in votes) else title
 
 
 def _without_label_part(title: str | None, others: Iterable[str | None]) -> str | None:

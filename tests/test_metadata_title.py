@@ -204,3 +204,19 @@ def test_a_kicker_glued_on_without_a_separator_goes_when_another_meta_title_sepa
     # no meta title separates the prefix: it may be the headline's own words
     cands = TitleCandidates(headline="Warum wir heute schon an morgen denken", h1=["heute schon an morgen denken"])
     assert choose_title(cands, set()) == "Warum wir heute schon an morgen denken"
+
+
+def test_a_meta_title_cut_mid_phrase_gives_way_when_more_titles_read_on():
+    long = "Sanna Marin tapasi Angela Merkelin: Saksa haluaa pitää kiinni ei ole otettu huomioon"
+    cut = "Sanna Marin tapasi Angela Merkelin: Saksa haluaa pitää kiinni ei ole "
+    cands = TitleCandidates(headline=cut, og_title=long, h1=[long], html_title=long + " | Uusi Suomi")
+    assert choose_title(cands, {"uusisuomi"}) == long
+    # a tie: the editor's short version beside the long one, as two titles each give them
+    cands = TitleCandidates(headline="Sinkt der Leitzins? Klare Ansage", og_title="Sinkt der Leitzins? Klare Ansage",
+                            h1=["Sinkt der Leitzins? Klare Ansage von Profis"],
+                            html_title="Sinkt der Leitzins? Klare Ansage von Profis")
+    assert choose_title(cands, set()) == "Sinkt der Leitzins? Klare Ansage"
+    # the <h1> going on after a separator is the headline plus a subtitle, not a cut copy
+    cands = TitleCandidates(headline="Der Nervenkrieg geht weiter", og_title="Der Nervenkrieg geht weiter",
+                            h1=["Der Nervenkrieg geht weiter - Brüssel wartet ab"])
+    assert choose_title(cands, set()) == "Der Nervenkrieg geht weiter"

@@ -133,7 +133,31 @@ def _person_names(obj: Any, by_id: dict[str, dict], depth: int = 0) -> list[tupl
         name = " ".join(p for p in (given, family) if isinstance(p, str)) or None
     if not name and isinstance(obj.get("url"), str):
         name = _name_from_url(obj["url"])
+    if name and kind == "person":
+        name = _full_name(name, obj.get("description"))
     return [(kind, name)] if name else []
+
+
+# The capitalised words after a first name at the start of a profile's text ("Nils Pickert ist freier Autor")
+_SURNAME_AFTER = re.compile(r"\s+((?:[^\W\d_][\w'’-]*)(?:\s+[^\W\d_][\w'’-]*)?)")
+
+
+def _full_name(name: str, description) -> str:
+    """'Nils' -> 'Nils Pickert' when the Person's own description opens with the
+    fuller name ("Nils Pickert ist freier Autor und Journalist"): Yoast's schema
+    names the author by the display name, often a first name alone."""
+    name = name.strip()
+    if " " in name or not isinstance(description, str) or not description.startswith(name):
+        return name
+    m = _SURNAME_AFTER.match(description, len(name))
+    if not m:
+        return name
+    words = []
+    for word in m.group(1).split():
+        if not word[:1].isupper():
+            break
+        words.append(word)
+    return " ".join([name, *words])
 
 
 def jsonld_authors(article: dict | None, objects: Iterable[dict]) -> tuple[list[str], list[str]]:

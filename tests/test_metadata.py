@@ -265,6 +265,22 @@ def test_jsonld_author_shapes():
     assert jsonld_authors(None, graph) == ([], [])
 
 
+def test_a_first_name_alone_is_completed_by_the_persons_own_description():
+    graph = [{"@id": "https://x/#/person/2", "@type": "Person", "name": "Nils",
+              "description": "Nils Pickert ist freier Autor und Journalist."}]
+    assert jsonld_authors({"author": {"@id": "https://x/#/person/2"}}, graph) == (["Nils Pickert"], [])
+    assert jsonld_authors({"author": {"@type": "Person", "name": "Stefanus",
+                                      "description": "Stefanus Stahl - Maschinenbauer, Abenteurer"}}, []) \
+        == (["Stefanus Stahl"], [])
+    # a description about something else, or a full name already, leaves the name as it is
+    assert jsonld_authors({"author": {"@type": "Person", "name": "Nils",
+                                      "description": "Nilsson-Preis geht an Hamburg"}}, []) == (["Nils"], [])
+    assert jsonld_authors({"author": {"@type": "Person", "name": "Nils",
+                                      "description": "Nils schreibt über Mode"}}, []) == (["Nils"], [])
+    assert jsonld_authors({"author": {"@type": "Person", "name": "Ann Lee",
+                                      "description": "Ann Lee Smith writes"}}, []) == (["Ann Lee"], [])
+
+
 # -- dates -------------------------------------------------------------------
 
 def test_url_date():

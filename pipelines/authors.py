@@ -93,6 +93,8 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
 MAX_NAME_CHARS = 60
 MAX_NAME_WORDS = 5
 MAX_AUTHORS = 12
+# a user name in lower case counts from four letters: three are a desk's or an agency's code ("cpm", "lno", "red")
+MIN_HANDLE_CHARS = 4
 
 
 def _name_from_url(value: str) -> str | None:
@@ -251,7 +253,7 @@ def _looks_like_name(name: str, handles: bool = False) -> bool:
         return False
     # a name's words start with a capital (or are particles: von, de, van, bin)
     if name.islower():
-        return len(words) >= 2 or (handles and len(name) >= 3)  # "lno", "admin": not a name
+        return len(words) >= 2 or (handles and len(name) >= MIN_HANDLE_CHARS)  # "lno", "cpm", "admin": not a name
     if name.isupper():
         return True
     if len(words) == 1 and len(name) <= 2 and name.lower() != name.upper():
@@ -509,9 +511,14 @@ def fallback_byline(author: str | None, declared: Iterable[str], names: set[str]
         def spelled(text: str) -> str:  # case aside, letter for letter: "symple.ch" is not "Symple Ch"
             return " ".join(text.casefold().split())
 
-        keys = {spelled(d) for d in declared} | {spelled(p) for d in declared for p in split_byline(d)}
-        return [p for p in people if spelled(p) in keys], agency
-    if any(" " not in p for p in people):
+        whole = {spelled(d) for d in declared}
+        people = [p for p in people if spelled(p) in whole | {spelled(q) for d in declared for q in split_byline(d)}]
+        # one word of a declared list ("Kirche und Leben, Münster, Germany" -> "Münster") is checked as below;
+        # a declared user name alone ("flerche") is the byline as given
+        bare = [p for p in people if " " not in p and spelled(p) not in whole]
+    else:
+        bare = [p for p in people if " " not in p]
+    if bare:
         links = {_name_key(element_text(a) or "") for a in root.iter("a")} if root is not None else set()
-        people = [p for p in people if " " in p or _name_key(p) in links]
+        people = [p for p in people if p not in bare or _name_key(p) in links]
     return people, agency

@@ -214,9 +214,23 @@ def test_trafilaturas_byline_gives_back_only_a_rejected_declared_name():
     assert fallback_byline("Zvg", [], set(), root) == ([], None)
     assert fallback_byline("D-Zug", [], set(), root) == (["D-Zug"], None)
     assert fallback_byline("Tomas Spahn", [], set(), root) == (["Tomas Spahn"], None)
+    # one word of a declared list (the outlet's signature with its place) is checked the same way
+    declared = ["Kirche und Leben, Münster, Germany"]
+    assert fallback_byline("Kirche und Leben, Münster, Germany", declared, set(), root) == ([], None)
+    linked = lxml.html.document_fromstring("<html><body><a href='/m'>Münster</a></body></html>")
+    assert fallback_byline("Münster", declared, set(), linked) == (["Münster"], None)
+
     # end to end: the meta tag names the site, trafilatura's byline search reads it as a person
     text = "<p>" + "Ein langer Absatz über Wohnmobile und das Reisen im Sommer. " * 8 + "</p>"
     html = (f"<html><head><meta name='author' content='symple.ch'></head><body><article><h1>Camping</h1>"
             f"{text}{text}</article></body></html>")
     art = extract_article(html, "https://www.auto-wirtschaft.ch/camping")
     assert art.body and art.authors == []
+
+
+def test_a_lower_case_user_name_of_three_letters_is_a_code():
+    from pipelines.metadata import clean_authors
+
+    assert clean_authors(["cpm"], handles=True) == ([], None)
+    assert clean_authors(["tlow"], handles=True) == (["tlow"], None)
+    assert clean_authors(["cpm"]) == ([], None)

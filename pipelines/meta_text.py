@@ -87,6 +87,10 @@ def _initials(text: str) -> str:
     return text_key("".join(w[0] for w in words)) if len(words) >= 2 else ""
 
 
+# Articles before a publication's name ("Die FURCHE", "The Local", "Le Monde")
+_ARTICLES = {"die", "der", "das", "the", "le", "la", "les", "el", "los", "las", "il", "lo", "de", "het"}
+
+
 def matches_site(part: str, site_keys: set[str]) -> bool:
     """Whether `part` names the site: a key of `site_keys`, its initials, an umlaut
     transliteration, or one holding the other ("Spiegel Online" / "spiegel")."""
@@ -94,6 +98,11 @@ def matches_site(part: str, site_keys: set[str]) -> bool:
     if not key or not site_keys:
         return False
     if key in site_keys or _initials(part) in site_keys:  # "Deutsche Welle" / dw.com
+        return True
+    # "Die FURCHE" / furche.at, "OÖ Volksblatt" / volksblatt.at: an article or a region's short code before the name
+    words = part.split()
+    if len(words) >= 2 and (words[0].casefold() in _ARTICLES or len(words[0]) <= 3 and words[0].isupper()) \
+            and text_key(" ".join(words[1:])) in site_keys:
         return True
     # "Börsen-Zeitung" vs domain "boersen-zeitung": umlaut transliteration
     alt = key.replace("ae", "a").replace("oe", "o").replace("ue", "u").replace("ss", "ß")

@@ -180,6 +180,10 @@ def test_outlet_name_is_not_an_author():
     assert clean_authors(["TopGear com Published"], names)[0] == []
     assert clean_authors(["Deutsche Welle"], names)[0] == []  # initials of the domain
     assert clean_authors(["hessenschau.de, Frankfurt, Germany"], site_keys(["hessenschau.de"]))[0] == []
+    # an article or a region's short code before the outlet's name
+    assert clean_authors(["Die FURCHE"], site_keys(["furche", "furche.at"]))[0] == []
+    assert clean_authors(["OÖ Volksblatt"], site_keys(["volksblatt", "volksblatt.at"]))[0] == []
+    assert clean_authors(["Ute Volksblatt"], site_keys(["volksblatt"]))[0] == ["Ute Volksblatt"]
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -87,6 +87,7 @@ _TRAILERS = re.compile(r"\b(?:(?i:published|updated|veröffentlicht|aktualisiert
                        r"actualizado|pubblicato|aggiornato)|am|on|le|el|il|um|at)\b.*$")
 _MID_BY = re.compile(r"\s(?:By|Von|Par|Por|Door|Av|Af)\s")
 _URL = re.compile(r"\s*[-–—|]?\s*https?://\S+")
+_SPELLED_EMAIL = re.compile(r"[\w.+-]+\s?[\[(](?:at|@)[\])]\s?[\w-]+(?:\.[\w-]+)+", re.I)
 _BRACKETED = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
 _NOISE = re.compile(r"\S+@\S+|https?://\S+|@\w+|\(.*?\)|\[.*?\]|\b\d[\d:./-]*")
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
@@ -205,6 +206,8 @@ def _strip_roles(name: str) -> str:
     words, is_role = words[start:], is_role[start:]
     if not words or (start and len(words) < 2) or (desk_first and " ".join(words).islower()):
         return ""  # "news service reports": a desk's credit, no name after it
+    if start == 1 and desk_first:
+        return ""  # "Redaktion Gelbe Liste Pharmindex": the desk of a publication, not a person
     for i in range(2, len(words)):
         if is_role[i]:
             return " ".join(words[:i])
@@ -267,7 +270,9 @@ def _looks_like_name(name: str, handles: bool = False) -> bool:
 
 def split_byline(text: str) -> list[str]:
     """A byline string cut into the names it lists."""
-    text = _BRACKETED.sub(" ", clean_text(text) or "")
+    # an e-mail address written for humans ("cipha[at]cipha.net", "jane (at) example.org"): no name in it
+    text = _SPELLED_EMAIL.sub(" ", clean_text(text) or "")
+    text = _BRACKETED.sub(" ", text)
     text = _URL.sub(" ", text)  # before the split at "/": "Frank Bueltge - http://bueltge.de"
     text = _MID_BY.split(text)[-1]  # "Capital Von Jemima Kelly": the section name before goes
     if any(_desk_code(p) for p in _SPLIT.split(text)):  # "Redacción LR; La República": before "Redacción" goes

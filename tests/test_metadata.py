@@ -174,6 +174,14 @@ def test_job_titles_and_trailing_words_dropped():
     assert clean_authors(["Rebecca Head"])[0] == ["Rebecca Head"]
 
 
+def test_a_desk_word_before_a_publications_name_and_a_spelled_out_email_name_nobody():
+    assert clean_authors(["Redaktion Gelbe Liste Pharmindex"])[0] == []
+    assert clean_authors(["Staff Writer Jane Doe"])[0] == ["Jane Doe"]  # a role, then the name
+    assert clean_authors(["cipha[at]cipha.net"])[0] == []
+    assert clean_authors(["Jane Doe, jane.doe (at) example.org"])[0] == ["Jane Doe"]
+    assert clean_authors(["Jane Doe (Atlanta)"])[0] == ["Jane Doe"]
+
+
 def test_outlet_name_is_not_an_author():
     names = site_keys(["Lesotho Times", "topgear.com", "dw", "dw.com"])
     assert clean_authors(["Lesotho Times"], names)[0] == []

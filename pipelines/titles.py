@@ -401,7 +401,9 @@ def _plausible_h1(text: str, metas: Iterable[str] = (), html_title: str | None =
     if len(text.split()) >= MIN_H1_WORDS:
         return True
     words = {w.casefold() for w in _CONTENT_WORD.findall(text)}
-    shared = any(words & {w.casefold() for w in _CONTENT_WORD.findall(m)} for m in metas)
+    # a compound ending in the meta title's word counts ("Chorgeschichte" in "Geschichte - St. Georgs …")
+    shared = any(w.endswith(m) or m.endswith(w) for meta in metas for m in
+                 {x.casefold() for x in _CONTENT_WORD.findall(meta)} for w in words)
     parts = {text_key(p) for p in _split_parts(html_title or "")[::2]}
     return shared and text_key(text) not in parts
 

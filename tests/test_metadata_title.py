@@ -177,6 +177,9 @@ def test_without_an_h1_the_meta_title_a_heading_shows_in_its_own_wording_wins():
 def test_a_short_h1_is_the_headline_only_when_a_meta_title_shares_a_word_and_holds_no_such_part():
     assert choose_title(TitleCandidates(html_title="Trails! Ischgl", h1=["Ischgl"]), set()) == "Ischgl"
     assert choose_title(TitleCandidates(og_title="Seriöses Design für Unternehmen", h1=["Design"]), set()) == "Design"
+    # a compound ending in the meta title's word
+    assert choose_title(TitleCandidates(html_title="Geschichte - St. Georgs Chorknaben Ulm", h1=["Chorgeschichte"]),
+                        {"chorknabenulm"}) == "Chorgeschichte"
     # a section's label: the raw <title> holds it as one of its parts
     assert choose_title(TitleCandidates(html_title="GALORE.de | Kultur | Literatur | Buch der Woche",
                                         og_title="Buch der Woche im Herbst", h1=["Literatur"]), {"galore"}) \

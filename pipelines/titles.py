@@ -256,14 +256,23 @@ MAX_SUBHEADS = 10
 _PART_SEP = re.compile(r"\s(?:\|\|?|–|—|-{1,2}|::|·|•|»|«|~)\s")  # not ":": "Kicker: Headline" is one title
 
 
+_TRAILING_BRACKET = re.compile(r"\s\([^()]{1,30}\)$")
+
+
 def subhead_part(title: str | None, subheads: Iterable[str]) -> str | None:
     """'Was ist Virales Marketing? | DimidoBlog' -> 'Was ist Virales Marketing?' when
     a heading of the page is exactly that part: a page without an <h1> (or
     with its site's name there) shows its headline as an <h2>; the rest of
     the meta title is the site's name, in words no site list has."""
-    if not title or not _PART_SEP.search(title):
+    if not title:
         return title
     keys = {words_key(h) for h in subheads}
+    # a trailing bracket ("Der historische Purzelbaum (2021/5)": the issue) is a part of its own too
+    if (b := _TRAILING_BRACKET.search(title)) and len(title[:b.start()]) >= MIN_HEADLINE_CHARS \
+            and words_key(title[:b.start()]) in keys:
+        return title[:b.start()].strip()
+    if not _PART_SEP.search(title):
+        return title
     # the headline first, the site's name after ("… – das erwarten wir": a section's <h2> is no headline);
     # the headline may hold a separator itself ("30.11. | Buch der Woche - Nikole Hannah-Jones")
     for m in _PART_SEP.finditer(title):

@@ -65,6 +65,10 @@ def test_a_subhead_that_is_the_meta_titles_first_part_is_the_headline():
     page = "<title>Alles Neue mach der Mai | Bibliothek und mehr</title><h2>Alles Neue mach der Mai</h2>"
     root = lxml.html.document_fromstring(f"<html><head></head><body>{page}</body></html>")
     assert choose_title(title_candidates(root, None), set()) == "Alles Neue mach der Mai"
+    # a trailing bracket (the magazine's issue) is a part too, when a heading is the rest
+    assert subhead_part("Der historische Purzelbaum (2021/5)", ["Der historische Purzelbaum"]) \
+        == "Der historische Purzelbaum"
+    assert subhead_part("Der historische Purzelbaum (2021/5)", ["Anderes"]) == "Der historische Purzelbaum (2021/5)"
 
 
 def test_ruby_readings_are_no_part_of_the_headline():

@@ -189,14 +189,50 @@ def run_extract_only(site, base_url: str, outlet_file: Path) -> dict:
 
 # -- C: the full crawl -------------------------------------------------------
 
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def proc_rss_cpu(pid: int) -> tuple[int, float]:
+    """RSS bytes and CPU seconds (user + system) of a process, from /proc (Linux;
+    what psutil reads too, so the figures need no package)."""
+    with open(f"/proc/{pid}/statm") as f:
+        rss = int(f.read().split()[1]) * _PAGE
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    return rss, (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime: fields 14 and 15
+
+
+def proc_children(pid: int) -> list[int]:
+    """Every descendant of a process (its workers and their resource tracker)."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{task}/children") as f:
+                    kids = [int(x) for x in f.read().split()]
+            except OSError:
+                continue
+            found += kids
+            todo += kids
+    return found
+
+
 class RssSampler(threading.Thread):
-    """RSS of one process every `interval` seconds (psutil when installed)."""
+    """RSS of one process and of its descendants every `interval` seconds (/proc)."""
 
     def __init__(self, pid: int, interval: float = 0.25):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.samples: list[tuple[float, int, int]] = []  # (seconds, RSS, RSS with children)
         self.cpu: list[tuple[float, float]] = []  # (epoch, CPU seconds of the process and its children)
+        self.peak_child: dict[int, int] = {}  # pid -> its largest RSS (each worker, the tracker)
+        self.child_cpu: dict[int, float] = {}  # pid -> its CPU seconds when last seen (a replaced worker's stay)
         self.stop = threading.Event()
 
     def cpu_between(self, start: float, end: float) -> float | None:
@@ -207,30 +243,24 @@ class RssSampler(threading.Thread):
         return (after[0] if after else self.cpu[-1][1]) - (before[-1] if before else 0.0)
 
     def run(self):
-        try:
-            import psutil
-        except ImportError:
-            return
-        try:
-            proc = psutil.Process(self.pid)
-            start = time.monotonic()
-            while not self.stop.is_set():
-                rss = proc.memory_info().rss
-                c = proc.cpu_times()
-                cpu = c.user + c.system
-                workers = 0
-                for child in proc.children(recursive=True):
-                    try:
-                        workers += child.memory_info().rss
-                        c = child.cpu_times()
-                        cpu += c.user + c.system
-                    except psutil.Error:
-                        pass
-                self.samples.append((time.monotonic() - start, rss, rss + workers))
-                self.cpu.append((time.time(), cpu))
-                self.stop.wait(self.interval)
-        except psutil.Error:
-            return
+        start = time.monotonic()
+        while not self.stop.is_set():
+            try:
+                rss, cpu = proc_rss_cpu(self.pid)
+            except (OSError, IndexError, ValueError):
+                return  # the crawl has exited
+            workers = 0
+            for child in proc_children(self.pid):
+                try:
+                    child_rss, child_cpu = proc_rss_cpu(child)
+                except (OSError, IndexError, ValueError):
+                    continue  # exited between the listing and the reading
+                workers += child_rss
+                self.child_cpu[child] = child_cpu
+                self.peak_child[child] = max(self.peak_child.get(child, 0), child_rss)
+            self.samples.append((time.monotonic() - start, rss, rss + workers))
+            self.cpu.append((time.time(), cpu + sum(self.child_cpu.values())))
+            self.stop.wait(self.interval)
 
 
 def run_crawl(base_url: str, outlet_dir: Path, db_uri: str, db_name: str, home: Path,
@@ -282,7 +312,8 @@ def run_crawl(base_url: str, outlet_dir: Path, db_uri: str, db_name: str, home: 
             "stored": run["stored"], "dropped": run.get("dropped"), "pages": run["pages_fetched"],
             "seconds": run["duration_s"], "wall": wall, "peak_rss_mb": peak_kb / 1024, "cpu": cpu,
             "peak_total_mb": max((t for _, _, t in sampler.samples), default=0) / 2**20,
-            "rss_samples": sampler.samples, "errors": run.get("errors")}
+            "rss_samples": sampler.samples, "errors": run.get("errors"),
+            "peak_children_mb": [rss / 2**20 for rss in sampler.peak_child.values()]}
 
 
 # -- report ------------------------------------------------------------------
@@ -436,7 +467,8 @@ def memory_curve(sizes: list[int], extra: dict | None = None) -> None:
                         default=0) / 2**20 for q in range(4)] if samples else []
         print(f"{n:6d} pages: {res['articles']} articles, {per_min(res):.0f}/min; peak RSS {res['peak_rss_mb']:.0f} MB "
               f"crawl process, {res['peak_total_mb']:.0f} MB with workers; by quarter of the crawl: "
-              + " / ".join(f"{q:.0f}" for q in quarters) + " MB", flush=True)
+              + " / ".join(f"{q:.0f}" for q in quarters) + " MB; children's peaks "
+              + ", ".join(f"{c:.0f}" for c in res["peak_children_mb"]) + " MB", flush=True)
     print("memory curve (peak RSS, crawl process / with workers): "
           + ", ".join(f"{n}: {r['peak_rss_mb']:.0f} / {r['peak_total_mb']:.0f} MB" for n, r in rows))
 

@@ -414,6 +414,8 @@ class OfferModel:
     block_lines: int = 2
     grow_sentence: float = 1.01
     heading_guard: float = 1.01
+    sandwich_words: int = 0
+    lead_heading: float = 1.01
     # Boosted trees over the context features; when set they score the lines
     # instead of the context logistic regression.
     context_trees: TreeEnsemble | None = None
@@ -467,7 +469,7 @@ class OfferModel:
     def limits(self, low_threshold: float | None = None) -> Thresholds:
         return Thresholds(self.threshold, self.low_threshold if low_threshold is None else low_threshold,
                           self.guard_threshold, self.block_low, self.block_mean, self.block_lines,
-                          self.grow_sentence, self.heading_guard)
+                          self.grow_sentence, self.heading_guard, self.sandwich_words, self.lead_heading)
 
     def save(self, path: Path) -> None:
         np.savez_compressed(
@@ -482,7 +484,7 @@ class OfferModel:
             low_threshold=np.float64(self.low_threshold),
             guard_threshold=np.float64(self.guard_threshold),
             block_limits=np.array([self.block_low, self.block_mean, self.block_lines, self.grow_sentence,
-                                   self.heading_guard], dtype=np.float64),
+                                   self.heading_guard, self.sandwich_words, self.lead_heading], dtype=np.float64),
             meta=np.frombuffer(json.dumps({**self.meta, "context_names": CONTEXT_NAMES}).encode(), dtype=np.uint8),
             **(self.context_trees.arrays() if self.context_trees is not None else {}),
         )
@@ -513,9 +515,11 @@ def _block_limits(data) -> dict:
     """The block stage's limits of a stored model (none in a model saved before it)."""
     if "block_limits" not in data:
         return {}
-    low, mean, lines, grow, heading = (*(float(x) for x in data["block_limits"]), 1.01)[:5]
+    # Older models stored fewer limits: the missing ones are off.
+    low, mean, lines, grow, heading, sandwich, lead = (*(float(x) for x in data["block_limits"]),
+                                                       1.01, 0.0, 1.01)[:7]
     return {"block_low": low, "block_mean": mean, "block_lines": int(lines), "grow_sentence": grow,
-            "heading_guard": heading}
+            "heading_guard": heading, "sandwich_words": int(sandwich), "lead_heading": lead}
 
 
 _override: list[OfferModel | None] = []
@@ -606,6 +610,14 @@ class Thresholds:
     block_lines: int = 2
     grow_sentence: float = 1.01  # a sentence next to a dropped line goes with this score
     heading_guard: float = 1.01  # a lone heading between sentences goes with this score
+    # A sentence of at most this many words between two dropped lines goes
+    # with them (0: never): the one-line pitch of a newsletter between its
+    # name and its "Sign up" button.
+    sandwich_words: int = 0
+    # A short heading right above a dropped run of two or more lines opens
+    # that block, and goes with it when its own words read this much as an
+    # offer (text-model probability; above 1: never): "Stay in the loop".
+    lead_heading: float = 1.01
 
 
 def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop: list[bool],
@@ -656,6 +668,27 @@ def offer_blocks(text_probs, shapes: list[LineShape], limits: Thresholds,
     return out
 
 
+def _close_block_edges(drop, why, fixed, reports, lines, shapes, limits, text_probs, patterns) -> None:
+    """Lines the context scores miss although the block around them went: a
+    short sentence between two dropped lines (`limits.sandwich_words`) and a
+    short heading that opens a dropped run (`limits.lead_heading`). A line
+    that reads as a report, or is decided by the lexicon alone (another
+    script, a table row), stays."""
+    n = len(lines)
+    locked = [fixed[k] and (reports[k] or why[k] in ("unseen_script", "table_row")) for k in range(n)]
+    if limits.sandwich_words > 0:
+        for k in range(1, n - 1):
+            if (not drop[k] and drop[k - 1] and drop[k + 1] and not locked[k]
+                    and shapes[k].words <= limits.sandwich_words and not patterns.reports(lines[k])):
+                drop[k], why[k] = True, "between_dropped_lines"
+    if text_probs is not None and limits.lead_heading <= 1.0:
+        for k in range(n - 2):
+            if (not drop[k] and drop[k + 1] and drop[k + 2] and (k == 0 or not drop[k - 1]) and not locked[k]
+                    and not shapes[k].sentence and shapes[k].words <= 6
+                    and text_probs[k] >= limits.lead_heading):
+                drop[k], why[k] = True, "opens_offer_block"
+
+
 def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_kinds: list[str],
                        rule_drop: list[bool], patterns, limits: Thresholds,
                        text_probs=None) -> tuple[list[bool], list[str]]:
@@ -677,6 +710,7 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
     drop = [False] * n
     fixed = [False] * n
     journalism = [False] * n  # a long sentence, or one that reads as a report
+    reports = [False] * n
     for k in range(n):
         sh = shapes[k]
         long_prose = sh.sentence and (sh.words >= _PROSE_WORDS or len(lines[k]) >= _PROSE_CHARS)
@@ -698,6 +732,7 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
                    and not sh.second_person and 0 < k < n - 1 and shapes[k - 1].sentence
                    and shapes[k + 1].sentence)
         journalism[k] = long_prose or reporting
+        reports[k] = bool(reporting)
         # The model learned from Latin-script pages only: on another script its
         # word counts and n-grams mean nothing, so the lexicon decides alone.
         unseen = not _latin_script(lines[k])
@@ -755,6 +790,7 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
         if not drop[k] and drop[k - 1] and drop[k + 1] and not shapes[k].sentence and shapes[k].words <= 8 \
                 and not fixed[k]:
             drop[k], why[k] = True, "inside_offer_block"
+    _close_block_edges(drop, why, fixed, reports, lines, shapes, limits, text_probs, patterns)
     # A heading without offer words over a sentence that stays opens an article
     # section, whatever offer stands above it (an offer's own heading sits over
     # offer lines, which go).

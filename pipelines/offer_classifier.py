@@ -668,6 +668,13 @@ def offer_blocks(text_probs, shapes: list[LineShape], limits: Thresholds,
     return out
 
 
+def _reads_as_report(line: str, shape: LineShape, rule_kind: str, patterns) -> bool:
+    """A sentence with offer words that neither addresses the reader, nor
+    speaks for the outlet, nor calls to act, nor asks: a report."""
+    return bool(patterns.reports(line)) or (shape.words >= 8 and rule_kind == "V" and not (
+        shape.second_person or shape.house_voice or shape.cta or shape.question or "!" in line))
+
+
 def _close_block_edges(drop, why, fixed, reports, lines, shapes, limits, text_probs, patterns) -> None:
     """Lines the context scores miss although the block around them went: a
     short sentence between two dropped lines (`limits.sandwich_words`) and a
@@ -724,8 +731,7 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
         # (Only asked where it can change the verdict: the test reads the
         # whole line, and most sentences score far below the seed.)
         reporting = sh.sentence and rule_kinds[k] != "S" and (probs[k] >= need or bool(rule_drop[k])) and (
-            patterns.reports(lines[k]) or (sh.words >= 8 and rule_kinds[k] == "V" and not (
-                sh.second_person or sh.house_voice or sh.cta or sh.question or "!" in lines[k])))
+            _reads_as_report(lines[k], sh, rule_kinds[k], patterns))
         # A short heading alone between two sentences, without a call to act or
         # the lexicon's strong mark, names the next section of the article.
         heading = (not sh.sentence and sh.words <= 6 and rule_kinds[k] != "S" and not sh.cta
@@ -744,9 +750,14 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
             drop[k], fixed[k] = bool(rule_drop[k]), True
         elif reporting or heading:
             # A report or a lone heading stays unless the lexicon's own block
-            # rules take it or the model is as sure as the guard asks.
-            drop[k] = bool(rule_drop[k]) or bool(probs[k] >= max(need, limits.guard if reporting else
-                                                                  limits.heading_guard))
+            # rules take it or the model is as sure as the guard asks. A
+            # heading next to reporting on offers ("Subscription prices" over
+            # a paragraph on what Netflix charges) is that article's section
+            # title: only the lexicon's rules take it.
+            on_topic = heading and not reporting and any(
+                rule_kinds[j] == "V" and _reads_as_report(lines[j], shapes[j], "V", patterns) for j in (k - 1, k + 1))
+            drop[k] = bool(rule_drop[k]) or (not on_topic and bool(
+                probs[k] >= max(need, limits.guard if reporting else limits.heading_guard)))
             fixed[k] = True
         else:
             drop[k] = bool(probs[k] >= need)

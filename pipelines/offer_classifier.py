@@ -516,8 +516,8 @@ def _block_limits(data) -> dict:
     if "block_limits" not in data:
         return {}
     # Older models stored fewer limits: the missing ones are off.
-    low, mean, lines, grow, heading, sandwich, lead = (*(float(x) for x in data["block_limits"]),
-                                                       1.01, 0.0, 1.01)[:7]
+    stored = [float(x) for x in data["block_limits"]]
+    low, mean, lines, grow, heading, sandwich, lead = stored + [1.01, 1.01, 2, 1.01, 1.01, 0, 1.01][len(stored):]
     return {"block_low": low, "block_mean": mean, "block_lines": int(lines), "grow_sentence": grow,
             "heading_guard": heading, "sandwich_words": int(sandwich), "lead_heading": lead}
 
@@ -675,6 +675,16 @@ def _reads_as_report(line: str, shape: LineShape, rule_kind: str, patterns) -> b
         shape.second_person or shape.house_voice or shape.cta or shape.question or "!" in line))
 
 
+_STEM = re.compile(r"\w{6,}")
+
+
+def _shares_a_stem(heading: str, sentence: str) -> bool:
+    """Whether a word of the heading (its first six letters) comes back in the
+    sentence: a section title names what the paragraph next to it is about."""
+    stems = {w[:6].casefold() for w in _STEM.findall(heading)}
+    return bool(stems) and any(w[:6].casefold() in stems for w in _STEM.findall(sentence))
+
+
 def _close_block_edges(drop, why, fixed, reports, lines, shapes, limits, text_probs, patterns) -> None:
     """Lines the context scores miss although the block around them went: a
     short sentence between two dropped lines (`limits.sandwich_words`) and a
@@ -755,7 +765,8 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
             # a paragraph on what Netflix charges) is that article's section
             # title: only the lexicon's rules take it.
             on_topic = heading and not reporting and any(
-                rule_kinds[j] == "V" and _reads_as_report(lines[j], shapes[j], "V", patterns) for j in (k - 1, k + 1))
+                _shares_a_stem(lines[k], lines[j]) and _reads_as_report(lines[j], shapes[j], "V", patterns)
+                for j in (k - 1, k + 1))
             drop[k] = bool(rule_drop[k]) or (not on_topic and bool(
                 probs[k] >= max(need, limits.guard if reporting else limits.heading_guard)))
             fixed[k] = True

@@ -128,3 +128,45 @@ def test_clause_logits_take_the_highest_sentence_score():
     assert out.tolist() == [1.0, 2.5]
     # A line whose own score is higher than any of its sentences' keeps its own.
     assert oc.clause_logits(np.array([1.0, 3.0]), lines, lambda parts: np.array([scores[p] for p in parts]))[1] == 3.0
+
+
+def test_a_sentence_between_two_dropped_lines_goes_only_with_sandwich_words():
+    # A newsletter's one-line pitch between its name and its button.
+    pitch = "Make sense of the week's climate news with our reporters every Friday."
+    lines = ARTICLE[:2] + ["Sign up for Climate Weekly", pitch, "Sign up"] + ARTICLE[2:]
+    probs, text = [0.0, 0.0, 0.995, 0.01, 0.995, 0.0], [0.05, 0.05, 0.9, 0.2, 0.9, 0.05]
+    assert _decide(lines, probs, text)[0][3] is False  # sandwich_words 0: off
+    on = oc.Thresholds(0.99, 0.5, 1.01, sandwich_words=25)
+    drop, why = _decide(lines, probs, text, on)
+    assert drop == [False, False, True, True, True, False] and why[3] == "between_dropped_lines"
+    # Longer than the limit, or a report, it stays.
+    assert _decide(lines, probs, text, oc.Thresholds(0.99, 0.5, 1.01, sandwich_words=8))[0][3] is False
+    report = ARTICLE[:2] + ["Sign up for Climate Weekly", "The agency said on Monday that emissions rose 3 percent.",
+                            "Sign up"] + ARTICLE[2:]
+    assert _decide(report, probs, text, on)[0][3] is False
+
+
+def test_a_heading_that_opens_a_dropped_run_goes_with_lead_heading():
+    lines = ARTICLE[:2] + ["Stay in the loop", "The email you need for the day", "Sign up"] + ARTICLE[2:]
+    probs, text = [0.0, 0.0, 0.01, 0.995, 0.995, 0.0], [0.05, 0.05, 0.35, 0.9, 0.9, 0.05]
+    assert _decide(lines, probs, text)[0][2] is False  # lead_heading 1.01: off
+    drop, why = _decide(lines, probs, text, oc.Thresholds(0.99, 0.5, 1.01, lead_heading=0.3))
+    assert drop[2:5] == [True, True, True] and why[2] == "opens_offer_block"
+    # Its own words must read as an offer.
+    assert _decide(lines, probs, text, oc.Thresholds(0.99, 0.5, 1.01, lead_heading=0.5))[0][2] is False
+
+
+def test_a_heading_over_reporting_on_its_topic_stays_whatever_the_heading_guard():
+    lines = ARTICLE[:2] + ["Subscription prices",
+                           "Analysts said subscribers were unlikely to cancel in large numbers, the report found."]
+    probs, text = [0.0, 0.0, 0.997, 0.0], [0.05, 0.05, 0.99, 0.05]
+    sure = oc.Thresholds(0.9, 0.5, 1.01, heading_guard=0.8)
+    assert _decide(lines, probs, text, sure)[0] == [False] * 4
+    # The same heading over an unrelated paragraph goes.
+    other = ARTICLE[:2] + ["Subscription prices"] + ARTICLE[2:]
+    assert _decide(other, probs, text, sure)[0] == [False, False, True, False]
+
+
+def test_older_model_files_load_with_the_edge_limits_off():
+    assert oc._block_limits({"block_limits": np.array([0.4, 0.7, 2, 0.8, 0.9])})["sandwich_words"] == 0
+    assert oc._block_limits({"block_limits": np.array([0.4, 0.7, 2, 0.8, 0.9])})["lead_heading"] == 1.01

@@ -130,8 +130,12 @@ def line_shape(line: str, patterns) -> LineShape:
     # The lexicon's patterns are costly on long prose; what they look for shows
     # in a line's first words (a long line is prose whatever they say).
     head = s[:_SHAPE_CHARS]
-    letters = [c for c in head if c.isalpha()]
-    price = bool(patterns.price.search(head))
+    letters = list(filter(str.isalpha, head))
+    digits = bool(_DIGIT.search(head))
+    # A price is digits by a currency: a line without digits has none (the
+    # costliest of the patterns, and most lines have no digit).
+    price = (digits or not getattr(patterns, "price_needs_digit", False)) and bool(patterns.price.search(head))
+    lowered = head.lower()
     return LineShape(
         words=n,
         sentence=n >= 6 and bool(_TERMINAL.search(s)),
@@ -141,11 +145,11 @@ def line_shape(line: str, patterns) -> LineShape:
         price=price,
         price_period=price and bool(patterns.price_period.search(head)),  # a priced period holds a price
         quoted=bool(_QUOTE.search(s)),
-        digits=bool(_DIGIT.search(head)),
+        digits=digits,
         colon_end=s.endswith(":"),
         question=s.endswith("?"),
-        caps=len(letters) >= 4 and sum(c.isupper() for c in letters) > 0.8 * len(letters),
-        email_like="@" in head or "e-mail" in head.lower() or "email" in head.lower(),
+        caps=len(letters) >= 4 and sum(map(str.isupper, letters)) > 0.8 * len(letters),
+        email_like="@" in head or "e-mail" in lowered or "email" in lowered,
     )
 
 
@@ -573,13 +577,18 @@ _CODE_OR_SYMBOLS = re.compile(r"^[^\w]*$|^\s*[@#$]|[(){}\[\]=;_<>]|\w\.\w")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 
 
+_NON_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff]")
+
+
 @lru_cache(maxsize=16384)
 def _latin_script(line: str) -> bool:
     """Whether most of the line's letters are Latin (the scripts of the training set).
     Cached: the DOM pass and the text pass ask it of the same lines."""
-    letters = [ch for ch in line if ch.isalpha()]
-    if not letters:
+    # Only letters outside the Latin ranges can make it False: most lines have
+    # none (an ASCII line never), and then the letters need no count.
+    if line.isascii() or not any(map(str.isalpha, _NON_LATIN.findall(line))):
         return True
+    letters = [ch for ch in line if ch.isalpha()]
     latin = sum(1 for ch in letters if ord(ch) < 0x250 or 0x1E00 <= ord(ch) <= 0x1EFF)
     return latin * 2 >= len(letters)
 

@@ -322,6 +322,7 @@ class ShapePatterns:
     second_person_de = _SECOND_PERSON_DE_RE
     house_voice = _HOUSE_VOICE_RE
     price = _PRICE_RE
+    price_needs_digit = True  # every match of `price` holds a digit (_NUM): no digit, no search
     price_period = _PRICE_PERIOD_RE
 
     @staticmethod

@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -256,81 +256,116 @@ def clause_logits(text_logits: np.ndarray, lines: list[str], logit_of) -> np.nda
     return out
 
 
+_KIND_ROWS = {k: tuple(float(k == r) for r in RULE_KINDS) for k in RULE_KINDS}
+_NO_KIND = (0.0,) * len(RULE_KINDS)
+_PAD = 3  # lines of zeros each side of the padded text logits (the farthest neighbour read)
+_NEAR2 = np.arange(_PAD - 2, _PAD + 3)  # in the padded logits: two lines above to two below
+
+
 def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kinds: list[str],
                      rule_drop: list[bool], clause_max: np.ndarray | None = None) -> np.ndarray:
     """One row of context features per line (see CONTEXT_NAMES), computed a
     column at a time (the DOM pass scores many small containers a page).
-    `clause_max`: see :func:`clause_logits` (the text logits where not given)."""
+    `clause_max`: see :func:`clause_logits` (the text logits where not given).
+
+    Most calls are a few lines (the DOM pass's containers), so the cost is the
+    number of numpy operations, not their size: neighbours are read as slices
+    of zero-padded arrays, and columns are written into one preallocated
+    matrix (the values are those of the column-by-column definition, bit for bit)."""
     n = len(shapes)
+    width = len(CONTEXT_NAMES)
     if n == 0:
-        return np.zeros((0, len(CONTEXT_NAMES)))
+        return np.zeros((0, width))
     t = np.asarray(text_logits, dtype=np.float64)
     c = t if clause_max is None else np.asarray(clause_max, dtype=np.float64)
-    shape = np.array([_shape_vector(sh) for sh in shapes], dtype=np.float64).reshape(n, 16)
+    out = np.zeros((n, width))
+    shape = out[:, 9:25]
+    shape[:] = np.array([_shape_vector(sh) for sh in shapes], dtype=np.float64).reshape(n, 16)
     sentence = shape[:, 4].astype(bool)
     words = np.array([sh.words for sh in shapes])
     email = shape[:, 15].astype(bool)
     idx = np.arange(n)
-    ones = np.ones(n)
-    # Text logits two lines each side (zeros past the ends, as five-line windows).
-    near2 = np.stack([_shifted(t, 2), _shifted(t, 1), t, _shifted(t, -1), _shifted(t, -2)], axis=1)
-    prev_shape, next_shape = _shifted(shape, 1), _shifted(shape, -1)
-    kinds = np.array([[k == r for r in RULE_KINDS] for k in rule_kinds], dtype=np.float64).reshape(n, len(RULE_KINDS))
-    drop = np.asarray(rule_drop, dtype=np.float64)
+    # The text logits padded with zeros (as past the ends): line k's neighbour
+    # `d` lines away is tp[_PAD + k + d].
+    tp = np.zeros(n + 2 * _PAD)
+    tp[_PAD : _PAD + n] = t
+    # Text logits two lines each side (zeros past the ends, as five-line windows),
+    # a C-ordered (n, 5) matrix as np.stack made it (max and mean read it so).
+    near2 = tp[idx[:, None] + _NEAR2]
+    out[:, 0] = t
+    out[:, 1], out[:, 2], out[:, 3], out[:, 4] = near2[:, 1], near2[:, 3], near2[:, 0], near2[:, 4]
+    out[:, 5] = near2.max(axis=1)
+    out[:, 6] = near2.mean(axis=1)
+    out[:, 7] = idx > 0
+    out[:, 8] = idx + 1 < n
+    # The line above's and below's sentence, le8_words and cta_start.
+    out[1:, 25:28] = shape[:-1][:, [4, 2, 5]]
+    out[:-1, 28:31] = shape[1:][:, [4, 2, 5]]
+    kinds = np.array([_KIND_ROWS.get(k, _NO_KIND) for k in rule_kinds], dtype=np.float64).reshape(n, len(RULE_KINDS))
+    out[:, 31:36] = kinds
+    out[1:, 36:41] = kinds[:-1]
+    out[:-1, 41:46] = kinds[1:]
+    dp = np.zeros(n + 2)
+    dp[1 : n + 1] = rule_drop
+    out[:, 46] = dp[1 : n + 1]
+    out[:, 47] = np.maximum(dp[:n], dp[2:])
+    out[:, 48] = idx / max(n - 1, 1)
+    out[:, 49] = idx == 0
+    out[:, 50] = idx == n - 1
+    out[:, 51] = n - 1 - idx < 3
     # Runs of non-sentence lines: their extent and what surrounds them.
     start, end = runs_of(~sentence)
     in_run = ~sentence
     run_len = np.where(in_run, end - start + 1, 0)
     offerish = np.concatenate([[0.0], np.cumsum(t > 0)])
-    share = np.where(in_run, (offerish[end + 1] - offerish[np.maximum(start, 0)]) / np.maximum(run_len, 1), 0.0)
-    heading_form = (idx > 0) & ~_shifted(sentence, 1) & (_shifted(words, 1) <= 8) & (email | (words <= 3))
-    columns = [
-        t, near2[:, 1], near2[:, 3], near2[:, 0], near2[:, 4], near2.max(axis=1), near2.mean(axis=1),
-        (idx > 0).astype(float), (idx + 1 < n).astype(float),
-        *shape.T,
-        prev_shape[:, 4], prev_shape[:, 2], prev_shape[:, 5],
-        next_shape[:, 4], next_shape[:, 2], next_shape[:, 5],
-        *kinds.T, *_shifted(kinds, 1).T, *_shifted(kinds, -1).T,
-        drop, np.maximum(_shifted(drop, 1), _shifted(drop, -1)),
-        idx / max(n - 1, 1), (idx == 0).astype(float), (idx == n - 1).astype(float), (n - 1 - idx < 3).astype(float),
-        np.log1p(run_len), (in_run & (start > 0) & (end + 1 < n)).astype(float), (in_run & (end == n - 1)).astype(float),
-        share, heading_form.astype(float),
-        t * (words <= 8), t * sentence,
-        *_neighbourhood(t, sentence, ones),
-        c, c - t,
-    ]
-    return np.stack(columns, axis=1)
+    out[:, 52] = np.log1p(run_len)
+    out[:, 53] = in_run & (start > 0) & (end + 1 < n)
+    out[:, 54] = in_run & (end == n - 1)
+    out[:, 55] = np.where(in_run, (offerish[end + 1] - offerish[np.maximum(start, 0)]) / np.maximum(run_len, 1), 0.0)
+    # A line under a short non-sentence line, itself an e-mail line or a few words.
+    out[1:, 56] = ~sentence[:-1] & (words[:-1] <= 8) & (email[1:] | (words[1:] <= 3))
+    out[:, 57] = t * (words <= 8)
+    out[:, 58] = t * sentence
+    _neighbourhood(out[:, 59:67], t, tp, sentence, idx)
+    out[:, 67] = c
+    out[:, 68] = c - t
+    return out
 
 
 _WORDS_LOGIT = -0.405  # text probability 0.4: the line's own words lean to an offer
 _SURE_LOGIT = 2.197  # text probability 0.9
 _FAR = 6
+_AROUND = np.arange(3)  # in a once-padded array: the line above, the line, the line below
 
 
-def _neighbourhood(t: np.ndarray, sentence: np.ndarray, ones: np.ndarray) -> list[np.ndarray]:
-    """Columns of what a line's wider neighbourhood's words say: the text
+def _neighbourhood(out: np.ndarray, t: np.ndarray, tp: np.ndarray, sentence: np.ndarray, idx: np.ndarray) -> None:
+    """Writes into `out` (n rows, 8 columns) the columns of what a line's wider neighbourhood's words say: the text
     logits three lines away, how many of the three lines on each side read as
     an offer, the mean text probability of the four lines on each side, the
     run of lines reading as an offer that the line sits in or borders (as
     offer_blocks forms them: one short non-sentence line may break it), and
-    how far the nearest line that is surely an offer is, above and below."""
+    how far the nearest line that is surely an offer is, above and below.
+    `tp`: the text logits padded with _PAD zeros each side; `idx`: arange(n)."""
     n = len(t)
     probs = sigmoid(t)
     ok = t >= _WORDS_LOGIT
-    near_ok = _window_sum(ok.astype(float), 3, 3) - ok
-    others = _window_sum(ones, 4, 4) - 1
+    # Window counts are small integers: exact in any order of summing.
+    okc = np.concatenate([[0], np.cumsum(ok)])
+    near_ok = (okc[np.minimum(idx + 4, n)] - okc[np.maximum(idx - 3, 0)]).astype(np.float64) - ok
+    others = (np.minimum(idx + 5, n) - np.maximum(idx - 4, 0) - 1).astype(np.float64)
     mean_near = np.where(others > 0, (_window_sum(probs, 4, 4) - probs) / np.maximum(others, 1), 0.0)
     start, end = runs_of(bridged(ok, sentence))
     length = np.where(start >= 0, end - start + 1, 0)
     total = np.concatenate([[0.0], np.cumsum(probs)])
     mean = np.where(start >= 0, (total[end + 1] - total[np.maximum(start, 0)]) / np.maximum(length, 1), 0.0)
-    # The longest run among the line's own and its neighbours' (the first on a tie).
-    lengths = np.stack([_shifted(length, 1), length, _shifted(length, -1)], axis=1)
-    means = np.stack([_shifted(mean, 1), mean, _shifted(mean, -1)], axis=1)
-    pick = np.argmax(lengths, axis=1)
-    best_len, best_mean = lengths[np.arange(n), pick], means[np.arange(n), pick]
+    # The longest run among the line's own and its neighbours' (the first on a tie):
+    # windows (above, own, below) over the zero-padded lengths and means.
+    lp = np.zeros(n + 2, dtype=length.dtype)
+    lp[1 : n + 1] = length
+    mp = np.zeros(n + 2)
+    mp[1 : n + 1] = mean
+    best = idx + np.argmax(lp[idx[:, None] + _AROUND], axis=1)  # in the padded arrays
     sure = np.flatnonzero(t >= _SURE_LOGIT)
-    idx = np.arange(n)
     if len(sure):
         above = np.searchsorted(sure, idx, side="left")
         below = np.searchsorted(sure, idx, side="right")
@@ -338,8 +373,14 @@ def _neighbourhood(t: np.ndarray, sentence: np.ndarray, ones: np.ndarray) -> lis
         down = np.where(below < len(sure), sure[np.minimum(below, len(sure) - 1)] - idx, _FAR)
     else:
         up = down = np.full(n, _FAR)
-    return [_shifted(t, 3), _shifted(t, -3), near_ok, mean_near, np.log1p(best_len), best_mean,
-            np.minimum(up, _FAR).astype(float), np.minimum(down, _FAR).astype(float)]
+    out[:, 0] = tp[_PAD - 3 : _PAD - 3 + n]
+    out[:, 1] = tp[_PAD + 3 : _PAD + 3 + n]
+    out[:, 2] = near_ok
+    out[:, 3] = mean_near
+    out[:, 4] = np.log1p(lp[best])
+    out[:, 5] = mp[best]
+    out[:, 6] = np.minimum(up, _FAR)
+    out[:, 7] = np.minimum(down, _FAR)
 
 
 # --------------------------------------------------------------------------
@@ -372,8 +413,55 @@ class TreeEnsemble:
             node = np.where(f < 0, node, np.where(go_left, self.left[node], self.right[node]))
         return node
 
+    @cached_property
+    def _complete(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The trees laid out as complete binary trees of `depth` levels, each
+        in heap order (node p's children at 2p+1 and 2p+2): per tree's inner
+        slot (2**depth - 1 of them) its feature and threshold, per leaf slot
+        (2**depth) its value. A leaf above the last level fills the slots
+        below it with itself (both sides alike), and a slot at the last
+        level takes the value of the node the walk reaches there, as
+        :meth:`leaves` does. The walk then needs no child arrays."""
+        depth, n_trees = self.depth, len(self.roots)
+        inner, width = 2 ** depth - 1, 2 ** depth
+        feature = np.zeros(n_trees * inner, dtype=np.intp)
+        threshold = np.full(n_trees * inner, np.inf)
+        value = np.zeros(n_trees * width)
+        for t, root in enumerate(self.roots.tolist()):
+            todo = [(int(root), 0)]
+            while todo:
+                node, slot = todo.pop()
+                if slot >= inner:
+                    value[t * width + slot - inner] = self.value[node]
+                    continue
+                f = int(self.feature[node])
+                if f >= 0:
+                    feature[t * inner + slot], threshold[t * inner + slot] = f, self.threshold[node]
+                    todo += [(int(self.left[node]), 2 * slot + 1), (int(self.right[node]), 2 * slot + 2)]
+                else:
+                    todo += [(node, 2 * slot + 1), (node, 2 * slot + 2)]
+        return feature, threshold, value
+
+    def leaf_values(self, x: np.ndarray) -> np.ndarray:
+        """(rows, trees) value of the leaf each row reaches in each tree:
+        ``self.value[self.leaves(x)]``, walked over :attr:`_complete` (fewer
+        numpy operations a level, and flat takes)."""
+        feature, threshold, value = self._complete
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        n, n_trees = len(x), len(self.roots)
+        inner = 2 ** self.depth - 1
+        flat = x.ravel()
+        row = (np.arange(n) * x.shape[1])[:, None]
+        tree = np.arange(n_trees) * inner
+        slot = np.zeros((n, n_trees), dtype=np.intp)
+        for _ in range(self.depth):
+            node = tree + slot
+            # Left (2p+1) when the feature is at most the threshold, else right (2p+2).
+            slot = 2 * slot + 2 - (flat[row + feature[node]] <= threshold[node])
+        return value[np.arange(n_trees) * (inner + 1) + (slot - inner)]
+
     def raw(self, x: np.ndarray) -> np.ndarray:
-        return self.value[self.leaves(x)].sum(axis=1) + self.baseline
+        return self.leaf_values(x).sum(axis=1) + self.baseline
 
     def contributions(self, row: np.ndarray) -> np.ndarray:
         """Per feature, how much the splits on it moved this row's score

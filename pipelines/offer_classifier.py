@@ -69,14 +69,21 @@ def ngram_ids(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[: len(codes)]
     owner[codes == 0] = -1
     rows, cols = [], []
+    raw, raw_n = None, 0
     for n in NGRAM_SIZES:
         m = len(codes) - n + 1
         if m <= 0:
             continue
-        h = np.full(m, np.uint64(n), dtype=np.uint64)
-        for j in range(n):
-            h = h * _P + codes[j : m + j]
-        h = (h * _MIX) >> np.uint64(64 - HASH_BITS)
+        if raw is not None and raw_n == n - 1:
+            # The polynomial of the n-gram at i from the (n-1)-gram's (mod 2**64):
+            # n*P**n + sum c[i+j] P**(n-1-j) = ((n-1)*P**(n-1) + ...) * P + c[i+n-1] + P**n.
+            raw = raw[:m] * _P + codes[n - 1 : m + n - 1] + np.uint64(pow(int(_P), n, 1 << 64))
+        else:
+            raw = np.full(m, np.uint64(n), dtype=np.uint64)
+            for j in range(n):
+                raw = raw * _P + codes[j : m + j]
+        raw_n = n
+        h = (raw * _MIX) >> np.uint64(64 - HASH_BITS)
         start, end = owner[:m], owner[n - 1 : m + n - 1]
         keep = (start == end) & (start >= 0)
         rows.append(start[keep])
@@ -205,12 +212,32 @@ def _window_sum(x: np.ndarray, before: int, after: int) -> np.ndarray:
     return total[np.minimum(idx + after + 1, n)] - total[np.maximum(idx - before, 0)]
 
 
+_RUNS_LOOP = 24  # up to this many lines a Python loop is cheaper than numpy's calls
+
+
+def _runs_loop(member: list[bool]) -> tuple[np.ndarray, np.ndarray]:
+    """runs_of over a short list, in Python (the same integers)."""
+    n = len(member)
+    start, end = [-1] * n, [-1] * n
+    k = 0
+    while k < n:
+        if not member[k]:
+            k += 1
+            continue
+        j = k
+        while j + 1 < n and member[j + 1]:
+            j += 1
+        start[k : j + 1], end[k : j + 1] = [k] * (j + 1 - k), [j] * (j + 1 - k)
+        k = j + 1
+    return np.array(start, dtype=np.int64), np.array(end, dtype=np.int64)
+
+
 def runs_of(member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(start, end) of the run of consecutive members each line sits in; -1 for non-members."""
     n = len(member)
+    if n <= _RUNS_LOOP:
+        return _runs_loop(member.tolist())
     start, end = np.full(n, -1), np.full(n, -1)
-    if n == 0:
-        return start, end
     opens = member & ~np.concatenate([[False], member[:-1]])
     closes = member & ~np.concatenate([member[1:], [False]])
     run = np.cumsum(opens) - 1

@@ -83,9 +83,64 @@ _PLAN_CELL_RE = re.compile(
 )
 _SYNDICATION_RE = [re.compile(p, re.I) for p in lex.SYNDICATION]
 _ATTRIBUTION_RE = re.compile(lex.ATTRIBUTION, re.I)
-_SECOND_PERSON_RE = re.compile(lex.SECOND_PERSON, re.I)
-_SECOND_PERSON_DE_RE = re.compile(lex.SECOND_PERSON_FORMAL_DE)
-_HOUSE_VOICE_RE = re.compile(lex.HOUSE_VOICE, re.I)
+
+
+def _top_level_alternatives(body: str) -> list[str]:
+    """`body` split at the `|` outside parentheses and character classes."""
+    out, cur, depth, escaped, in_class = [], "", 0, False, False
+    for ch in body:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            out.append(cur)
+            cur = ""
+            continue
+        cur += ch
+    return [*out, cur]
+
+
+def first_letter_factored(pattern: str) -> str:
+    """A word-list pattern ``\\b(w1|w2|...)\\b`` with its words grouped by
+    their first letter (``\\b(?:y(?:ou|our)|d(?:ich|ir))\\b``): the same
+    strings match (an alternation's matches are the union of its
+    alternatives'; only the groups captured differ, and these patterns are
+    only asked whether they match), and `re` tries a dozen branches at a word
+    start instead of forty. Any other pattern is returned as it is."""
+    m = re.fullmatch(r"\\b\((.*)\)\\b", pattern, re.S)
+    if m is None:
+        return pattern
+    groups: dict[str, list[str]] = {}
+    for alt in _top_level_alternatives(m.group(1)):
+        if not alt or not alt[0].isalpha() or (len(alt) > 1 and alt[1] in "?*+{"):
+            return pattern
+        groups.setdefault(alt[0], []).append(alt[1:])
+    return r"\b(?:" + "|".join(c + (f"(?:{'|'.join(rest)})" if rest != [""] else "") for c, rest in groups.items()) + r")\b"
+
+
+class _NeedsLiteral:
+    """A case-sensitive pattern searched only in a text holding one of the
+    literals every match contains (a substring test is far cheaper)."""
+
+    def __init__(self, pattern: str, literals: tuple[str, ...]):
+        self.pattern = re.compile(pattern)
+        self.literals = literals
+
+    def search(self, text: str):
+        return any(x in text for x in self.literals) and self.pattern.search(text)
+
+
+_SECOND_PERSON_RE = re.compile(first_letter_factored(lex.SECOND_PERSON), re.I)
+# Every match holds "Sie", "Ihnen" or "Ihr" (tests/test_offer_fast_paths.py pins the pattern).
+_SECOND_PERSON_DE_RE = _NeedsLiteral(lex.SECOND_PERSON_FORMAL_DE, ("Sie", "Ihnen", "Ihr"))
+_HOUSE_VOICE_RE = re.compile(first_letter_factored(lex.HOUSE_VOICE), re.I)
 _CTA_START_RE = re.compile(lex.CTA_START, re.I)
 # A declarative sentence this long that neither addresses the reader nor
 # speaks for the outlet is a report, attributed or not.

@@ -35,7 +35,7 @@ def _clear_line_caches(model) -> None:
     classify_line.cache_clear()
     oc.line_shape.cache_clear()
     oc._latin_script.cache_clear()
-    model._cache.clear()
+    model.clear_caches()  # per-line text logits and per-container verdicts
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -269,11 +269,14 @@ def clauses(line: str) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
-def clause_logits(text_logits: np.ndarray, lines: list[str], logit_of) -> np.ndarray:
+def clause_logits(text_logits: np.ndarray, lines: list[str], logit_of,
+                  parts: list[list[str]] | None = None) -> np.ndarray:
     """Per line, the highest text logit of its sentences (its own where it has
-    none): `logit_of` scores a list of strings."""
+    none): `logit_of` scores a list of strings. `parts`: the lines' clauses
+    when already cut."""
     out = np.asarray(text_logits, dtype=np.float64).copy()
-    parts = [clauses(line) for line in lines]
+    if parts is None:
+        parts = [clauses(line) for line in lines]
     flat = [p for ps in parts for p in ps]
     if flat:
         scored = iter(logit_of(flat).tolist())
@@ -537,6 +540,15 @@ class OfferModel:
     # instead of the context logistic regression.
     context_trees: TreeEnsemble | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
+    # decide()'s verdicts on a list of lines (the DOM pass judges a form, then
+    # the box around it, often the same lines; see :func:`decide`). Not copied
+    # by dataclasses.replace: a changed model starts empty.
+    _decided: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def clear_caches(self) -> None:
+        """Forget the per-line text logits and the verdicts (benchmarks/offer_cost.py: every page cold)."""
+        self._cache.clear()
+        self._decided.clear()
 
     def _logits_of(self, texts: list[str]) -> np.ndarray:
         return linear_text_logits(texts, self.text_weights, self.text_bias)
@@ -550,8 +562,12 @@ class OfferModel:
         if todo:
             if len(cache) > 50_000:
                 cache.clear()
-            own = self._logits_of(todo)
-            best = clause_logits(own, todo, self._logits_of)
+            # The lines and their sentences in one pass of the text model (a
+            # text's logit does not depend on the others scored with it).
+            parts = [clauses(line) for line in todo]
+            logits = self._logits_of(todo + [p for ps in parts for p in ps])
+            own = logits[: len(todo)]
+            best = clause_logits(own, todo, lambda _: logits[len(todo) :], parts)
             cache.update(zip(todo, zip(own.tolist(), best.tolist(), strict=True), strict=True))
         return [cache[line] for line in lines]
 
@@ -740,10 +756,19 @@ def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop
     n = len(lines)
     if n == 0:
         return []
+    limits = model.limits(low_threshold)
+    # The same lines with the same lexicon verdicts get the same verdicts
+    # (decide is pure given the model): a third of the DOM pass's calls repeat
+    # one before them (a form, then its parent box with the same text). The
+    # thresholds are part of the key (evaluation sets low_threshold on a model).
+    key = None if explain else (patterns, limits, tuple(lines), tuple(rule_kinds), tuple(rule_drop))
+    if key is not None:
+        hit = model._decided.get(key)
+        if hit is not None:
+            return list(hit)
     shapes = [line_shape(line, patterns) for line in lines]
     probs, features, text_probs = model.scores(lines, shapes, rule_kinds, rule_drop)
-    drop, why = decide_from_scores(probs, lines, shapes, rule_kinds, rule_drop, patterns,
-                                   model.limits(low_threshold), text_probs)
+    drop, why = decide_from_scores(probs, lines, shapes, rule_kinds, rule_drop, patterns, limits, text_probs)
     out = []
     for k in range(n):
         # The weighted features that pushed the score: only when asked (--explain).
@@ -751,6 +776,10 @@ def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop
         if why[k]:
             signals.insert(0, why[k])
         out.append(LineDecision(drop[k], float(probs[k]), tuple(signals)))
+    if key is not None:
+        if len(model._decided) > 4096:
+            model._decided.clear()
+        model._decided[key] = tuple(out)
     return out
 
 

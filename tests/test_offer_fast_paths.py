@@ -140,3 +140,31 @@ def test_ngram_hashes_from_the_size_before_equal_the_direct_polynomial():
     order = sorted(range(len(want_rows)), key=lambda j: want_rows[j])
     assert rows.tolist() == [want_rows[j][1] for j in order]
     assert cols.tolist() == [want_cols[j] for j in order]
+
+
+def test_a_text_logit_does_not_depend_on_the_texts_scored_with_it():
+    # OfferModel._scored scores a call's new lines and their sentences in one batch.
+    model = oc.default_model()
+    lines = _devset_lines()[:200]
+    together = oc.linear_text_logits(lines, model.text_weights, model.text_bias)
+    for k in range(0, len(lines), 17):
+        alone = oc.linear_text_logits([lines[k]], model.text_weights, model.text_bias)
+        assert alone.tobytes() == together[k : k + 1].tobytes()
+
+
+def test_repeated_decisions_are_the_first_ones_and_follow_the_thresholds():
+    import dataclasses
+
+    model = dataclasses.replace(oc.default_model())  # its own verdict cache
+    assert not model._decided
+    lines = ["Subscribe now", "Get unlimited access for 1 € a week", "Sign in", "The council met on Tuesday."]
+    kinds, drops = [ot.classify_line(x)[0] for x in lines], [False] * 4
+    first = oc.decide(model, lines, kinds, drops, ot.ShapePatterns)
+    assert oc.decide(model, lines, kinds, drops, ot.ShapePatterns) == first and len(model._decided) == 1
+    model.clear_caches()
+    assert oc.decide(model, lines, kinds, drops, ot.ShapePatterns) == first
+    # Another low threshold is another key (evaluate.py sets model.low_threshold).
+    oc.decide(model, lines, kinds, drops, ot.ShapePatterns, low_threshold=0.01)
+    model.low_threshold = 0.02
+    oc.decide(model, lines, kinds, drops, ot.ShapePatterns)
+    assert len(model._decided) == 3

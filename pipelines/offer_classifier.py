@@ -290,13 +290,16 @@ _KIND_ROWS = {k: tuple(float(k == r) for r in RULE_KINDS) for k in RULE_KINDS}
 _NO_KIND = (0.0,) * len(RULE_KINDS)
 _PAD = 3  # lines of zeros each side of the padded text logits (the farthest neighbour read)
 _NEAR2 = np.arange(_PAD - 2, _PAD + 3)  # in the padded logits: two lines above to two below
+_NEIGHBOUR_SHAPE = np.array([4, 2, 5])  # sentence, le8_words, cta_start among the shape columns
 
 
 def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kinds: list[str],
-                     rule_drop: list[bool], clause_max: np.ndarray | None = None) -> np.ndarray:
+                     rule_drop: list[bool], clause_max: np.ndarray | None = None, *,
+                     text_probs: np.ndarray | None = None) -> np.ndarray:
     """One row of context features per line (see CONTEXT_NAMES), computed a
     column at a time (the DOM pass scores many small containers a page).
-    `clause_max`: see :func:`clause_logits` (the text logits where not given).
+    `clause_max`: see :func:`clause_logits` (the text logits where not given);
+    `text_probs`: sigmoid(text_logits) when the caller has it.
 
     Most calls are a few lines (the DOM pass's containers), so the cost is the
     number of numpy operations, not their size: neighbours are read as slices
@@ -325,12 +328,12 @@ def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kind
     out[:, 0] = t
     out[:, 1], out[:, 2], out[:, 3], out[:, 4] = near2[:, 1], near2[:, 3], near2[:, 0], near2[:, 4]
     out[:, 5] = near2.max(axis=1)
-    out[:, 6] = near2.mean(axis=1)
+    out[:, 6] = np.add.reduce(near2, axis=1) / 5  # near2.mean(axis=1), without its Python wrapper
     out[:, 7] = idx > 0
     out[:, 8] = idx + 1 < n
     # The line above's and below's sentence, le8_words and cta_start.
-    out[1:, 25:28] = shape[:-1][:, [4, 2, 5]]
-    out[:-1, 28:31] = shape[1:][:, [4, 2, 5]]
+    out[1:, 25:28] = shape[:-1][:, _NEIGHBOUR_SHAPE]
+    out[:-1, 28:31] = shape[1:][:, _NEIGHBOUR_SHAPE]
     kinds = np.array([_KIND_ROWS.get(k, _NO_KIND) for k in rule_kinds], dtype=np.float64).reshape(n, len(RULE_KINDS))
     out[:, 31:36] = kinds
     out[1:, 36:41] = kinds[:-1]
@@ -356,7 +359,7 @@ def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kind
     out[1:, 56] = ~sentence[:-1] & (words[:-1] <= 8) & (email[1:] | (words[1:] <= 3))
     out[:, 57] = t * (words <= 8)
     out[:, 58] = t * sentence
-    _neighbourhood(out[:, 59:67], t, tp, sentence, idx)
+    _neighbourhood(out[:, 59:67], t, sigmoid(t) if text_probs is None else text_probs, tp, sentence, idx)
     out[:, 67] = c
     out[:, 68] = c - t
     return out
@@ -368,7 +371,8 @@ _FAR = 6
 _AROUND = np.arange(3)  # in a once-padded array: the line above, the line, the line below
 
 
-def _neighbourhood(out: np.ndarray, t: np.ndarray, tp: np.ndarray, sentence: np.ndarray, idx: np.ndarray) -> None:
+def _neighbourhood(out: np.ndarray, t: np.ndarray, probs: np.ndarray, tp: np.ndarray, sentence: np.ndarray,
+                   idx: np.ndarray) -> None:
     """Writes into `out` (n rows, 8 columns) the columns of what a line's wider neighbourhood's words say: the text
     logits three lines away, how many of the three lines on each side read as
     an offer, the mean text probability of the four lines on each side, the
@@ -377,7 +381,6 @@ def _neighbourhood(out: np.ndarray, t: np.ndarray, tp: np.ndarray, sentence: np.
     how far the nearest line that is surely an offer is, above and below.
     `tp`: the text logits padded with _PAD zeros each side; `idx`: arange(n)."""
     n = len(t)
-    probs = sigmoid(t)
     ok = t >= _WORDS_LOGIT
     # Window counts are small integers: exact in any order of summing.
     okc = np.concatenate([[0], np.cumsum(ok)])
@@ -395,7 +398,7 @@ def _neighbourhood(out: np.ndarray, t: np.ndarray, tp: np.ndarray, sentence: np.
     mp = np.zeros(n + 2)
     mp[1 : n + 1] = mean
     best = idx + np.argmax(lp[idx[:, None] + _AROUND], axis=1)  # in the padded arrays
-    sure = np.flatnonzero(t >= _SURE_LOGIT)
+    sure = np.nonzero(t >= _SURE_LOGIT)[0]
     if len(sure):
         above = np.searchsorted(sure, idx, side="left")
         below = np.searchsorted(sure, idx, side="right")
@@ -596,8 +599,9 @@ class OfferModel:
         """(probabilities, context features, text-model probabilities) of the lines."""
         scored = np.array(self._scored(lines), dtype=np.float64).reshape(len(lines), 2)
         text = scored[:, 0]
-        features = context_features(text, shapes, rule_kinds, rule_drop, scored[:, 1])
-        return sigmoid(self.context_logits(features)), features, sigmoid(text)
+        text_probs = sigmoid(text)
+        features = context_features(text, shapes, rule_kinds, rule_drop, scored[:, 1], text_probs=text_probs)
+        return sigmoid(self.context_logits(features)), features, text_probs
 
     def limits(self, low_threshold: float | None = None) -> Thresholds:
         return Thresholds(self.threshold, self.low_threshold if low_threshold is None else low_threshold,
@@ -688,7 +692,8 @@ class use_model:  # noqa: N801 - used as a context manager, reads like a functio
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+    # np.clip(x, -30, 30), without its Python wrapper (the same values, NaN kept).
+    return 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(x, -30.0), 30.0)))
 
 
 # --------------------------------------------------------------------------

@@ -168,3 +168,39 @@ def test_repeated_decisions_are_the_first_ones_and_follow_the_thresholds():
     model.low_threshold = 0.02
     oc.decide(model, lines, kinds, drops, ot.ShapePatterns)
     assert len(model._decided) == 3
+
+
+def _devset_groups() -> list[list[str]]:
+    groups = []
+    with gzip.open(DEVSET, "rt", encoding="utf-8") as fh:
+        for raw in fh:
+            rec = json.loads(raw)
+            lines = [x["text"] if isinstance(x, dict) else x for x in rec.get("lines", [])] or [rec.get("text", "")]
+            groups.append([x for x in lines if x.strip()])
+    return [g for g in groups if g]
+
+
+def test_context_features_equal_the_column_by_column_definition():
+    from tests import offer_reference as ref
+
+    model = oc.default_model()
+    groups = _devset_groups()
+    # Every length from 1 up, and windows of articles and blocks side by side.
+    samples = groups + [a + b for a, b in zip(groups[::7], groups[3::7], strict=False)]
+    samples += [g[k : k + size] for g in groups[:60] for size in (1, 2, 3, 5, 8, 30) for k in (0, 2)]
+    for lines in samples:
+        if not lines:
+            continue
+        shapes = [oc.line_shape(x, ot.ShapePatterns) for x in lines]
+        kinds = [ot.classify_line(x)[0] for x in lines]
+        drops = ot.mark_offers([ot.classify_line(x) for x in lines])
+        scored = np.array(model._scored(lines), dtype=np.float64).reshape(len(lines), 2)
+        text = scored[:, 0]  # a strided view, as OfferModel.scores passes it
+        want = ref.context_features(text, shapes, kinds, drops, scored[:, 1])
+        got = oc.context_features(text, shapes, kinds, drops, scored[:, 1], text_probs=oc.sigmoid(text))
+        assert got.shape == want.shape and got.tobytes() == want.tobytes(), lines[:2]
+        assert oc.context_features(text, shapes, kinds, drops).tobytes() == \
+            ref.context_features(text, shapes, kinds, drops).tobytes()
+        assert oc.sigmoid(text).tobytes() == ref.sigmoid(text).tobytes()
+    x = np.array([-1e9, -30.5, -30.0, -0.0, 0.0, 1e-300, 2.5, 30.0, 31.0, np.inf, -np.inf, np.nan])
+    assert oc.sigmoid(x).tobytes() == ref.sigmoid(x).tobytes()

@@ -127,13 +127,20 @@ class LineShape:
     email_like: bool
 
 
+@lru_cache(maxsize=16384)
+def line_words(s: str) -> int:
+    """word_count of a stripped line, remembered: the lexicon's verdict, its
+    syndication test and the line's shape all count the words of the same lines."""
+    return word_count(s)
+
+
 @lru_cache(maxsize=8192)
 def line_shape(line: str, patterns) -> LineShape:
     """The line's shape. Cached: a line is seen by the DOM pass, by nested
     candidate containers and by every text pass, and its shape is the costly
     part of scoring it (the lexicon's patterns)."""
     s = line.strip()
-    n = word_count(s)
+    n = line_words(s)
     # The lexicon's patterns are costly on long prose; what they look for shows
     # in a line's first words (a long line is prose whatever they say).
     head = s[:_SHAPE_CHARS]

@@ -25,7 +25,6 @@ from functools import lru_cache
 from pipelines import offer_classifier
 from pipelines import offer_lexicon as lex
 from pipelines.sentences import ENDS_SENTENCE as _TERMINAL
-from pipelines.sentences import word_count
 
 __all__ = [
     "RemovedBlock",
@@ -62,6 +61,7 @@ class StripResult:
 # lines stand on both sides of it). SHORT: no sentence structure. TEXT: prose.
 STRONG, WEAK, WEAK_PROSE, SHORT, TEXT = "S", "W", "V", "H", "T"
 
+_line_words = offer_classifier.line_words  # word_count, remembered per stripped line
 _LANGS = tuple(lex.STRONG)
 # Any double quotation mark: a line quoting someone is reported speech.
 _QUOTE = re.compile(r"[\"“”«»„]")
@@ -218,7 +218,7 @@ def classify_line(line: str, language: str | None = None) -> tuple[str, str | No
     instead of joining them.
     """
     s = line.strip()
-    n = word_count(s)
+    n = _line_words(s)
     if n == 0:
         return (SHORT, None) if s else (TEXT, None)
     strong, weak = _patterns(language)
@@ -251,7 +251,7 @@ def classify_line(line: str, language: str | None = None) -> tuple[str, str | No
 
 def _is_syndication(line: str) -> bool:
     s = line.strip()
-    return 0 < word_count(s) <= 60 and any(p.search(s) for p in _SYNDICATION_RE)
+    return 0 < _line_words(s) <= 60 and any(p.search(s) for p in _SYNDICATION_RE)
 
 
 # --------------------------------------------------------------------------
@@ -384,7 +384,7 @@ class ShapePatterns:
     def reports(line: str) -> bool:
         """The lexicon's test for reporting (attributed, or long, and not a pitch)."""
         s = line.strip()
-        return _reads_as_reporting(s, word_count(s))
+        return _reads_as_reporting(s, _line_words(s))
 
 
 def explain_lines(text: str, language: str | None = None) -> list[dict]:

@@ -31,6 +31,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
@@ -318,6 +319,9 @@ def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kind
         return np.zeros((0, width))
     t = np.asarray(text_logits, dtype=np.float64)
     c = t if clause_max is None else np.asarray(clause_max, dtype=np.float64)
+    if n <= _SMALL:
+        return _small_context_features(t, c, sigmoid(t) if text_probs is None else text_probs, shapes,
+                                       rule_kinds, rule_drop)
     out = np.zeros((n, width))
     shape = out[:, 9:25]
     shape[:] = np.array([_shape_vector(sh) for sh in shapes], dtype=np.float64).reshape(n, 16)
@@ -369,6 +373,83 @@ def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kind
     _neighbourhood(out[:, 59:67], t, sigmoid(t) if text_probs is None else text_probs, tp, sentence, idx)
     out[:, 67] = c
     out[:, 68] = c - t
+    return out
+
+
+_SMALL = 20  # up to this many lines the features are computed row by row in Python (fewer numpy calls)
+
+
+def _small_context_features(t: np.ndarray, c: np.ndarray, probs: np.ndarray, shapes: list[LineShape],
+                            rule_kinds: list[str], rule_drop: list[bool]) -> np.ndarray:
+    """context_features of a few lines, row by row: the same values bit for
+    bit (sums, differences, products and quotients are the same IEEE
+    operations in the same order as numpy's; cumulative sums are sequential
+    in both; the maximum, the mean and log1p stay numpy's), checked against
+    the column-by-column definition in tests/test_offer_fast_paths.py."""
+    n = len(shapes)
+    tl, cl, pl = t.tolist(), c.tolist(), probs.tolist()
+    sv = [_shape_vector(sh) for sh in shapes]
+    sentence = [sh.sentence for sh in shapes]
+    words = [sh.words for sh in shapes]
+    kinds = [_KIND_ROWS.get(k, _NO_KIND) for k in rule_kinds]
+    drop = [float(d) for d in rule_drop]
+    z3, zk = (0.0, 0.0, 0.0), _NO_KIND
+
+    def tt(k: int) -> float:
+        return tl[k] if 0 <= k < n else 0.0
+
+    # Runs of non-sentence lines, and runs of lines reading as an offer (bridged).
+    run_start, run_end = _runs_loop([not x for x in sentence])
+    run_start, run_end = run_start.tolist(), run_end.tolist()
+    ok = [x >= _WORDS_LOGIT for x in tl]
+    member = [ok[k] or (not ok[k] and not sentence[k] and k > 0 and ok[k - 1] and k + 1 < n and ok[k + 1])
+              for k in range(n)]
+    b_start, b_end = _runs_loop(member)
+    b_start, b_end = b_start.tolist(), b_end.tolist()
+    # Cumulative sums, sequential as np.cumsum's (the first term is the first value).
+    offerish = [0.0, *accumulate(float(x > 0) for x in tl)]
+    total = [0.0, *accumulate(pl)]
+    okc = [0, *accumulate(int(x) for x in ok)]
+    length = [b_end[k] - b_start[k] + 1 if b_start[k] >= 0 else 0 for k in range(n)]
+    mean = [(total[b_end[k] + 1] - total[b_start[k]]) / length[k] if b_start[k] >= 0 else 0.0 for k in range(n)]
+    sure = [k for k in range(n) if tl[k] >= _SURE_LOGIT]
+    rows, logs = [], []
+    for k in range(n):
+        prev_sv, next_sv = (sv[k - 1] if k > 0 else None), (sv[k + 1] if k + 1 < n else None)
+        in_run = not sentence[k]
+        run_len = run_end[k] - run_start[k] + 1 if in_run else 0
+        share = (offerish[run_end[k] + 1] - offerish[run_start[k]]) / run_len if in_run else 0.0
+        heading = k > 0 and not sentence[k - 1] and words[k - 1] <= 8 and (shapes[k].email_like or words[k] <= 3)
+        near_ok = float(okc[min(k + 4, n)] - okc[max(k - 3, 0)]) - ok[k]
+        others = float(min(k + 5, n) - max(k - 4, 0) - 1)
+        mean_near = (total[min(k + 5, n)] - total[max(k - 4, 0)] - pl[k]) / others if others > 0 else 0.0
+        # The longest run among the line's own and its neighbours' (the first on a tie).
+        around = [(length[j] if 0 <= j < n else 0, mean[j] if 0 <= j < n else 0.0) for j in (k - 1, k, k + 1)]
+        best_len, best_mean = max(around, key=lambda x: x[0])  # max keeps the first of equal lengths
+        up = min((k - j for j in sure if j < k), default=_FAR)  # a sure line above, not itself
+        down = min((j - k for j in sure if j > k), default=_FAR)
+        logs.append((run_len, best_len))
+        rows.append((
+            tl[k], tt(k - 1), tt(k + 1), tt(k - 2), tt(k + 2), 0.0, 0.0, float(k > 0), float(k + 1 < n),
+            *sv[k],
+            *((prev_sv[4], prev_sv[2], prev_sv[5]) if prev_sv else z3),
+            *((next_sv[4], next_sv[2], next_sv[5]) if next_sv else z3),
+            *kinds[k], *(kinds[k - 1] if k > 0 else zk), *(kinds[k + 1] if k + 1 < n else zk),
+            drop[k], max(drop[k - 1] if k > 0 else 0.0, drop[k + 1] if k + 1 < n else 0.0),
+            k / max(n - 1, 1), float(k == 0), float(k == n - 1), float(n - 1 - k < 3),
+            0.0, float(in_run and run_start[k] > 0 and run_end[k] + 1 < n), float(in_run and run_end[k] == n - 1),
+            share, float(heading),
+            tl[k] * float(words[k] <= 8), tl[k] * float(sentence[k]),
+            tt(k - 3), tt(k + 3), near_ok, mean_near, 0.0, best_mean, float(min(up, _FAR)), float(min(down, _FAR)),
+            cl[k], cl[k] - tl[k],
+        ))
+    out = np.array(rows, dtype=np.float64).reshape(n, len(CONTEXT_NAMES))
+    tp = np.zeros(n + 2 * _PAD)
+    tp[_PAD : _PAD + n] = t
+    near2 = tp[np.arange(n)[:, None] + _NEAR2]
+    out[:, 5] = near2.max(axis=1)
+    out[:, 6] = np.add.reduce(near2, axis=1) / 5
+    out[:, [52, 63]] = np.log1p(np.array(logs, dtype=np.int64).reshape(n, 2))
     return out
 
 

@@ -187,7 +187,7 @@ def test_context_features_equal_the_column_by_column_definition():
     groups = _devset_groups()
     # Every length from 1 up, and windows of articles and blocks side by side.
     samples = groups + [a + b for a, b in zip(groups[::7], groups[3::7], strict=False)]
-    samples += [g[k : k + size] for g in groups[:60] for size in (1, 2, 3, 5, 8, 30) for k in (0, 2)]
+    samples += [g[k : k + size] for g in groups[:60] for size in (1, 2, 3, 5, 8, 13, 20, 21, 30) for k in (0, 2)]
     for lines in samples:
         if not lines:
             continue

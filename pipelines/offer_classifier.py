@@ -891,14 +891,17 @@ def offer_blocks(text_probs, shapes: list[LineShape], limits: Thresholds,
     `eligible` lines (all by default) take part: a long sentence, or one that
     reads as a report, is journalism whatever words it uses."""
     n = len(shapes)
-    ok = np.array([bool(text_probs[k] >= limits.block_low) and (eligible is None or eligible[k]) for k in range(n)],
-                  dtype=bool)
-    start, end = runs_of(bridged(ok, np.array([sh.sentence for sh in shapes], dtype=bool)))
+    ok = [bool(text_probs[k] >= limits.block_low) and (eligible is None or eligible[k]) for k in range(n)]
+    # bridged(), in Python: an ok line, or a non-sentence line alone between two.
+    member = [ok[k] or (not shapes[k].sentence and 0 < k < n - 1 and ok[k - 1] and ok[k + 1]) for k in range(n)]
+    start, end = (x.tolist() for x in _runs_loop(member))
     out = []
-    for a in np.flatnonzero(start == np.arange(n)):
-        b = int(end[a])
+    for a in range(n):
+        if start[a] != a:
+            continue
+        b = end[a]
         if b - a + 1 >= limits.block_lines and float(np.mean(text_probs[a : b + 1])) >= limits.block_mean:
-            out.append((int(a), b))
+            out.append((a, b))
     return out
 
 

@@ -34,8 +34,9 @@ DEFAULT_CORPUS = Path(os.environ.get("NEWSDESK_CORPUS") or Path(__file__).resolv
 def _clear_line_caches(model) -> None:
     classify_line.cache_clear()
     oc.line_shape.cache_clear()
+    oc.line_words.cache_clear()
     oc._latin_script.cache_clear()
-    model._cache.clear()
+    model.clear_caches()  # per-line text logits and per-container verdicts
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,7 +30,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
@@ -69,14 +70,21 @@ def ngram_ids(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[: len(codes)]
     owner[codes == 0] = -1
     rows, cols = [], []
+    raw, raw_n = None, 0
     for n in NGRAM_SIZES:
         m = len(codes) - n + 1
         if m <= 0:
             continue
-        h = np.full(m, np.uint64(n), dtype=np.uint64)
-        for j in range(n):
-            h = h * _P + codes[j : m + j]
-        h = (h * _MIX) >> np.uint64(64 - HASH_BITS)
+        if raw is not None and raw_n == n - 1:
+            # The polynomial of the n-gram at i from the (n-1)-gram's (mod 2**64):
+            # n*P**n + sum c[i+j] P**(n-1-j) = ((n-1)*P**(n-1) + ...) * P + c[i+n-1] + P**n.
+            raw = raw[:m] * _P + codes[n - 1 : m + n - 1] + np.uint64(pow(int(_P), n, 1 << 64))
+        else:
+            raw = np.full(m, np.uint64(n), dtype=np.uint64)
+            for j in range(n):
+                raw = raw * _P + codes[j : m + j]
+        raw_n = n
+        h = (raw * _MIX) >> np.uint64(64 - HASH_BITS)
         start, end = owner[:m], owner[n - 1 : m + n - 1]
         keep = (start == end) & (start >= 0)
         rows.append(start[keep])
@@ -120,18 +128,29 @@ class LineShape:
     email_like: bool
 
 
+@lru_cache(maxsize=16384)
+def line_words(s: str) -> int:
+    """word_count of a stripped line, remembered: the lexicon's verdict, its
+    syndication test and the line's shape all count the words of the same lines."""
+    return word_count(s)
+
+
 @lru_cache(maxsize=8192)
 def line_shape(line: str, patterns) -> LineShape:
     """The line's shape. Cached: a line is seen by the DOM pass, by nested
     candidate containers and by every text pass, and its shape is the costly
     part of scoring it (the lexicon's patterns)."""
     s = line.strip()
-    n = word_count(s)
+    n = line_words(s)
     # The lexicon's patterns are costly on long prose; what they look for shows
     # in a line's first words (a long line is prose whatever they say).
     head = s[:_SHAPE_CHARS]
-    letters = [c for c in head if c.isalpha()]
-    price = bool(patterns.price.search(head))
+    letters = list(filter(str.isalpha, head))
+    digits = bool(_DIGIT.search(head))
+    # A price is digits by a currency: a line without digits has none (the
+    # costliest of the patterns, and most lines have no digit).
+    price = (digits or not getattr(patterns, "price_needs_digit", False)) and bool(patterns.price.search(head))
+    lowered = head.lower()
     return LineShape(
         words=n,
         sentence=n >= 6 and bool(_TERMINAL.search(s)),
@@ -141,11 +160,11 @@ def line_shape(line: str, patterns) -> LineShape:
         price=price,
         price_period=price and bool(patterns.price_period.search(head)),  # a priced period holds a price
         quoted=bool(_QUOTE.search(s)),
-        digits=bool(_DIGIT.search(head)),
+        digits=digits,
         colon_end=s.endswith(":"),
         question=s.endswith("?"),
-        caps=len(letters) >= 4 and sum(c.isupper() for c in letters) > 0.8 * len(letters),
-        email_like="@" in head or "e-mail" in head.lower() or "email" in head.lower(),
+        caps=len(letters) >= 4 and sum(map(str.isupper, letters)) > 0.8 * len(letters),
+        email_like="@" in head or "e-mail" in lowered or "email" in lowered,
     )
 
 
@@ -201,12 +220,32 @@ def _window_sum(x: np.ndarray, before: int, after: int) -> np.ndarray:
     return total[np.minimum(idx + after + 1, n)] - total[np.maximum(idx - before, 0)]
 
 
+_RUNS_LOOP = 24  # up to this many lines a Python loop is cheaper than numpy's calls
+
+
+def _runs_loop(member: list[bool]) -> tuple[np.ndarray, np.ndarray]:
+    """runs_of over a short list, in Python (the same integers)."""
+    n = len(member)
+    start, end = [-1] * n, [-1] * n
+    k = 0
+    while k < n:
+        if not member[k]:
+            k += 1
+            continue
+        j = k
+        while j + 1 < n and member[j + 1]:
+            j += 1
+        start[k : j + 1], end[k : j + 1] = [k] * (j + 1 - k), [j] * (j + 1 - k)
+        k = j + 1
+    return np.array(start, dtype=np.int64), np.array(end, dtype=np.int64)
+
+
 def runs_of(member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(start, end) of the run of consecutive members each line sits in; -1 for non-members."""
     n = len(member)
+    if n <= _RUNS_LOOP:
+        return _runs_loop(member.tolist())
     start, end = np.full(n, -1), np.full(n, -1)
-    if n == 0:
-        return start, end
     opens = member & ~np.concatenate([[False], member[:-1]])
     closes = member & ~np.concatenate([member[1:], [False]])
     run = np.cumsum(opens) - 1
@@ -238,11 +277,14 @@ def clauses(line: str) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
-def clause_logits(text_logits: np.ndarray, lines: list[str], logit_of) -> np.ndarray:
+def clause_logits(text_logits: np.ndarray, lines: list[str], logit_of,
+                  parts: list[list[str]] | None = None) -> np.ndarray:
     """Per line, the highest text logit of its sentences (its own where it has
-    none): `logit_of` scores a list of strings."""
+    none): `logit_of` scores a list of strings. `parts`: the lines' clauses
+    when already cut."""
     out = np.asarray(text_logits, dtype=np.float64).copy()
-    parts = [clauses(line) for line in lines]
+    if parts is None:
+        parts = [clauses(line) for line in lines]
     flat = [p for ps in parts for p in ps]
     if flat:
         scored = iter(logit_of(flat).tolist())
@@ -252,81 +294,199 @@ def clause_logits(text_logits: np.ndarray, lines: list[str], logit_of) -> np.nda
     return out
 
 
+_KIND_ROWS = {k: tuple(float(k == r) for r in RULE_KINDS) for k in RULE_KINDS}
+_NO_KIND = (0.0,) * len(RULE_KINDS)
+_PAD = 3  # lines of zeros each side of the padded text logits (the farthest neighbour read)
+_NEAR2 = np.arange(_PAD - 2, _PAD + 3)  # in the padded logits: two lines above to two below
+_NEIGHBOUR_SHAPE = np.array([4, 2, 5])  # sentence, le8_words, cta_start among the shape columns
+
+
 def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kinds: list[str],
-                     rule_drop: list[bool], clause_max: np.ndarray | None = None) -> np.ndarray:
+                     rule_drop: list[bool], clause_max: np.ndarray | None = None, *,
+                     text_probs: np.ndarray | None = None) -> np.ndarray:
     """One row of context features per line (see CONTEXT_NAMES), computed a
     column at a time (the DOM pass scores many small containers a page).
-    `clause_max`: see :func:`clause_logits` (the text logits where not given)."""
+    `clause_max`: see :func:`clause_logits` (the text logits where not given);
+    `text_probs`: sigmoid(text_logits) when the caller has it.
+
+    Most calls are a few lines (the DOM pass's containers), so the cost is the
+    number of numpy operations, not their size: neighbours are read as slices
+    of zero-padded arrays, and columns are written into one preallocated
+    matrix (the values are those of the column-by-column definition, bit for bit)."""
     n = len(shapes)
+    width = len(CONTEXT_NAMES)
     if n == 0:
-        return np.zeros((0, len(CONTEXT_NAMES)))
+        return np.zeros((0, width))
     t = np.asarray(text_logits, dtype=np.float64)
     c = t if clause_max is None else np.asarray(clause_max, dtype=np.float64)
-    shape = np.array([_shape_vector(sh) for sh in shapes], dtype=np.float64).reshape(n, 16)
+    if n <= _SMALL:
+        return _small_context_features(t, c, sigmoid(t) if text_probs is None else text_probs, shapes,
+                                       rule_kinds, rule_drop)
+    out = np.zeros((n, width))
+    shape = out[:, 9:25]
+    shape[:] = np.array([_shape_vector(sh) for sh in shapes], dtype=np.float64).reshape(n, 16)
     sentence = shape[:, 4].astype(bool)
     words = np.array([sh.words for sh in shapes])
     email = shape[:, 15].astype(bool)
     idx = np.arange(n)
-    ones = np.ones(n)
-    # Text logits two lines each side (zeros past the ends, as five-line windows).
-    near2 = np.stack([_shifted(t, 2), _shifted(t, 1), t, _shifted(t, -1), _shifted(t, -2)], axis=1)
-    prev_shape, next_shape = _shifted(shape, 1), _shifted(shape, -1)
-    kinds = np.array([[k == r for r in RULE_KINDS] for k in rule_kinds], dtype=np.float64).reshape(n, len(RULE_KINDS))
-    drop = np.asarray(rule_drop, dtype=np.float64)
+    # The text logits padded with zeros (as past the ends): line k's neighbour
+    # `d` lines away is tp[_PAD + k + d].
+    tp = np.zeros(n + 2 * _PAD)
+    tp[_PAD : _PAD + n] = t
+    # Text logits two lines each side (zeros past the ends, as five-line windows),
+    # a C-ordered (n, 5) matrix as np.stack made it (max and mean read it so).
+    near2 = tp[idx[:, None] + _NEAR2]
+    out[:, 0] = t
+    out[:, 1], out[:, 2], out[:, 3], out[:, 4] = near2[:, 1], near2[:, 3], near2[:, 0], near2[:, 4]
+    out[:, 5] = near2.max(axis=1)
+    out[:, 6] = np.add.reduce(near2, axis=1) / 5  # near2.mean(axis=1), without its Python wrapper
+    out[:, 7] = idx > 0
+    out[:, 8] = idx + 1 < n
+    # The line above's and below's sentence, le8_words and cta_start.
+    out[1:, 25:28] = shape[:-1][:, _NEIGHBOUR_SHAPE]
+    out[:-1, 28:31] = shape[1:][:, _NEIGHBOUR_SHAPE]
+    kinds = np.array([_KIND_ROWS.get(k, _NO_KIND) for k in rule_kinds], dtype=np.float64).reshape(n, len(RULE_KINDS))
+    out[:, 31:36] = kinds
+    out[1:, 36:41] = kinds[:-1]
+    out[:-1, 41:46] = kinds[1:]
+    dp = np.zeros(n + 2)
+    dp[1 : n + 1] = rule_drop
+    out[:, 46] = dp[1 : n + 1]
+    out[:, 47] = np.maximum(dp[:n], dp[2:])
+    out[:, 48] = idx / max(n - 1, 1)
+    out[:, 49] = idx == 0
+    out[:, 50] = idx == n - 1
+    out[:, 51] = n - 1 - idx < 3
     # Runs of non-sentence lines: their extent and what surrounds them.
     start, end = runs_of(~sentence)
     in_run = ~sentence
     run_len = np.where(in_run, end - start + 1, 0)
     offerish = np.concatenate([[0.0], np.cumsum(t > 0)])
-    share = np.where(in_run, (offerish[end + 1] - offerish[np.maximum(start, 0)]) / np.maximum(run_len, 1), 0.0)
-    heading_form = (idx > 0) & ~_shifted(sentence, 1) & (_shifted(words, 1) <= 8) & (email | (words <= 3))
-    columns = [
-        t, near2[:, 1], near2[:, 3], near2[:, 0], near2[:, 4], near2.max(axis=1), near2.mean(axis=1),
-        (idx > 0).astype(float), (idx + 1 < n).astype(float),
-        *shape.T,
-        prev_shape[:, 4], prev_shape[:, 2], prev_shape[:, 5],
-        next_shape[:, 4], next_shape[:, 2], next_shape[:, 5],
-        *kinds.T, *_shifted(kinds, 1).T, *_shifted(kinds, -1).T,
-        drop, np.maximum(_shifted(drop, 1), _shifted(drop, -1)),
-        idx / max(n - 1, 1), (idx == 0).astype(float), (idx == n - 1).astype(float), (n - 1 - idx < 3).astype(float),
-        np.log1p(run_len), (in_run & (start > 0) & (end + 1 < n)).astype(float), (in_run & (end == n - 1)).astype(float),
-        share, heading_form.astype(float),
-        t * (words <= 8), t * sentence,
-        *_neighbourhood(t, sentence, ones),
-        c, c - t,
-    ]
-    return np.stack(columns, axis=1)
+    out[:, 52] = np.log1p(run_len)
+    out[:, 53] = in_run & (start > 0) & (end + 1 < n)
+    out[:, 54] = in_run & (end == n - 1)
+    out[:, 55] = np.where(in_run, (offerish[end + 1] - offerish[np.maximum(start, 0)]) / np.maximum(run_len, 1), 0.0)
+    # A line under a short non-sentence line, itself an e-mail line or a few words.
+    out[1:, 56] = ~sentence[:-1] & (words[:-1] <= 8) & (email[1:] | (words[1:] <= 3))
+    out[:, 57] = t * (words <= 8)
+    out[:, 58] = t * sentence
+    _neighbourhood(out[:, 59:67], t, sigmoid(t) if text_probs is None else text_probs, tp, sentence, idx)
+    out[:, 67] = c
+    out[:, 68] = c - t
+    return out
+
+
+_SMALL = 20  # up to this many lines the features are computed row by row in Python (fewer numpy calls)
+
+
+def _small_context_features(t: np.ndarray, c: np.ndarray, probs: np.ndarray, shapes: list[LineShape],
+                            rule_kinds: list[str], rule_drop: list[bool]) -> np.ndarray:
+    """context_features of a few lines, row by row: the same values bit for
+    bit (sums, differences, products and quotients are the same IEEE
+    operations in the same order as numpy's; cumulative sums are sequential
+    in both; the maximum, the mean and log1p stay numpy's), checked against
+    the column-by-column definition in tests/test_offer_fast_paths.py."""
+    n = len(shapes)
+    tl, cl, pl = t.tolist(), c.tolist(), probs.tolist()
+    sv = [_shape_vector(sh) for sh in shapes]
+    sentence = [sh.sentence for sh in shapes]
+    words = [sh.words for sh in shapes]
+    kinds = [_KIND_ROWS.get(k, _NO_KIND) for k in rule_kinds]
+    drop = [float(d) for d in rule_drop]
+    z3, zk = (0.0, 0.0, 0.0), _NO_KIND
+
+    def tt(k: int) -> float:
+        return tl[k] if 0 <= k < n else 0.0
+
+    # Runs of non-sentence lines, and runs of lines reading as an offer (bridged).
+    run_start, run_end = _runs_loop([not x for x in sentence])
+    run_start, run_end = run_start.tolist(), run_end.tolist()
+    ok = [x >= _WORDS_LOGIT for x in tl]
+    member = [ok[k] or (not ok[k] and not sentence[k] and k > 0 and ok[k - 1] and k + 1 < n and ok[k + 1])
+              for k in range(n)]
+    b_start, b_end = _runs_loop(member)
+    b_start, b_end = b_start.tolist(), b_end.tolist()
+    # Cumulative sums, sequential as np.cumsum's (the first term is the first value).
+    offerish = [0.0, *accumulate(float(x > 0) for x in tl)]
+    total = [0.0, *accumulate(pl)]
+    okc = [0, *accumulate(int(x) for x in ok)]
+    length = [b_end[k] - b_start[k] + 1 if b_start[k] >= 0 else 0 for k in range(n)]
+    mean = [(total[b_end[k] + 1] - total[b_start[k]]) / length[k] if b_start[k] >= 0 else 0.0 for k in range(n)]
+    sure = [k for k in range(n) if tl[k] >= _SURE_LOGIT]
+    rows, logs = [], []
+    for k in range(n):
+        prev_sv, next_sv = (sv[k - 1] if k > 0 else None), (sv[k + 1] if k + 1 < n else None)
+        in_run = not sentence[k]
+        run_len = run_end[k] - run_start[k] + 1 if in_run else 0
+        share = (offerish[run_end[k] + 1] - offerish[run_start[k]]) / run_len if in_run else 0.0
+        heading = k > 0 and not sentence[k - 1] and words[k - 1] <= 8 and (shapes[k].email_like or words[k] <= 3)
+        near_ok = float(okc[min(k + 4, n)] - okc[max(k - 3, 0)]) - ok[k]
+        others = float(min(k + 5, n) - max(k - 4, 0) - 1)
+        mean_near = (total[min(k + 5, n)] - total[max(k - 4, 0)] - pl[k]) / others if others > 0 else 0.0
+        # The longest run among the line's own and its neighbours' (the first on a tie).
+        around = [(length[j] if 0 <= j < n else 0, mean[j] if 0 <= j < n else 0.0) for j in (k - 1, k, k + 1)]
+        best_len, best_mean = max(around, key=lambda x: x[0])  # max keeps the first of equal lengths
+        up = min((k - j for j in sure if j < k), default=_FAR)  # a sure line above, not itself
+        down = min((j - k for j in sure if j > k), default=_FAR)
+        logs.append((run_len, best_len))
+        rows.append((
+            tl[k], tt(k - 1), tt(k + 1), tt(k - 2), tt(k + 2), 0.0, 0.0, float(k > 0), float(k + 1 < n),
+            *sv[k],
+            *((prev_sv[4], prev_sv[2], prev_sv[5]) if prev_sv else z3),
+            *((next_sv[4], next_sv[2], next_sv[5]) if next_sv else z3),
+            *kinds[k], *(kinds[k - 1] if k > 0 else zk), *(kinds[k + 1] if k + 1 < n else zk),
+            drop[k], max(drop[k - 1] if k > 0 else 0.0, drop[k + 1] if k + 1 < n else 0.0),
+            k / max(n - 1, 1), float(k == 0), float(k == n - 1), float(n - 1 - k < 3),
+            0.0, float(in_run and run_start[k] > 0 and run_end[k] + 1 < n), float(in_run and run_end[k] == n - 1),
+            share, float(heading),
+            tl[k] * float(words[k] <= 8), tl[k] * float(sentence[k]),
+            tt(k - 3), tt(k + 3), near_ok, mean_near, 0.0, best_mean, float(min(up, _FAR)), float(min(down, _FAR)),
+            cl[k], cl[k] - tl[k],
+        ))
+    out = np.array(rows, dtype=np.float64).reshape(n, len(CONTEXT_NAMES))
+    tp = np.zeros(n + 2 * _PAD)
+    tp[_PAD : _PAD + n] = t
+    near2 = tp[np.arange(n)[:, None] + _NEAR2]
+    out[:, 5] = near2.max(axis=1)
+    out[:, 6] = np.add.reduce(near2, axis=1) / 5
+    out[:, [52, 63]] = np.log1p(np.array(logs, dtype=np.int64).reshape(n, 2))
+    return out
 
 
 _WORDS_LOGIT = -0.405  # text probability 0.4: the line's own words lean to an offer
 _SURE_LOGIT = 2.197  # text probability 0.9
 _FAR = 6
+_AROUND = np.arange(3)  # in a once-padded array: the line above, the line, the line below
 
 
-def _neighbourhood(t: np.ndarray, sentence: np.ndarray, ones: np.ndarray) -> list[np.ndarray]:
-    """Columns of what a line's wider neighbourhood's words say: the text
+def _neighbourhood(out: np.ndarray, t: np.ndarray, probs: np.ndarray, tp: np.ndarray, sentence: np.ndarray,
+                   idx: np.ndarray) -> None:
+    """Writes into `out` (n rows, 8 columns) the columns of what a line's wider neighbourhood's words say: the text
     logits three lines away, how many of the three lines on each side read as
     an offer, the mean text probability of the four lines on each side, the
     run of lines reading as an offer that the line sits in or borders (as
     offer_blocks forms them: one short non-sentence line may break it), and
-    how far the nearest line that is surely an offer is, above and below."""
+    how far the nearest line that is surely an offer is, above and below.
+    `tp`: the text logits padded with _PAD zeros each side; `idx`: arange(n)."""
     n = len(t)
-    probs = sigmoid(t)
     ok = t >= _WORDS_LOGIT
-    near_ok = _window_sum(ok.astype(float), 3, 3) - ok
-    others = _window_sum(ones, 4, 4) - 1
+    # Window counts are small integers: exact in any order of summing.
+    okc = np.concatenate([[0], np.cumsum(ok)])
+    near_ok = (okc[np.minimum(idx + 4, n)] - okc[np.maximum(idx - 3, 0)]).astype(np.float64) - ok
+    others = (np.minimum(idx + 5, n) - np.maximum(idx - 4, 0) - 1).astype(np.float64)
     mean_near = np.where(others > 0, (_window_sum(probs, 4, 4) - probs) / np.maximum(others, 1), 0.0)
     start, end = runs_of(bridged(ok, sentence))
     length = np.where(start >= 0, end - start + 1, 0)
     total = np.concatenate([[0.0], np.cumsum(probs)])
     mean = np.where(start >= 0, (total[end + 1] - total[np.maximum(start, 0)]) / np.maximum(length, 1), 0.0)
-    # The longest run among the line's own and its neighbours' (the first on a tie).
-    lengths = np.stack([_shifted(length, 1), length, _shifted(length, -1)], axis=1)
-    means = np.stack([_shifted(mean, 1), mean, _shifted(mean, -1)], axis=1)
-    pick = np.argmax(lengths, axis=1)
-    best_len, best_mean = lengths[np.arange(n), pick], means[np.arange(n), pick]
-    sure = np.flatnonzero(t >= _SURE_LOGIT)
-    idx = np.arange(n)
+    # The longest run among the line's own and its neighbours' (the first on a tie):
+    # windows (above, own, below) over the zero-padded lengths and means.
+    lp = np.zeros(n + 2, dtype=length.dtype)
+    lp[1 : n + 1] = length
+    mp = np.zeros(n + 2)
+    mp[1 : n + 1] = mean
+    best = idx + np.argmax(lp[idx[:, None] + _AROUND], axis=1)  # in the padded arrays
+    sure = np.nonzero(t >= _SURE_LOGIT)[0]
     if len(sure):
         above = np.searchsorted(sure, idx, side="left")
         below = np.searchsorted(sure, idx, side="right")
@@ -334,8 +494,14 @@ def _neighbourhood(t: np.ndarray, sentence: np.ndarray, ones: np.ndarray) -> lis
         down = np.where(below < len(sure), sure[np.minimum(below, len(sure) - 1)] - idx, _FAR)
     else:
         up = down = np.full(n, _FAR)
-    return [_shifted(t, 3), _shifted(t, -3), near_ok, mean_near, np.log1p(best_len), best_mean,
-            np.minimum(up, _FAR).astype(float), np.minimum(down, _FAR).astype(float)]
+    out[:, 0] = tp[_PAD - 3 : _PAD - 3 + n]
+    out[:, 1] = tp[_PAD + 3 : _PAD + 3 + n]
+    out[:, 2] = near_ok
+    out[:, 3] = mean_near
+    out[:, 4] = np.log1p(lp[best])
+    out[:, 5] = mp[best]
+    out[:, 6] = np.minimum(up, _FAR)
+    out[:, 7] = np.minimum(down, _FAR)
 
 
 # --------------------------------------------------------------------------
@@ -368,8 +534,55 @@ class TreeEnsemble:
             node = np.where(f < 0, node, np.where(go_left, self.left[node], self.right[node]))
         return node
 
+    @cached_property
+    def _complete(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The trees laid out as complete binary trees of `depth` levels, each
+        in heap order (node p's children at 2p+1 and 2p+2): per tree's inner
+        slot (2**depth - 1 of them) its feature and threshold, per leaf slot
+        (2**depth) its value. A leaf above the last level fills the slots
+        below it with itself (both sides alike), and a slot at the last
+        level takes the value of the node the walk reaches there, as
+        :meth:`leaves` does. The walk then needs no child arrays."""
+        depth, n_trees = self.depth, len(self.roots)
+        inner, width = 2 ** depth - 1, 2 ** depth
+        feature = np.zeros(n_trees * inner, dtype=np.intp)
+        threshold = np.full(n_trees * inner, np.inf)
+        value = np.zeros(n_trees * width)
+        for t, root in enumerate(self.roots.tolist()):
+            todo = [(int(root), 0)]
+            while todo:
+                node, slot = todo.pop()
+                if slot >= inner:
+                    value[t * width + slot - inner] = self.value[node]
+                    continue
+                f = int(self.feature[node])
+                if f >= 0:
+                    feature[t * inner + slot], threshold[t * inner + slot] = f, self.threshold[node]
+                    todo += [(int(self.left[node]), 2 * slot + 1), (int(self.right[node]), 2 * slot + 2)]
+                else:
+                    todo += [(node, 2 * slot + 1), (node, 2 * slot + 2)]
+        return feature, threshold, value
+
+    def leaf_values(self, x: np.ndarray) -> np.ndarray:
+        """(rows, trees) value of the leaf each row reaches in each tree:
+        ``self.value[self.leaves(x)]``, walked over :attr:`_complete` (fewer
+        numpy operations a level, and flat takes)."""
+        feature, threshold, value = self._complete
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        n, n_trees = len(x), len(self.roots)
+        inner = 2 ** self.depth - 1
+        flat = x.ravel()
+        row = (np.arange(n) * x.shape[1])[:, None]
+        tree = np.arange(n_trees) * inner
+        slot = np.zeros((n, n_trees), dtype=np.intp)
+        for _ in range(self.depth):
+            node = tree + slot
+            # Left (2p+1) when the feature is at most the threshold, else right (2p+2).
+            slot = 2 * slot + 2 - (flat[row + feature[node]] <= threshold[node])
+        return value[np.arange(n_trees) * (inner + 1) + (slot - inner)]
+
     def raw(self, x: np.ndarray) -> np.ndarray:
-        return self.value[self.leaves(x)].sum(axis=1) + self.baseline
+        return self.leaf_values(x).sum(axis=1) + self.baseline
 
     def contributions(self, row: np.ndarray) -> np.ndarray:
         """Per feature, how much the splits on it moved this row's score
@@ -420,6 +633,15 @@ class OfferModel:
     # instead of the context logistic regression.
     context_trees: TreeEnsemble | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
+    # decide()'s verdicts on a list of lines (the DOM pass judges a form, then
+    # the box around it, often the same lines; see :func:`decide`). Not copied
+    # by dataclasses.replace: a changed model starts empty.
+    _decided: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def clear_caches(self) -> None:
+        """Forget the per-line text logits and the verdicts (benchmarks/offer_cost.py: every page cold)."""
+        self._cache.clear()
+        self._decided.clear()
 
     def _logits_of(self, texts: list[str]) -> np.ndarray:
         return linear_text_logits(texts, self.text_weights, self.text_bias)
@@ -433,8 +655,12 @@ class OfferModel:
         if todo:
             if len(cache) > 50_000:
                 cache.clear()
-            own = self._logits_of(todo)
-            best = clause_logits(own, todo, self._logits_of)
+            # The lines and their sentences in one pass of the text model (a
+            # text's logit does not depend on the others scored with it).
+            parts = [clauses(line) for line in todo]
+            logits = self._logits_of(todo + [p for ps in parts for p in ps])
+            own = logits[: len(todo)]
+            best = clause_logits(own, todo, lambda _: logits[len(todo) :], parts)
             cache.update(zip(todo, zip(own.tolist(), best.tolist(), strict=True), strict=True))
         return [cache[line] for line in lines]
 
@@ -463,8 +689,9 @@ class OfferModel:
         """(probabilities, context features, text-model probabilities) of the lines."""
         scored = np.array(self._scored(lines), dtype=np.float64).reshape(len(lines), 2)
         text = scored[:, 0]
-        features = context_features(text, shapes, rule_kinds, rule_drop, scored[:, 1])
-        return sigmoid(self.context_logits(features)), features, sigmoid(text)
+        text_probs = sigmoid(text)
+        features = context_features(text, shapes, rule_kinds, rule_drop, scored[:, 1], text_probs=text_probs)
+        return sigmoid(self.context_logits(features)), features, text_probs
 
     def limits(self, low_threshold: float | None = None) -> Thresholds:
         return Thresholds(self.threshold, self.low_threshold if low_threshold is None else low_threshold,
@@ -557,7 +784,8 @@ class use_model:  # noqa: N801 - used as a context manager, reads like a functio
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+    # np.clip(x, -30, 30), without its Python wrapper (the same values, NaN kept).
+    return 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(x, -30.0), 30.0)))
 
 
 # --------------------------------------------------------------------------
@@ -577,13 +805,18 @@ _CODE_OR_SYMBOLS = re.compile(r"^[^\w]*$|^\s*[@#$]|[(){}\[\]=;_<>]|\w\.\w")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 
 
+_NON_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff]")
+
+
 @lru_cache(maxsize=16384)
 def _latin_script(line: str) -> bool:
     """Whether most of the line's letters are Latin (the scripts of the training set).
     Cached: the DOM pass and the text pass ask it of the same lines."""
-    letters = [ch for ch in line if ch.isalpha()]
-    if not letters:
+    # Only letters outside the Latin ranges can make it False: most lines have
+    # none (an ASCII line never), and then the letters need no count.
+    if line.isascii() or not any(map(str.isalpha, _NON_LATIN.findall(line))):
         return True
+    letters = [ch for ch in line if ch.isalpha()]
     latin = sum(1 for ch in letters if ord(ch) < 0x250 or 0x1E00 <= ord(ch) <= 0x1EFF)
     return latin * 2 >= len(letters)
 
@@ -628,10 +861,19 @@ def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop
     n = len(lines)
     if n == 0:
         return []
+    limits = model.limits(low_threshold)
+    # The same lines with the same lexicon verdicts get the same verdicts
+    # (decide is pure given the model): a third of the DOM pass's calls repeat
+    # one before them (a form, then its parent box with the same text). The
+    # thresholds are part of the key (evaluation sets low_threshold on a model).
+    key = None if explain else (patterns, limits, tuple(lines), tuple(rule_kinds), tuple(rule_drop))
+    if key is not None:
+        hit = model._decided.get(key)
+        if hit is not None:
+            return list(hit)
     shapes = [line_shape(line, patterns) for line in lines]
     probs, features, text_probs = model.scores(lines, shapes, rule_kinds, rule_drop)
-    drop, why = decide_from_scores(probs, lines, shapes, rule_kinds, rule_drop, patterns,
-                                   model.limits(low_threshold), text_probs)
+    drop, why = decide_from_scores(probs, lines, shapes, rule_kinds, rule_drop, patterns, limits, text_probs)
     out = []
     for k in range(n):
         # The weighted features that pushed the score: only when asked (--explain).
@@ -639,6 +881,10 @@ def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop
         if why[k]:
             signals.insert(0, why[k])
         out.append(LineDecision(drop[k], float(probs[k]), tuple(signals)))
+    if key is not None:
+        if len(model._decided) > 4096:
+            model._decided.clear()
+        model._decided[key] = tuple(out)
     return out
 
 
@@ -657,14 +903,17 @@ def offer_blocks(text_probs, shapes: list[LineShape], limits: Thresholds,
     `eligible` lines (all by default) take part: a long sentence, or one that
     reads as a report, is journalism whatever words it uses."""
     n = len(shapes)
-    ok = np.array([bool(text_probs[k] >= limits.block_low) and (eligible is None or eligible[k]) for k in range(n)],
-                  dtype=bool)
-    start, end = runs_of(bridged(ok, np.array([sh.sentence for sh in shapes], dtype=bool)))
+    ok = [bool(text_probs[k] >= limits.block_low) and (eligible is None or eligible[k]) for k in range(n)]
+    # bridged(), in Python: an ok line, or a non-sentence line alone between two.
+    member = [ok[k] or (not shapes[k].sentence and 0 < k < n - 1 and ok[k - 1] and ok[k + 1]) for k in range(n)]
+    start, end = (x.tolist() for x in _runs_loop(member))
     out = []
-    for a in np.flatnonzero(start == np.arange(n)):
-        b = int(end[a])
+    for a in range(n):
+        if start[a] != a:
+            continue
+        b = end[a]
         if b - a + 1 >= limits.block_lines and float(np.mean(text_probs[a : b + 1])) >= limits.block_mean:
-            out.append((int(a), b))
+            out.append((a, b))
     return out
 
 

@@ -25,7 +25,6 @@ from functools import lru_cache
 from pipelines import offer_classifier
 from pipelines import offer_lexicon as lex
 from pipelines.sentences import ENDS_SENTENCE as _TERMINAL
-from pipelines.sentences import word_count
 
 __all__ = [
     "RemovedBlock",
@@ -62,6 +61,7 @@ class StripResult:
 # lines stand on both sides of it). SHORT: no sentence structure. TEXT: prose.
 STRONG, WEAK, WEAK_PROSE, SHORT, TEXT = "S", "W", "V", "H", "T"
 
+_line_words = offer_classifier.line_words  # word_count, remembered per stripped line
 _LANGS = tuple(lex.STRONG)
 # Any double quotation mark: a line quoting someone is reported speech.
 _QUOTE = re.compile(r"[\"“”«»„]")
@@ -83,9 +83,64 @@ _PLAN_CELL_RE = re.compile(
 )
 _SYNDICATION_RE = [re.compile(p, re.I) for p in lex.SYNDICATION]
 _ATTRIBUTION_RE = re.compile(lex.ATTRIBUTION, re.I)
-_SECOND_PERSON_RE = re.compile(lex.SECOND_PERSON, re.I)
-_SECOND_PERSON_DE_RE = re.compile(lex.SECOND_PERSON_FORMAL_DE)
-_HOUSE_VOICE_RE = re.compile(lex.HOUSE_VOICE, re.I)
+
+
+def _top_level_alternatives(body: str) -> list[str]:
+    """`body` split at the `|` outside parentheses and character classes."""
+    out, cur, depth, escaped, in_class = [], "", 0, False, False
+    for ch in body:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            out.append(cur)
+            cur = ""
+            continue
+        cur += ch
+    return [*out, cur]
+
+
+def first_letter_factored(pattern: str) -> str:
+    """A word-list pattern ``\\b(w1|w2|...)\\b`` with its words grouped by
+    their first letter (``\\b(?:y(?:ou|our)|d(?:ich|ir))\\b``): the same
+    strings match (an alternation's matches are the union of its
+    alternatives'; only the groups captured differ, and these patterns are
+    only asked whether they match), and `re` tries a dozen branches at a word
+    start instead of forty. Any other pattern is returned as it is."""
+    m = re.fullmatch(r"\\b\((.*)\)\\b", pattern, re.S)
+    if m is None:
+        return pattern
+    groups: dict[str, list[str]] = {}
+    for alt in _top_level_alternatives(m.group(1)):
+        if not alt or not alt[0].isalpha() or (len(alt) > 1 and alt[1] in "?*+{"):
+            return pattern
+        groups.setdefault(alt[0], []).append(alt[1:])
+    return r"\b(?:" + "|".join(c + (f"(?:{'|'.join(rest)})" if rest != [""] else "") for c, rest in groups.items()) + r")\b"
+
+
+class _NeedsLiteral:
+    """A case-sensitive pattern searched only in a text holding one of the
+    literals every match contains (a substring test is far cheaper)."""
+
+    def __init__(self, pattern: str, literals: tuple[str, ...]):
+        self.pattern = re.compile(pattern)
+        self.literals = literals
+
+    def search(self, text: str):
+        return any(x in text for x in self.literals) and self.pattern.search(text)
+
+
+_SECOND_PERSON_RE = re.compile(first_letter_factored(lex.SECOND_PERSON), re.I)
+# Every match holds "Sie", "Ihnen" or "Ihr" (tests/test_offer_fast_paths.py pins the pattern).
+_SECOND_PERSON_DE_RE = _NeedsLiteral(lex.SECOND_PERSON_FORMAL_DE, ("Sie", "Ihnen", "Ihr"))
+_HOUSE_VOICE_RE = re.compile(first_letter_factored(lex.HOUSE_VOICE), re.I)
 _CTA_START_RE = re.compile(lex.CTA_START, re.I)
 # A declarative sentence this long that neither addresses the reader nor
 # speaks for the outlet is a report, attributed or not.
@@ -163,7 +218,7 @@ def classify_line(line: str, language: str | None = None) -> tuple[str, str | No
     instead of joining them.
     """
     s = line.strip()
-    n = word_count(s)
+    n = _line_words(s)
     if n == 0:
         return (SHORT, None) if s else (TEXT, None)
     strong, weak = _patterns(language)
@@ -196,7 +251,7 @@ def classify_line(line: str, language: str | None = None) -> tuple[str, str | No
 
 def _is_syndication(line: str) -> bool:
     s = line.strip()
-    return 0 < word_count(s) <= 60 and any(p.search(s) for p in _SYNDICATION_RE)
+    return 0 < _line_words(s) <= 60 and any(p.search(s) for p in _SYNDICATION_RE)
 
 
 # --------------------------------------------------------------------------
@@ -322,13 +377,14 @@ class ShapePatterns:
     second_person_de = _SECOND_PERSON_DE_RE
     house_voice = _HOUSE_VOICE_RE
     price = _PRICE_RE
+    price_needs_digit = True  # every match of `price` holds a digit (_NUM): no digit, no search
     price_period = _PRICE_PERIOD_RE
 
     @staticmethod
     def reports(line: str) -> bool:
         """The lexicon's test for reporting (attributed, or long, and not a pitch)."""
         s = line.strip()
-        return _reads_as_reporting(s, word_count(s))
+        return _reads_as_reporting(s, _line_words(s))
 
 
 def explain_lines(text: str, language: str | None = None) -> list[dict]:

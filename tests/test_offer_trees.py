@@ -55,3 +55,14 @@ def test_shipped_model_keeps_its_trees_through_save_and_load(tmp_path):
     shapes = [oc.line_shape(line, ShapePatterns) for line in lines]
     kinds, drops = ["T"] * 3, [False] * 3
     assert np.allclose(back.scores(lines, shapes, kinds, drops)[0], model.scores(lines, shapes, kinds, drops)[0])
+
+
+def test_complete_layout_walk_reaches_the_leaves_the_node_walk_does():
+    # raw() walks the trees laid out as complete binary trees (TreeEnsemble._complete);
+    # it must give, bit for bit, the values of the leaves the node-by-node walk reaches.
+    rng = np.random.default_rng(13)
+    for trees, width in ((_two_trees(), 2), (oc.default_model().context_trees, len(oc.CONTEXT_NAMES))):
+        for n in (1, 3, 40):
+            x = rng.normal(size=(n, width)) * 3
+            x[:, : min(width, 5)] = np.round(x[:, : min(width, 5)])  # values on the thresholds too
+            assert trees.leaf_values(x).tobytes() == trees.value[trees.leaves(x)].tobytes()

@@ -29,6 +29,10 @@ _INNER = re.compile(rf"(?:^|\s|[|·•])[\W_]{{0,3}}{_LABEL_BODY}")
 _LINE = re.compile(rf"(?:^|[|·•]\s*|^[\d./-]{{6,10}}\s*[-–—|]\s*)[\W_]{{0,3}}(?:(?i:{_FREE_LABELS})(?:\s*:|\s)|(?i:{_COLON_LABELS})\s*[:：])\s*(?P<rest>\S.*)$")
 # A line that is the label alone: the name follows in the next element
 _LABEL_ONLY = re.compile(rf"^[\W_]{{0,3}}(?i:{_COLON_LABELS}|von|by|par|por|door)\s*[:：]\s*$")
+# A heading or a term that is an author label alone, no colon: "<h4>Autor</h4><p><a>Nikolai Huke</a></p>",
+# "<dt>Author</dt><dd>…</dd>": the name is the next element's
+_HEADING_LABEL = re.compile(r"(?i)^(?:autor(?:in|en|innen)?|authors?|auteur(?:e|s)?|autore|verfasser(?:in)?)$")
+_LABEL_TAGS = {"h2", "h3", "h4", "h5", "h6", "dt", "th"}
 # "Photograph by …", "Foto von …": a picture's credit, not the article's author
 _CREDIT_BEFORE = re.compile(r"(?i)\b(?:photo(?:graph|s)?|fotos?|bild(?:er)?|image|images|illustrations?|grafik|video|"
                             r"kamera|camera|credits?|quelle|source|theme|design(?:ed)?|powered|hosted)\W*\s*\S+\s*:?\s*$")
@@ -203,6 +207,8 @@ def _text_byline(holder) -> str | None:
         text = own + " " + after  # "<strong>Text:</strong> Klausmartin Friedrich<br>"
     elif _LABEL_ONLY.match(text) and (following := line.getnext()) is not None:
         text = text + " " + _text(following)  # "<h5>Autor:</h5><p>Peter Maahn</p>": the name on the next line
+    elif line.tag in _LABEL_TAGS and _HEADING_LABEL.match(text) and (following := line.getnext()) is not None:
+        text = text + ": " + _text(following)  # "<h4>Autor</h4><p>Nikolai Huke</p>"
     if len(text) > MAX_LINE_CHARS or not (labelled := _labelled(text)):
         return None
     names = _names_part(labelled)

@@ -234,3 +234,13 @@ def test_a_lower_case_user_name_of_three_letters_is_a_code():
     assert clean_authors(["cpm"], handles=True) == ([], None)
     assert clean_authors(["tlow"], handles=True) == (["tlow"], None)
     assert clean_authors(["cpm"]) == ([], None)
+
+
+def test_a_heading_that_is_an_author_label_alone_names_the_next_element():
+    body = "<h1>T</h1><div><h4>Autor</h4><p><a href='/p/nikolai-huke'>Nikolai Huke</a><b>, </b></p></div>"
+    assert _bylines(body) == ["Nikolai Huke"]
+    assert _bylines("<h1>T</h1><dl><dt>Author</dt><dd>Jane Doe</dd></dl>") == ["Jane Doe"]
+    # without a colon the label is a word like others outside a heading or term
+    assert _bylines("<h1>T</h1><p>Autor</p><p>Jane Doe</p>") == []
+    # a heading saying more than the label is no label
+    assert _bylines("<h1>T</h1><h4>Autor des Monats</h4><p>Jane Doe</p>") == []

@@ -68,6 +68,9 @@ ROLE_WORDS = {
     # blog templates and comment bylines: "Follow Inga Hoeltmann", "Art Edwards says", "… Stand: 01.02."
     "posted", "follow", "says", "said", "sagt", "schreibt", "interview", "stand", "expert", "experte",
     "expertin",
+    # a profession printed before the name: "Rechtsanwalt Sebastian Einbock", "Attorney Jane Doe"
+    "rechtsanwalt", "rechtsanwältin", "fachanwalt", "fachanwältin", "anwalt", "anwältin", "lawyer", "attorney",
+    "avocat", "avocate", "abogado", "abogada", "avvocato", "advocaat",
 }
 # A whole byline that names nobody: CMS defaults and placeholders.
 PLACEHOLDER_NAMES = {"name", "unknown", "no author", "noauthor", "anonymous", "anonym", "super user", "user",

@@ -197,12 +197,26 @@ def _text_after(el) -> str:
     return ""
 
 
-def _text_byline(holder) -> str | None:
-    """The names a labelled line shows ("Von Leonora Holling"), from the block holding the label."""
+def _br_line(br) -> str:
+    """The line a <br> opens inside a longer block: its tail and the inline
+    elements after it, up to the next <br> ("…<br/>Autor: <a>Rechtsanwalt</a> Sebastian Einbock</div>")."""
+    pieces = [br.tail or ""]
+    for node in br.itersiblings():
+        if not isinstance(node.tag, str) or node.tag == "br" or node.tag not in _INLINE:
+            break
+        pieces.extend((node.text_content(), node.tail or ""))
+    return _collapse(" ".join(pieces))
+
+
+def _text_byline(holder, br=None) -> str | None:
+    """The names a labelled line shows ("Von Leonora Holling"), from the block holding the label;
+    `br`: the label follows this line break, the line is the text from it to the next one."""
     if _skipped(holder):
         return None
     line = _line_of(holder)
     text = _text(line)
+    if br is not None and len(text) > MAX_LINE_CHARS and holder.tag not in _INLINE:
+        text = _br_line(br)  # a line of the block's own text, not of an inline run inside a longer block
     if _LABEL_ONLY.match(own := _text(holder)) and (after := _text_after(holder)):
         text = own + " " + after  # "<strong>Text:</strong> Klausmartin Friedrich<br>"
     elif _LABEL_ONLY.match(text) and (following := line.getnext()) is not None:
@@ -277,7 +291,7 @@ def visible_bylines(root, headline=None) -> list[str]:
             for text, holder in ((el.text, el), (el.tail, el.getparent())):
                 if text and holder is not None and 1 < len(text) <= 4 * MAX_LINE_CHARS \
                         and len(text.strip()) <= MAX_LINE_CHARS and _LABEL_HINT.search(text.lower()) \
-                        and (value := _text_byline(holder)):
+                        and (value := _text_byline(holder, el if tag == "br" and holder is not el else None)):
                     break
                 if text and holder is not None and len(text.strip()) <= MAX_DATED_CHARS \
                         and (text.lstrip()[:1].isdigit() or text.rstrip()[-1:].isdigit()) \

@@ -174,6 +174,12 @@ def test_job_titles_and_trailing_words_dropped():
     assert clean_authors(["Rebecca Head"])[0] == ["Rebecca Head"]
 
 
+def test_a_profession_before_the_name_goes():
+    assert clean_authors(["Rechtsanwalt Sebastian Einbock"])[0] == ["Sebastian Einbock"]
+    assert clean_authors(["Attorney Jane Doe"])[0] == ["Jane Doe"]
+    assert clean_authors(["Rechtsanwältin"])[0] == []
+
+
 def test_a_desk_word_before_a_publications_name_and_a_spelled_out_email_name_nobody():
     assert clean_authors(["Redaktion Gelbe Liste Pharmindex"])[0] == []
     assert clean_authors(["Staff Writer Jane Doe"])[0] == ["Jane Doe"]  # a role, then the name

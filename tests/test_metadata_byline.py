@@ -244,3 +244,13 @@ def test_a_heading_that_is_an_author_label_alone_names_the_next_element():
     assert _bylines("<h1>T</h1><p>Autor</p><p>Jane Doe</p>") == []
     # a heading saying more than the label is no label
     assert _bylines("<h1>T</h1><h4>Autor des Monats</h4><p>Jane Doe</p>") == []
+
+
+def test_a_labelled_line_between_line_breaks_of_a_longer_block():
+    text = "Das Gericht entschied gegen die Klägerin und wies die Klage ab. " * 3
+    body = (f"<h1>T</h1><div>{text}<br/><br/>Quelle: © www.example.de<br/><br/>"
+            "Autor: <a href='/anwalt/'>Rechtsanwalt</a> Sebastian Einbock</div>")
+    assert _bylines(body) == ["Rechtsanwalt Sebastian Einbock"]
+    # an inline run inside a longer block (a teaser's "<span>date<br/>Par <a>…</a></span>") is not the block's line
+    body = f"<h1>T</h1><div><span>18 février 2020<br/>Par <a href='/a'>Pablo Pillaud</a></span> {text}</div>"
+    assert _bylines(body) == []

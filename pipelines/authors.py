@@ -94,6 +94,12 @@ _SPELLED_EMAIL = re.compile(r"[\w.+-]+\s?[\[(](?:at|@)[\])]\s?[\w-]+(?:\.[\w-]+)
 _BRACKETED = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
 _NOISE = re.compile(r"\S+@\S+|https?://\S+|@\w+|\(.*?\)|\[.*?\]|\b\d[\d:./-]*")
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
+# A user name "first.last" ("robert.stitz"): a name, unless its end is a top-level domain ("symple.ch", "kicker.com")
+_DOTTED_NAME = re.compile(r"(?P<first>[a-z]{3,})\.(?P<last>[a-z]{3,})")
+_GENERIC_TLDS = {"com", "net", "org", "info", "biz", "edu", "gov", "int", "mil", "app", "blog", "news", "online",
+                 "shop", "site", "web", "wiki", "media", "press", "club", "art", "tech", "store", "live", "world",
+                 "xyz", "top", "one", "pro", "name", "mobi", "asia", "swiss", "wien", "berlin", "hamburg", "koeln",
+                 "bayern", "nrw", "ruhr", "saarland", "tirol", "paris", "london", "nyc", "cat", "eus", "gal", "scot"}
 MAX_NAME_CHARS = 60
 MAX_NAME_WORDS = 5
 MAX_AUTHORS = 12
@@ -387,7 +393,9 @@ def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
                 after_agency = True
                 continue
             after_agency = False
-            if _HOST.fullmatch(part.strip()):
+            if (dotted := _DOTTED_NAME.fullmatch(part.strip())) and dotted["last"] not in _GENERIC_TLDS:
+                part = f"{dotted['first'].capitalize()} {dotted['last'].capitalize()}"
+            elif _HOST.fullmatch(part.strip()):
                 continue  # "www.haufe.de": a site, not its author
             name = _tidy_name(part)
             if not name or is_agency(name):

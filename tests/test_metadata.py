@@ -174,6 +174,13 @@ def test_job_titles_and_trailing_words_dropped():
     assert clean_authors(["Rebecca Head"])[0] == ["Rebecca Head"]
 
 
+def test_a_dotted_user_name_is_a_name_unless_it_ends_in_a_top_level_domain():
+    assert clean_authors(["robert.stitz"])[0] == ["Robert Stitz"]
+    assert clean_authors(["symple.ch"])[0] == []  # a country's domain
+    assert clean_authors(["kicker.com"])[0] == []
+    assert clean_authors(["jo.doe"])[0] == []  # two letters: initials or a domain, not read as a name
+
+
 def test_a_profession_before_the_name_goes():
     assert clean_authors(["Rechtsanwalt Sebastian Einbock"])[0] == ["Sebastian Einbock"]
     assert clean_authors(["Attorney Jane Doe"])[0] == ["Jane Doe"]

@@ -244,7 +244,10 @@ def _bare_words(names: str) -> bool:
 # "Sehernur Karsu | 05.04.2025": a numeric date (and time), a separator, a name, nothing else on the line
 _NUM_DATE = r"(?:\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})"
 _DATE_TIME = rf"{_NUM_DATE}(?:,?\s*(?:[-|·•]\s*)?\d{{1,2}}[:.]\d{{2}}(?:\s*(?i:uhr|h))?)?"
-_DATED_NAME = re.compile(rf"^(?:{_DATE_TIME}\s+[-–—|·•]\s+(?P<after>[^\d|·•–—]+)|(?P<before>[^\d|·•–—]+?)\s+[-–—|·•]\s+{_DATE_TIME})$")
+# after the date, its update stamp may follow: "Sehernur Karsu | 05.04.2025 - Güncelleme : 05.04.2025"
+_UPDATE_STAMP = rf"(?:\s*[-–—|·•]\s*[^\d|·•–—]{{1,30}}?\s*{_DATE_TIME})?"
+_DATED_NAME = re.compile(rf"^(?:{_DATE_TIME}\s+[-–—|·•]\s+(?P<after>[^\d|·•–—]+)"
+                         rf"|(?P<before>[^\d|·•–—]+?)\s+[-–—|·•]\s+{_DATE_TIME}{_UPDATE_STAMP})$")
 MAX_DATED_CHARS = 80
 
 

@@ -254,3 +254,12 @@ def test_a_labelled_line_between_line_breaks_of_a_longer_block():
     # an inline run inside a longer block (a teaser's "<span>date<br/>Par <a>…</a></span>") is not the block's line
     body = f"<h1>T</h1><div><span>18 février 2020<br/>Par <a href='/a'>Pablo Pillaud</a></span> {text}</div>"
     assert _bylines(body) == []
+
+
+def test_a_dated_name_may_carry_the_dates_update_stamp():
+    body = ("<h1>T</h1><div><span>Sehernur Karsu &nbsp;|</span> "
+            "<span class='tarih'>05.04.2025 - Güncelleme : 05.04.2025</span></div>")
+    assert _bylines(body) == ["Sehernur Karsu"]
+    assert _bylines("<h1>T</h1><p>Jane Doe | 05.04.2025 | Updated 06.04.2025 10:20</p>") == ["Jane Doe"]
+    # text after the date that is not a second date is no stamp
+    assert _bylines("<h1>T</h1><p>Jane Doe | 05.04.2025 - Lesezeit drei Minuten</p>") == []

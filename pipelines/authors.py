@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipelines.byline import NAME_PARTICLES, signature_byline, visible_bylines
+from pipelines.byline import IN_CONVERSATION, NAME_PARTICLES, signature_byline, visible_bylines
 from pipelines.meta_text import WS, clean_text, element_text, matches_site, meta_content, text_key
 
 # -- authors ----------------------------------------------------------------
@@ -85,7 +85,8 @@ _BY = re.compile(r"^(?:(?i:(?:written|posted|reported|story|words|compiled|edite
                  r"|redacción)"
                  r"|di|da|de|od)\b\s*:?\s*")
 # Conjunctions of several languages; one-letter ones only in lower case ("John E Smith").
-_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|、|，|\s\+\s|\b(?i:and|und|et|og|och|en|ve|és|ja|oraz)\b|(?<=\s)(?-i:y|e|i)(?=\s))\s*")
+_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|、|，|\s\+\s|\b(?i:and|und|et|og|och|en|ve|és|ja|oraz)\b|(?<=\s)(?-i:y|e|i)(?=\s)"
+                    rf"|\s{IN_CONVERSATION}\s)\s*")
 _TRAILERS = re.compile(r"\b(?:(?i:published|updated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|"
                        r"actualizado|pubblicato|aggiornato)|am|on|le|el|il|um|at)\b.*$")
 _MID_BY = re.compile(r"\s(?:By|Von|Par|Por|Door|Av|Af)\s")

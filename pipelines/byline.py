@@ -112,7 +112,10 @@ _UI_WORDS = {"alle", "all", "zur", "zum", "mehr", "more", "über", "artikel", "a
              "posts", "übersicht", "artikelübersicht", "person", "profil", "profile", "seite", "page", "view", "see",
              "read", "lesen", "kontakt", "contact", "info", "autoreninfo", "autorenseite", "home", "startseite",
              "subscribe", "abonnieren", "folgen", "follow", "weitere", "stories", "story", "related", "bild", "foto", "photo", "©", "(c)", "share", "teilen"}
-_PART_SPLIT = re.compile(r"\s*(?:,|;|/|&|、|，|\s(?:and|und|et|y|e|og|och|en)\s)\s*")
+# an interview's credit names both sides: "Richard David Precht im Gespräch mit Karin Fischer"
+IN_CONVERSATION = (r"(?i:im\s+gespräch\s+mit|im\s+interview\s+mit|in\s+conversation\s+with|en\s+conversation\s+avec|"
+                   r"en\s+conversación\s+con|in\s+conversazione\s+con)")
+_PART_SPLIT = re.compile(rf"\s*(?:,|;|/|&|、|，|\s(?:and|und|et|y|e|og|och|en)\s|\s{IN_CONVERSATION}\s)\s*")
 MAX_NAME_WORDS = 4
 
 

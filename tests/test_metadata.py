@@ -181,6 +181,12 @@ def test_a_dotted_user_name_is_a_name_unless_it_ends_in_a_top_level_domain():
     assert clean_authors(["jo.doe"])[0] == []  # two letters: initials or a domain, not read as a name
 
 
+def test_an_interviews_credit_is_split_into_both_names():
+    assert clean_authors(["Richard David Precht im Gespräch mit Karin Fischer"])[0] \
+        == ["Richard David Precht", "Karin Fischer"]
+    assert clean_authors(["Jane Doe in conversation with John Roe"])[0] == ["Jane Doe", "John Roe"]
+
+
 def test_a_profession_before_the_name_goes():
     assert clean_authors(["Rechtsanwalt Sebastian Einbock"])[0] == ["Sebastian Einbock"]
     assert clean_authors(["Attorney Jane Doe"])[0] == ["Jane Doe"]

@@ -263,3 +263,10 @@ def test_a_dated_name_may_carry_the_dates_update_stamp():
     assert _bylines("<h1>T</h1><p>Jane Doe | 05.04.2025 | Updated 06.04.2025 10:20</p>") == ["Jane Doe"]
     # text after the date that is not a second date is no stamp
     assert _bylines("<h1>T</h1><p>Jane Doe | 05.04.2025 - Lesezeit drei Minuten</p>") == []
+
+
+def test_an_interviews_credit_names_both_sides():
+    body = "<h1>T</h1><p class='author'>Richard David Precht im Gespräch mit Karin Fischer</p>"
+    assert _bylines(body) == ["Richard David Precht, Karin Fischer"]
+    root = _root("<h1>T</h1><p class='author'>Jane Doe in conversation with John Roe</p><p>Text.</p>")
+    assert page_metadata(root, [], None, "https://example.org/a").authors == ["Jane Doe", "John Roe"]

@@ -222,6 +222,8 @@ def _strip_roles(name: str) -> str:
         if is_role[i]:
             return " ".join(words[:i])
     while len(words) > 1 and words[-1].casefold().strip(".,:") in ROLE_NOUNS:
+        if len(words) == 2 and words[0].lower() != words[0].upper():
+            break  # one cased word and the noun: a pen name ("Rasender Reporter"); "신현주 기자" is a name and a role
         words = words[:-1]
     return " ".join(words)
 

@@ -187,6 +187,13 @@ def test_an_interviews_credit_is_split_into_both_names():
     assert clean_authors(["Jane Doe in conversation with John Roe"])[0] == ["Jane Doe", "John Roe"]
 
 
+def test_one_word_and_a_job_noun_is_a_pen_name():
+    assert clean_authors(["Rasender Reporter"])[0] == ["Rasender Reporter"]
+    assert clean_authors(["신현주 기자"])[0] == ["신현주"]  # a name in a caseless script, then the role
+    assert clean_authors(["Jane Doe Reporter"])[0] == ["Jane Doe"]
+    assert clean_authors(["Staff Reporter"])[0] == []
+
+
 def test_a_profession_before_the_name_goes():
     assert clean_authors(["Rechtsanwalt Sebastian Einbock"])[0] == ["Sebastian Einbock"]
     assert clean_authors(["Attorney Jane Doe"])[0] == ["Jane Doe"]

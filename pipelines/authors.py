@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipelines.byline import NAME_PARTICLES, signature_byline, visible_bylines
+from pipelines.byline import IN_CONVERSATION, NAME_PARTICLES, signature_byline, visible_bylines
 from pipelines.meta_text import WS, clean_text, element_text, matches_site, meta_content, text_key
 
 # -- authors ----------------------------------------------------------------
@@ -68,6 +68,9 @@ ROLE_WORDS = {
     # blog templates and comment bylines: "Follow Inga Hoeltmann", "Art Edwards says", "… Stand: 01.02."
     "posted", "follow", "says", "said", "sagt", "schreibt", "interview", "stand", "expert", "experte",
     "expertin",
+    # a profession printed before the name: "Rechtsanwalt Sebastian Einbock", "Attorney Jane Doe"
+    "rechtsanwalt", "rechtsanwältin", "fachanwalt", "fachanwältin", "anwalt", "anwältin", "lawyer", "attorney",
+    "avocat", "avocate", "abogado", "abogada", "avvocato", "advocaat",
 }
 # A whole byline that names nobody: CMS defaults and placeholders.
 PLACEHOLDER_NAMES = {"name", "unknown", "no author", "noauthor", "anonymous", "anonym", "super user", "user",
@@ -82,7 +85,8 @@ _BY = re.compile(r"^(?:(?i:(?:written|posted|reported|story|words|compiled|edite
                  r"|redacción)"
                  r"|di|da|de|od)\b\s*:?\s*")
 # Conjunctions of several languages; one-letter ones only in lower case ("John E Smith").
-_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|、|，|\s\+\s|\b(?i:and|und|et|og|och|en|ve|és|ja|oraz)\b|(?<=\s)(?-i:y|e|i)(?=\s))\s*")
+_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|、|，|\s\+\s|\b(?i:and|und|et|og|och|en|ve|és|ja|oraz)\b|(?<=\s)(?-i:y|e|i)(?=\s)"
+                    rf"|\s{IN_CONVERSATION}\s)\s*")
 _TRAILERS = re.compile(r"\b(?:(?i:published|updated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|"
                        r"actualizado|pubblicato|aggiornato)|am|on|le|el|il|um|at)\b.*$")
 _MID_BY = re.compile(r"\s(?:By|Von|Par|Por|Door|Av|Af)\s")
@@ -91,6 +95,12 @@ _SPELLED_EMAIL = re.compile(r"[\w.+-]+\s?[\[(](?:at|@)[\])]\s?[\w-]+(?:\.[\w-]+)
 _BRACKETED = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
 _NOISE = re.compile(r"\S+@\S+|https?://\S+|@\w+|\(.*?\)|\[.*?\]|\b\d[\d:./-]*")
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
+# A user name "first.last" ("robert.stitz"): a name, unless its end is a top-level domain ("symple.ch", "kicker.com")
+_DOTTED_NAME = re.compile(r"(?P<first>[a-z]{3,})\.(?P<last>[a-z]{3,})")
+_GENERIC_TLDS = {"com", "net", "org", "info", "biz", "edu", "gov", "int", "mil", "app", "blog", "news", "online",
+                 "shop", "site", "web", "wiki", "media", "press", "club", "art", "tech", "store", "live", "world",
+                 "xyz", "top", "one", "pro", "name", "mobi", "asia", "swiss", "wien", "berlin", "hamburg", "koeln",
+                 "bayern", "nrw", "ruhr", "saarland", "tirol", "paris", "london", "nyc", "cat", "eus", "gal", "scot"}
 MAX_NAME_CHARS = 60
 MAX_NAME_WORDS = 5
 MAX_AUTHORS = 12
@@ -212,6 +222,8 @@ def _strip_roles(name: str) -> str:
         if is_role[i]:
             return " ".join(words[:i])
     while len(words) > 1 and words[-1].casefold().strip(".,:") in ROLE_NOUNS:
+        if len(words) == 2 and words[0].lower() != words[0].upper():
+            break  # one cased word and the noun: a pen name ("Rasender Reporter"); "신현주 기자" is a name and a role
         words = words[:-1]
     return " ".join(words)
 
@@ -384,7 +396,9 @@ def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
                 after_agency = True
                 continue
             after_agency = False
-            if _HOST.fullmatch(part.strip()):
+            if (dotted := _DOTTED_NAME.fullmatch(part.strip())) and dotted["last"] not in _GENERIC_TLDS:
+                part = f"{dotted['first'].capitalize()} {dotted['last'].capitalize()}"
+            elif _HOST.fullmatch(part.strip()):
                 continue  # "www.haufe.de": a site, not its author
             name = _tidy_name(part)
             if not name or is_agency(name):

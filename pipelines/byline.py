@@ -29,6 +29,10 @@ _INNER = re.compile(rf"(?:^|\s|[|·•])[\W_]{{0,3}}{_LABEL_BODY}")
 _LINE = re.compile(rf"(?:^|[|·•]\s*|^[\d./-]{{6,10}}\s*[-–—|]\s*)[\W_]{{0,3}}(?:(?i:{_FREE_LABELS})(?:\s*:|\s)|(?i:{_COLON_LABELS})\s*[:：])\s*(?P<rest>\S.*)$")
 # A line that is the label alone: the name follows in the next element
 _LABEL_ONLY = re.compile(rf"^[\W_]{{0,3}}(?i:{_COLON_LABELS}|von|by|par|por|door)\s*[:：]\s*$")
+# A heading or a term that is an author label alone, no colon: "<h4>Autor</h4><p><a>Nikolai Huke</a></p>",
+# "<dt>Author</dt><dd>…</dd>": the name is the next element's
+_HEADING_LABEL = re.compile(r"(?i)^(?:autor(?:in|en|innen)?|authors?|auteur(?:e|s)?|autore|verfasser(?:in)?)$")
+_LABEL_TAGS = {"h2", "h3", "h4", "h5", "h6", "dt", "th"}
 # "Photograph by …", "Foto von …": a picture's credit, not the article's author
 _CREDIT_BEFORE = re.compile(r"(?i)\b(?:photo(?:graph|s)?|fotos?|bild(?:er)?|image|images|illustrations?|grafik|video|"
                             r"kamera|camera|credits?|quelle|source|theme|design(?:ed)?|powered|hosted)\W*\s*\S+\s*:?\s*$")
@@ -108,7 +112,10 @@ _UI_WORDS = {"alle", "all", "zur", "zum", "mehr", "more", "über", "artikel", "a
              "posts", "übersicht", "artikelübersicht", "person", "profil", "profile", "seite", "page", "view", "see",
              "read", "lesen", "kontakt", "contact", "info", "autoreninfo", "autorenseite", "home", "startseite",
              "subscribe", "abonnieren", "folgen", "follow", "weitere", "stories", "story", "related", "bild", "foto", "photo", "©", "(c)", "share", "teilen"}
-_PART_SPLIT = re.compile(r"\s*(?:,|;|/|&|、|，|\s(?:and|und|et|y|e|og|och|en)\s)\s*")
+# an interview's credit names both sides: "Richard David Precht im Gespräch mit Karin Fischer"
+IN_CONVERSATION = (r"(?i:im\s+gespräch\s+mit|im\s+interview\s+mit|in\s+conversation\s+with|en\s+conversation\s+avec|"
+                   r"en\s+conversación\s+con|in\s+conversazione\s+con)")
+_PART_SPLIT = re.compile(rf"\s*(?:,|;|/|&|、|，|\s(?:and|und|et|y|e|og|och|en)\s|\s{IN_CONVERSATION}\s)\s*")
 MAX_NAME_WORDS = 4
 
 
@@ -193,16 +200,32 @@ def _text_after(el) -> str:
     return ""
 
 
-def _text_byline(holder) -> str | None:
-    """The names a labelled line shows ("Von Leonora Holling"), from the block holding the label."""
+def _br_line(br) -> str:
+    """The line a <br> opens inside a longer block: its tail and the inline
+    elements after it, up to the next <br> ("…<br/>Autor: <a>Rechtsanwalt</a> Sebastian Einbock</div>")."""
+    pieces = [br.tail or ""]
+    for node in br.itersiblings():
+        if not isinstance(node.tag, str) or node.tag == "br" or node.tag not in _INLINE:
+            break
+        pieces.extend((node.text_content(), node.tail or ""))
+    return _collapse(" ".join(pieces))
+
+
+def _text_byline(holder, br=None) -> str | None:
+    """The names a labelled line shows ("Von Leonora Holling"), from the block holding the label;
+    `br`: the label follows this line break, the line is the text from it to the next one."""
     if _skipped(holder):
         return None
     line = _line_of(holder)
     text = _text(line)
+    if br is not None and len(text) > MAX_LINE_CHARS and holder.tag not in _INLINE:
+        text = _br_line(br)  # a line of the block's own text, not of an inline run inside a longer block
     if _LABEL_ONLY.match(own := _text(holder)) and (after := _text_after(holder)):
         text = own + " " + after  # "<strong>Text:</strong> Klausmartin Friedrich<br>"
     elif _LABEL_ONLY.match(text) and (following := line.getnext()) is not None:
         text = text + " " + _text(following)  # "<h5>Autor:</h5><p>Peter Maahn</p>": the name on the next line
+    elif line.tag in _LABEL_TAGS and _HEADING_LABEL.match(text) and (following := line.getnext()) is not None:
+        text = text + ": " + _text(following)  # "<h4>Autor</h4><p>Nikolai Huke</p>"
     if len(text) > MAX_LINE_CHARS or not (labelled := _labelled(text)):
         return None
     names = _names_part(labelled)
@@ -224,7 +247,10 @@ def _bare_words(names: str) -> bool:
 # "Sehernur Karsu | 05.04.2025": a numeric date (and time), a separator, a name, nothing else on the line
 _NUM_DATE = r"(?:\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})"
 _DATE_TIME = rf"{_NUM_DATE}(?:,?\s*(?:[-|·•]\s*)?\d{{1,2}}[:.]\d{{2}}(?:\s*(?i:uhr|h))?)?"
-_DATED_NAME = re.compile(rf"^(?:{_DATE_TIME}\s+[-–—|·•]\s+(?P<after>[^\d|·•–—]+)|(?P<before>[^\d|·•–—]+?)\s+[-–—|·•]\s+{_DATE_TIME})$")
+# after the date, its update stamp may follow: "Sehernur Karsu | 05.04.2025 - Güncelleme : 05.04.2025"
+_UPDATE_STAMP = rf"(?:\s*[-–—|·•]\s*[^\d|·•–—]{{1,30}}?\s*{_DATE_TIME})?"
+_DATED_NAME = re.compile(rf"^(?:{_DATE_TIME}\s+[-–—|·•]\s+(?P<after>[^\d|·•–—]+)"
+                         rf"|(?P<before>[^\d|·•–—]+?)\s+[-–—|·•]\s+{_DATE_TIME}{_UPDATE_STAMP})$")
 MAX_DATED_CHARS = 80
 
 
@@ -271,7 +297,7 @@ def visible_bylines(root, headline=None) -> list[str]:
             for text, holder in ((el.text, el), (el.tail, el.getparent())):
                 if text and holder is not None and 1 < len(text) <= 4 * MAX_LINE_CHARS \
                         and len(text.strip()) <= MAX_LINE_CHARS and _LABEL_HINT.search(text.lower()) \
-                        and (value := _text_byline(holder)):
+                        and (value := _text_byline(holder, el if tag == "br" and holder is not el else None)):
                     break
                 if text and holder is not None and len(text.strip()) <= MAX_DATED_CHARS \
                         and (text.lstrip()[:1].isdigit() or text.rstrip()[-1:].isdigit()) \

@@ -174,6 +174,32 @@ def test_job_titles_and_trailing_words_dropped():
     assert clean_authors(["Rebecca Head"])[0] == ["Rebecca Head"]
 
 
+def test_a_dotted_user_name_is_a_name_unless_it_ends_in_a_top_level_domain():
+    assert clean_authors(["robert.stitz"])[0] == ["Robert Stitz"]
+    assert clean_authors(["symple.ch"])[0] == []  # a country's domain
+    assert clean_authors(["kicker.com"])[0] == []
+    assert clean_authors(["jo.doe"])[0] == []  # two letters: initials or a domain, not read as a name
+
+
+def test_an_interviews_credit_is_split_into_both_names():
+    assert clean_authors(["Richard David Precht im Gespräch mit Karin Fischer"])[0] \
+        == ["Richard David Precht", "Karin Fischer"]
+    assert clean_authors(["Jane Doe in conversation with John Roe"])[0] == ["Jane Doe", "John Roe"]
+
+
+def test_one_word_and_a_job_noun_is_a_pen_name():
+    assert clean_authors(["Rasender Reporter"])[0] == ["Rasender Reporter"]
+    assert clean_authors(["신현주 기자"])[0] == ["신현주"]  # a name in a caseless script, then the role
+    assert clean_authors(["Jane Doe Reporter"])[0] == ["Jane Doe"]
+    assert clean_authors(["Staff Reporter"])[0] == []
+
+
+def test_a_profession_before_the_name_goes():
+    assert clean_authors(["Rechtsanwalt Sebastian Einbock"])[0] == ["Sebastian Einbock"]
+    assert clean_authors(["Attorney Jane Doe"])[0] == ["Jane Doe"]
+    assert clean_authors(["Rechtsanwältin"])[0] == []
+
+
 def test_a_desk_word_before_a_publications_name_and_a_spelled_out_email_name_nobody():
     assert clean_authors(["Redaktion Gelbe Liste Pharmindex"])[0] == []
     assert clean_authors(["Staff Writer Jane Doe"])[0] == ["Jane Doe"]  # a role, then the name

@@ -234,3 +234,39 @@ def test_a_lower_case_user_name_of_three_letters_is_a_code():
     assert clean_authors(["cpm"], handles=True) == ([], None)
     assert clean_authors(["tlow"], handles=True) == (["tlow"], None)
     assert clean_authors(["cpm"]) == ([], None)
+
+
+def test_a_heading_that_is_an_author_label_alone_names_the_next_element():
+    body = "<h1>T</h1><div><h4>Autor</h4><p><a href='/p/nikolai-huke'>Nikolai Huke</a><b>, </b></p></div>"
+    assert _bylines(body) == ["Nikolai Huke"]
+    assert _bylines("<h1>T</h1><dl><dt>Author</dt><dd>Jane Doe</dd></dl>") == ["Jane Doe"]
+    # without a colon the label is a word like others outside a heading or term
+    assert _bylines("<h1>T</h1><p>Autor</p><p>Jane Doe</p>") == []
+    # a heading saying more than the label is no label
+    assert _bylines("<h1>T</h1><h4>Autor des Monats</h4><p>Jane Doe</p>") == []
+
+
+def test_a_labelled_line_between_line_breaks_of_a_longer_block():
+    text = "Das Gericht entschied gegen die Klägerin und wies die Klage ab. " * 3
+    body = (f"<h1>T</h1><div>{text}<br/><br/>Quelle: © www.example.de<br/><br/>"
+            "Autor: <a href='/anwalt/'>Rechtsanwalt</a> Sebastian Einbock</div>")
+    assert _bylines(body) == ["Rechtsanwalt Sebastian Einbock"]
+    # an inline run inside a longer block (a teaser's "<span>date<br/>Par <a>…</a></span>") is not the block's line
+    body = f"<h1>T</h1><div><span>18 février 2020<br/>Par <a href='/a'>Pablo Pillaud</a></span> {text}</div>"
+    assert _bylines(body) == []
+
+
+def test_a_dated_name_may_carry_the_dates_update_stamp():
+    body = ("<h1>T</h1><div><span>Sehernur Karsu &nbsp;|</span> "
+            "<span class='tarih'>05.04.2025 - Güncelleme : 05.04.2025</span></div>")
+    assert _bylines(body) == ["Sehernur Karsu"]
+    assert _bylines("<h1>T</h1><p>Jane Doe | 05.04.2025 | Updated 06.04.2025 10:20</p>") == ["Jane Doe"]
+    # text after the date that is not a second date is no stamp
+    assert _bylines("<h1>T</h1><p>Jane Doe | 05.04.2025 - Lesezeit drei Minuten</p>") == []
+
+
+def test_an_interviews_credit_names_both_sides():
+    body = "<h1>T</h1><p class='author'>Richard David Precht im Gespräch mit Karin Fischer</p>"
+    assert _bylines(body) == ["Richard David Precht, Karin Fischer"]
+    root = _root("<h1>T</h1><p class='author'>Jane Doe in conversation with John Roe</p><p>Text.</p>")
+    assert page_metadata(root, [], None, "https://example.org/a").authors == ["Jane Doe", "John Roe"]

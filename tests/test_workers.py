@@ -82,8 +82,8 @@ def test_worker_max_tasks_from_settings():
     from crawlers.config import newsdesk_config
     from pipelines.config import SettingsError
 
-    assert crawlers.settings.NEWSDESK_CPU_WORKER_MAX_TASKS == DEFAULTS["NEWSDESK_CPU_WORKER_MAX_TASKS"] == 1000
-    assert cpu_pool(get_crawler()).max_tasks == 1000
+    assert crawlers.settings.NEWSDESK_CPU_WORKER_MAX_TASKS == DEFAULTS["NEWSDESK_CPU_WORKER_MAX_TASKS"] == 250
+    assert cpu_pool(get_crawler()).max_tasks == 250
     assert cpu_pool(get_crawler(settings_dict={"NEWSDESK_CPU_WORKER_MAX_TASKS": "7"})).max_tasks == 7
     assert cpu_pool(get_crawler(settings_dict={"NEWSDESK_CPU_WORKER_MAX_TASKS": 0})).max_tasks == 0
     with pytest.raises(SettingsError, match="NEWSDESK_CPU_WORKER_MAX_TASKS: must be >= 0, got -1"):

@@ -99,6 +99,7 @@ NEWSDESK_BROWSER_MAX_PAGES = 4  # browser pages open at once
 NEWSDESK_SINCE = None  # back-fill bound (`--since`): ISO date or duration (2d); listings older than it stop the crawl
 NEWSDESK_MAX_PAGES = None  # cap on pages fetched per crawl (`--max-pages`); None: no cap
 NEWSDESK_CPU_WORKERS_AFTER = 20  # articles extracted inline before the workers start (small crawls never start them)
+NEWSDESK_CPU_WORKER_MAX_TASKS = 250  # tasks a worker runs before the pool is replaced (its caches grow); 0: never
 NEWSDESK_ARCHIVE = True  # keep every fetched response as WARC (crawlers/archive.py, docs/archive.md)
 NEWSDESK_ARCHIVE_DIR = None  # default: $NEWSDESK_ARCHIVE_DIR, else $NEWSDESK_HOME/archive
 NEWSDESK_ARCHIVE_MAX_BYTES = 1024**3  # a WARC file is closed past this size

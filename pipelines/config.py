@@ -65,6 +65,9 @@ class NewsdeskSettings(BaseModel):
     NEWSDESK_RECHECK_EVERY_HOURS: NonNegativeFloat = 3.0
     NEWSDESK_CPU_WORKERS: NonNegativeInt | Literal["auto"] | None = None  # None/"auto": one per spare core
     NEWSDESK_CPU_WORKERS_AFTER: NonNegativeInt = 20
+    # tasks a CPU worker runs before it is replaced (its caches grow with the pages it sees); 0: never.
+    # Why 250: 5k pages peaked at 490 MB with the worker (515 without, 507 with 1000): docs/performance.md.
+    NEWSDESK_CPU_WORKER_MAX_TASKS: NonNegativeInt = 250
     # Why 131072: measured 300 -> 234 MB peak RSS on 1,000 pages (crawlers/workers.py); 0: libc default.
     NEWSDESK_MMAP_THRESHOLD: NonNegativeInt = 131072
     NEWSDESK_OBEY_CRAWL_DELAY: bool = True

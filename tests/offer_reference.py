@@ -8,25 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipelines.offer_classifier import CONTEXT_NAMES, RULE_KINDS, LineShape, _shape_vector
-
-
-def _shifted(x: np.ndarray, by: int) -> np.ndarray:
-    """x moved `by` lines down (positive: each line sees the one `by` above it), zeros where none."""
-    out = np.zeros_like(x)
-    if by > 0:
-        out[by:] = x[:-by]
-    elif by < 0:
-        out[:by] = x[-by:]
-    return out
-
-
-def _window_sum(x: np.ndarray, before: int, after: int) -> np.ndarray:
-    """Sum of x over each line's window from `before` lines above to `after` below, clipped at the ends."""
-    n = len(x)
-    total = np.concatenate([[0.0], np.cumsum(x, dtype=np.float64)])
-    idx = np.arange(n)
-    return total[np.minimum(idx + after + 1, n)] - total[np.maximum(idx - before, 0)]
+# The window helpers did not change: imported from the code, not copied.
+from pipelines.offer_classifier import (
+    CONTEXT_NAMES,
+    RULE_KINDS,
+    LineShape,
+    _shape_vector,
+    _shifted,
+    _window_sum,
+    bridged,
+)
 
 
 def runs_of(member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -41,13 +32,6 @@ def runs_of(member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     first, last = np.flatnonzero(opens), np.flatnonzero(closes)
     start[member], end[member] = first[run[member]], last[run[member]]
     return start, end
-
-
-def bridged(ok: np.ndarray, sentence: np.ndarray) -> np.ndarray:
-    """`ok` lines, and a non-sentence line alone between two of them (a form
-    label, a button): the members of the runs offer blocks are made of."""
-    before, after = _shifted(ok, 1), _shifted(ok, -1)
-    return ok | (~ok & ~sentence & before & after)
 
 
 def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kinds: list[str],

@@ -254,6 +254,12 @@ def runs_of(member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return start, end
 
 
+def _bridged_list(ok: list[bool], sentence: list[bool]) -> list[bool]:
+    """:func:`bridged` over short lists, in Python (fewer numpy calls)."""
+    n = len(ok)
+    return [ok[k] or (not sentence[k] and 0 < k < n - 1 and ok[k - 1] and ok[k + 1]) for k in range(n)]
+
+
 def bridged(ok: np.ndarray, sentence: np.ndarray) -> np.ndarray:
     """`ok` lines, and a non-sentence line alone between two of them (a form
     label, a button): the members of the runs offer blocks are made of."""
@@ -402,8 +408,7 @@ def _small_context_features(t: np.ndarray, c: np.ndarray, probs: np.ndarray, sha
     run_start, run_end = _runs_loop([not x for x in sentence])
     run_start, run_end = run_start.tolist(), run_end.tolist()
     ok = [x >= _WORDS_LOGIT for x in tl]
-    member = [ok[k] or (not ok[k] and not sentence[k] and k > 0 and ok[k - 1] and k + 1 < n and ok[k + 1])
-              for k in range(n)]
+    member = _bridged_list(ok, sentence)
     b_start, b_end = _runs_loop(member)
     b_start, b_end = b_start.tolist(), b_end.tolist()
     # Cumulative sums, sequential as np.cumsum's (the first term is the first value).
@@ -904,8 +909,7 @@ def offer_blocks(text_probs, shapes: list[LineShape], limits: Thresholds,
     reads as a report, is journalism whatever words it uses."""
     n = len(shapes)
     ok = [bool(text_probs[k] >= limits.block_low) and (eligible is None or eligible[k]) for k in range(n)]
-    # bridged(), in Python: an ok line, or a non-sentence line alone between two.
-    member = [ok[k] or (not shapes[k].sentence and 0 < k < n - 1 and ok[k - 1] and ok[k + 1]) for k in range(n)]
+    member = _bridged_list(ok, [sh.sentence for sh in shapes])
     start, end = (x.tolist() for x in _runs_loop(member))
     out = []
     for a in range(n):
@@ -934,14 +938,13 @@ def _shares_a_stem(heading: str, sentence: str) -> bool:
     return bool(stems) and any(w[:6].casefold() in stems for w in _STEM.findall(sentence))
 
 
-def _close_block_edges(drop, why, fixed, reports, lines, shapes, limits, text_probs, patterns) -> None:
+def _close_block_edges(drop, why, locked, lines, shapes, limits, text_probs, patterns) -> None:
     """Lines the context scores miss although the block around them went: a
     short sentence between two dropped lines (`limits.sandwich_words`) and a
     short heading that opens a dropped run (`limits.lead_heading`). A line
     that reads as a report, or is decided by the lexicon alone (another
-    script, a table row), stays."""
+    script, a table row: `locked`), stays."""
     n = len(lines)
-    locked = [fixed[k] and (reports[k] or why[k] in ("unseen_script", "table_row")) for k in range(n)]
     if limits.sandwich_words > 0:
         for k in range(1, n - 1):
             if (not drop[k] and drop[k - 1] and drop[k + 1] and not locked[k]
@@ -977,6 +980,7 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
     fixed = [False] * n
     journalism = [False] * n  # a long sentence, or one that reads as a report
     reports = [False] * n
+    lexicon_only = [False] * n  # another script, or a table row: the lexicon decides alone
     for k in range(n):
         sh = shapes[k]
         long_prose = sh.sentence and (sh.words >= _PROSE_WORDS or len(lines[k]) >= _PROSE_CHARS)
@@ -1006,7 +1010,7 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
         # has no evidence on them either; the lexicon knows plan tables.
         table = _TABLE_ROW.match(lines[k]) is not None
         if unseen or table:
-            drop[k], fixed[k] = bool(rule_drop[k]), True
+            drop[k], fixed[k], lexicon_only[k] = bool(rule_drop[k]), True, True
         elif reporting or heading:
             # A report or a lone heading stays unless the lexicon's own block
             # rules take it or the model is as sure as the guard asks. A
@@ -1061,7 +1065,8 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
         if not drop[k] and drop[k - 1] and drop[k + 1] and not shapes[k].sentence and shapes[k].words <= 8 \
                 and not fixed[k]:
             drop[k], why[k] = True, "inside_offer_block"
-    _close_block_edges(drop, why, fixed, reports, lines, shapes, limits, text_probs, patterns)
+    _close_block_edges(drop, why, [r or x for r, x in zip(reports, lexicon_only, strict=True)], lines, shapes,
+                       limits, text_probs, patterns)
     # A heading without offer words over a sentence that stays opens an article
     # section, whatever offer stands above it (an offer's own heading sits over
     # offer lines, which go).

@@ -170,3 +170,11 @@ def test_a_heading_over_reporting_on_its_topic_stays_whatever_the_heading_guard(
 def test_older_model_files_load_with_the_edge_limits_off():
     assert oc._block_limits({"block_limits": np.array([0.4, 0.7, 2, 0.8, 0.9])})["sandwich_words"] == 0
     assert oc._block_limits({"block_limits": np.array([0.4, 0.7, 2, 0.8, 0.9])})["lead_heading"] == 1.01
+
+
+def test_a_line_the_lexicon_decides_alone_stays_out_of_the_block_edges():
+    # Another script between two dropped lines: the model has no evidence on
+    # it, whatever its score, so the sandwich rule leaves it too.
+    lines = ARTICLE[:2] + ["Sign up for Climate Weekly", "समाचार पत्र की सदस्यता लें", "Sign up"] + ARTICLE[2:]
+    probs, text = [0.0, 0.0, 0.995, 0.01, 0.995, 0.0], [0.05, 0.05, 0.9, 0.2, 0.9, 0.05]
+    assert _decide(lines, probs, text, oc.Thresholds(0.99, 0.5, 1.01, sandwich_words=25))[0][3] is False

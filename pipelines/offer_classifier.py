@@ -634,6 +634,8 @@ class OfferModel:
     heading_guard: float = 1.01
     sandwich_words: int = 0
     lead_heading: float = 1.01
+    tail_line: float = 1.01
+    continuations: bool = False
     # Boosted trees over the context features; when set they score the lines
     # instead of the context logistic regression.
     context_trees: TreeEnsemble | None = None
@@ -701,7 +703,8 @@ class OfferModel:
     def limits(self, low_threshold: float | None = None) -> Thresholds:
         return Thresholds(self.threshold, self.low_threshold if low_threshold is None else low_threshold,
                           self.guard_threshold, self.block_low, self.block_mean, self.block_lines,
-                          self.grow_sentence, self.heading_guard, self.sandwich_words, self.lead_heading)
+                          self.grow_sentence, self.heading_guard, self.sandwich_words, self.lead_heading,
+                          self.tail_line, self.continuations)
 
     def save(self, path: Path) -> None:
         np.savez_compressed(
@@ -716,7 +719,8 @@ class OfferModel:
             low_threshold=np.float64(self.low_threshold),
             guard_threshold=np.float64(self.guard_threshold),
             block_limits=np.array([self.block_low, self.block_mean, self.block_lines, self.grow_sentence,
-                                   self.heading_guard, self.sandwich_words, self.lead_heading], dtype=np.float64),
+                                   self.heading_guard, self.sandwich_words, self.lead_heading, self.tail_line,
+                                   float(self.continuations)], dtype=np.float64),
             meta=np.frombuffer(json.dumps({**self.meta, "context_names": CONTEXT_NAMES}).encode(), dtype=np.uint8),
             **(self.context_trees.arrays() if self.context_trees is not None else {}),
         )
@@ -749,9 +753,11 @@ def _block_limits(data) -> dict:
         return {}
     # Older models stored fewer limits: the missing ones are off.
     stored = [float(x) for x in data["block_limits"]]
-    low, mean, lines, grow, heading, sandwich, lead = stored + [1.01, 1.01, 2, 1.01, 1.01, 0, 1.01][len(stored):]
+    off = [1.01, 1.01, 2, 1.01, 1.01, 0, 1.01, 1.01, 0.0]
+    low, mean, lines, grow, heading, sandwich, lead, tail, carry = stored[: len(off)] + off[len(stored):]
     return {"block_low": low, "block_mean": mean, "block_lines": int(lines), "grow_sentence": grow,
-            "heading_guard": heading, "sandwich_words": int(sandwich), "lead_heading": lead}
+            "heading_guard": heading, "sandwich_words": int(sandwich), "lead_heading": lead,
+            "tail_line": tail, "continuations": bool(carry)}
 
 
 _override: list[OfferModel | None] = []
@@ -856,6 +862,16 @@ class Thresholds:
     # that block, and goes with it when its own words read this much as an
     # offer (text-model probability; above 1: never): "Stay in the loop".
     lead_heading: float = 1.01
+    # A short line right under a dropped run of two or more lines closes that
+    # block, and goes with it when its own words read this much as an offer
+    # (above 1: never): a form's last button or hint, "I'm in", "Leave this
+    # field blank".
+    tail_line: float = 1.01
+    # A line that carries on a dropped line's sentence (the dropped line does
+    # not end one, and this one opens in lower case or with a comma) goes
+    # with it, and the other way round: an offer's sentence split over inline
+    # elements ("Subscribe now to our" / "eNATION" / "edition for the full story.").
+    continuations: bool = False
 
 
 def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop: list[bool],
@@ -938,6 +954,37 @@ def _shares_a_stem(heading: str, sentence: str) -> bool:
     return bool(stems) and any(w[:6].casefold() in stems for w in _STEM.findall(sentence))
 
 
+_OPENS_LOWER = re.compile(r"^\s*(?:[,;:)\]]|([^\W\d_]+))")
+
+
+def _carries_on(line: str) -> bool:
+    """Whether the line opens mid-sentence: with a comma or a closing bracket,
+    or with a word all in lower case ("edition for the full story.", not
+    "eBay said" nor "iPhone sales")."""
+    m = _OPENS_LOWER.match(line)
+    return m is not None and (m.group(1) is None or m.group(1).islower())
+
+
+def _joined_to_dropped(drop, locked, lines) -> list[int]:
+    """Lines that carry on a dropped line's sentence, or whose sentence a
+    dropped line carries on (see `Thresholds.continuations`), to a fixed point."""
+    n = len(lines)
+    open_ended = [_TERMINAL.search(line) is None for line in lines]
+    found = []
+    changed = True
+    while changed:
+        changed = False
+        for k in range(n):
+            if drop[k] or locked[k]:
+                continue
+            after = k > 0 and drop[k - 1] and open_ended[k - 1] and _carries_on(lines[k])
+            before = k + 1 < n and drop[k + 1] and open_ended[k] and _carries_on(lines[k + 1])
+            if after or before:
+                drop[k] = changed = True
+                found.append(k)
+    return found
+
+
 def _close_block_edges(drop, why, locked, lines, shapes, limits, text_probs, patterns) -> None:
     """Lines the context scores miss although the block around them went: a
     short sentence between two dropped lines (`limits.sandwich_words`) and a
@@ -956,6 +1003,22 @@ def _close_block_edges(drop, why, locked, lines, shapes, limits, text_probs, pat
                     and not shapes[k].sentence and shapes[k].words <= 6
                     and text_probs[k] >= limits.lead_heading):
                 drop[k], why[k] = True, "opens_offer_block"
+
+
+def _close_block_tails(drop, why, locked, lines, shapes, limits, text_probs) -> None:
+    """The lines that carry on a dropped line's sentence (`limits.continuations`),
+    and a short line right under a dropped run that its own words mark as an
+    offer (`limits.tail_line`): a form's last button or hint."""
+    if limits.continuations:
+        for k in _joined_to_dropped(drop, locked, lines):
+            why[k] = "continues_offer_line"
+    if text_probs is None or limits.tail_line > 1.0:
+        return
+    n = len(shapes)
+    for k in range(2, n):
+        if (not drop[k] and drop[k - 1] and drop[k - 2] and (k == n - 1 or not drop[k + 1]) and not locked[k]
+                and not shapes[k].sentence and shapes[k].words <= 6 and text_probs[k] >= limits.tail_line):
+            drop[k], why[k] = True, "closes_offer_block"
 
 
 def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_kinds: list[str],
@@ -1065,8 +1128,8 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
         if not drop[k] and drop[k - 1] and drop[k + 1] and not shapes[k].sentence and shapes[k].words <= 8 \
                 and not fixed[k]:
             drop[k], why[k] = True, "inside_offer_block"
-    _close_block_edges(drop, why, [r or x for r, x in zip(reports, lexicon_only, strict=True)], lines, shapes,
-                       limits, text_probs, patterns)
+    locked = [r or x for r, x in zip(reports, lexicon_only, strict=True)]
+    _close_block_edges(drop, why, locked, lines, shapes, limits, text_probs, patterns)
     # A heading without offer words over a sentence that stays opens an article
     # section, whatever offer stands above it (an offer's own heading sits over
     # offer lines, which go).
@@ -1074,4 +1137,6 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
         if drop[k] and rule_kinds[k] == "H" and not rule_drop[k] and shapes[k].words <= 8 and prose[k + 1] \
                 and not drop[k + 1] and probs[k] < min(limits.guard, limits.heading_guard) and not in_block[k]:
             drop[k], why[k] = False, "heading_over_prose"
+    # After the heading test: the end of an offer sits over the article's prose too.
+    _close_block_tails(drop, why, locked, lines, shapes, limits, text_probs)
     return drop, why

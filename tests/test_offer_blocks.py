@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from pipelines import offer_classifier as oc
@@ -178,3 +180,46 @@ def test_a_line_the_lexicon_decides_alone_stays_out_of_the_block_edges():
     lines = ARTICLE[:2] + ["Sign up for Climate Weekly", "समाचार पत्र की सदस्यता लें", "Sign up"] + ARTICLE[2:]
     probs, text = [0.0, 0.0, 0.995, 0.01, 0.995, 0.0], [0.05, 0.05, 0.9, 0.2, 0.9, 0.05]
     assert _decide(lines, probs, text, oc.Thresholds(0.99, 0.5, 1.01, sandwich_words=25))[0][3] is False
+
+
+def test_a_line_that_carries_on_a_dropped_sentence_goes_with_continuations():
+    # One offer sentence split over inline elements: the model scores the parts
+    # apart, and the last reads like news.
+    lines = ARTICLE[:2] + ["Subscribe now to our", "eNATION", "edition for the full story."] + ARTICLE[2:]
+    probs, text = [0.0, 0.0, 0.995, 0.6, 0.0, 0.0], [0.05, 0.05, 0.99, 0.4, 0.2, 0.05]
+    drop, _ = _decide(lines, probs, text)
+    assert drop == [False, False, True, True, False, False]  # continuations off
+    drop, why = _decide(lines, probs, text, replace(LIMITS, continuations=True))
+    assert drop == [False, False, True, True, True, False] and why[4] == "continues_offer_line"
+    # The other way round: a line whose sentence a dropped line carries on.
+    back = ARTICLE[:2] + ["Perché qualcun altro legge con questo account su più di",
+                            "due dispositivi: passa al piano Premium."] + ARTICLE[2:]
+    drop, why = _decide(back, [0.0, 0.0, 0.2, 0.995, 0.0], [0.05, 0.05, 0.3, 0.9, 0.05],
+                        replace(LIMITS, continuations=True))
+    assert drop == [False, False, True, True, False] and why[2] == "continues_offer_line"
+
+
+def test_carrying_on_needs_an_open_sentence_and_a_lower_case_start():
+    assert oc._carries_on("edition for the full story.") and oc._carries_on(", an unmissable round-up.")
+    assert not oc._carries_on("eBay said on Monday") and not oc._carries_on("iPhone sales fell")
+    assert not oc._carries_on("The council met") and not oc._carries_on("2024 was a year")
+    # The dropped line above ends its sentence: the next line is the article's.
+    lines = ARTICLE[:2] + ["Sign up for our newsletter.", "and the mayor said so too."] + ARTICLE[2:]
+    drop, _ = _decide(lines, [0.0, 0.0, 0.995, 0.0, 0.0], [0.05, 0.05, 0.99, 0.05, 0.05],
+                      replace(LIMITS, continuations=True))
+    assert drop == [False, False, True, False, False]
+
+
+def test_a_short_line_under_a_dropped_run_goes_with_tail_line():
+    lines = ARTICLE[:2] + ["Sign up for Climate Weekly", "Email address", "Leave this field blank"] + ARTICLE[2:]
+    probs, text = [0.0, 0.0, 0.995, 0.995, 0.01, 0.0], [0.05, 0.05, 0.9, 0.9, 0.3, 0.05]
+    assert _decide(lines, probs, text)[0][4] is False  # tail_line 1.01: off
+    drop, why = _decide(lines, probs, text, replace(LIMITS, tail_line=0.3))
+    assert drop == [False, False, True, True, True, False] and why[4] == "closes_offer_block"
+    # Its own words must read as an offer: an article's next section title stays.
+    assert _decide(lines, probs, [0.05, 0.05, 0.9, 0.9, 0.1, 0.05], replace(LIMITS, tail_line=0.3))[0][4] is False
+
+
+def test_older_model_files_load_with_the_tail_limits_off():
+    limits = oc._block_limits({"block_limits": np.array([0.4, 0.7, 2, 0.8, 0.9, 40, 0.1])})
+    assert (limits["tail_line"], limits["continuations"]) == (1.01, False)

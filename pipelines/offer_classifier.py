@@ -965,9 +965,12 @@ def _carries_on(line: str) -> bool:
     return m is not None and (m.group(1) is None or m.group(1).islower())
 
 
-def _joined_to_dropped(drop, locked, lines) -> list[int]:
+def _joined_to_dropped(drop, lexicon_only, lines, patterns) -> list[int]:
     """Lines that carry on a dropped line's sentence, or whose sentence a
-    dropped line carries on (see `Thresholds.continuations`), to a fixed point."""
+    dropped line carries on (see `Thresholds.continuations`), to a fixed point.
+    The weak test of a report (a long line with offer words that does not
+    address the reader) does not hold them: it judged a fragment of the
+    offer's sentence. One that reports in so many words ("said") stays."""
     n = len(lines)
     open_ended = [_TERMINAL.search(line) is None for line in lines]
     found = []
@@ -975,11 +978,11 @@ def _joined_to_dropped(drop, locked, lines) -> list[int]:
     while changed:
         changed = False
         for k in range(n):
-            if drop[k] or locked[k]:
+            if drop[k] or lexicon_only[k]:
                 continue
             after = k > 0 and drop[k - 1] and open_ended[k - 1] and _carries_on(lines[k])
             before = k + 1 < n and drop[k + 1] and open_ended[k] and _carries_on(lines[k + 1])
-            if after or before:
+            if (after or before) and not patterns.reports(lines[k]):
                 drop[k] = changed = True
                 found.append(k)
     return found
@@ -1005,12 +1008,12 @@ def _close_block_edges(drop, why, locked, lines, shapes, limits, text_probs, pat
                 drop[k], why[k] = True, "opens_offer_block"
 
 
-def _close_block_tails(drop, why, locked, lines, shapes, limits, text_probs) -> None:
+def _close_block_tails(drop, why, locked, lexicon_only, lines, shapes, limits, text_probs, patterns) -> None:
     """The lines that carry on a dropped line's sentence (`limits.continuations`),
     and a short line right under a dropped run that its own words mark as an
     offer (`limits.tail_line`): a form's last button or hint."""
     if limits.continuations:
-        for k in _joined_to_dropped(drop, locked, lines):
+        for k in _joined_to_dropped(drop, lexicon_only, lines, patterns):
             why[k] = "continues_offer_line"
     if text_probs is None or limits.tail_line > 1.0:
         return
@@ -1138,5 +1141,5 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
                 and not drop[k + 1] and probs[k] < min(limits.guard, limits.heading_guard) and not in_block[k]:
             drop[k], why[k] = False, "heading_over_prose"
     # After the heading test: the end of an offer sits over the article's prose too.
-    _close_block_tails(drop, why, locked, lines, shapes, limits, text_probs)
+    _close_block_tails(drop, why, locked, lexicon_only, lines, shapes, limits, text_probs, patterns)
     return drop, why

@@ -223,3 +223,17 @@ def test_a_short_line_under_a_dropped_run_goes_with_tail_line():
 def test_older_model_files_load_with_the_tail_limits_off():
     limits = oc._block_limits({"block_limits": np.array([0.4, 0.7, 2, 0.8, 0.9, 40, 0.1])})
     assert (limits["tail_line"], limits["continuations"]) == (1.01, False)
+
+
+def test_a_fragment_that_carries_on_an_offer_goes_although_it_reads_as_a_report_alone():
+    # "consultar aquí ..." alone has offer words and does not address the
+    # reader, so the weak test calls it a report; it is the end of the
+    # dropped line's sentence.
+    lines = ARTICLE[:2] + ["Si decides continuar, este mensaje se mostrará en tu dispositivo y",
+                           "consultar aquí los términos y condiciones de la suscripción digital."] + ARTICLE[2:]
+    probs, text = [0.0, 0.0, 0.995, 0.999, 0.0], [0.05, 0.05, 0.9, 0.9, 0.05]
+    drop, why = _decide(lines, probs, text, replace(LIMITS, continuations=True))
+    assert drop == [False, False, True, True, False] and why[3] == "continues_offer_line"
+    # One that reports in so many words stays.
+    said = lines[:3] + ["said the subscription manager in a statement on Monday."] + ARTICLE[2:]
+    assert _decide(said, probs, text, replace(LIMITS, continuations=True))[0][3] is False

@@ -965,6 +965,10 @@ def _carries_on(line: str) -> bool:
     return m is not None and (m.group(1) is None or m.group(1).islower())
 
 
+def _open_ended(line: str) -> bool:
+    return _TERMINAL.search(line) is None
+
+
 def _joined_to_dropped(drop, lexicon_only, lines, patterns) -> list[int]:
     """Lines that carry on a dropped line's sentence, or whose sentence a
     dropped line carries on (see `Thresholds.continuations`), to a fixed point.
@@ -972,16 +976,16 @@ def _joined_to_dropped(drop, lexicon_only, lines, patterns) -> list[int]:
     address the reader) does not hold them: it judged a fragment of the
     offer's sentence. One that reports in so many words ("said") stays."""
     n = len(lines)
-    open_ended = [_TERMINAL.search(line) is None for line in lines]
     found = []
     changed = True
     while changed:
         changed = False
         for k in range(n):
-            if drop[k] or lexicon_only[k]:
+            # Only a kept line next to a dropped one is asked (most are neither).
+            if drop[k] or lexicon_only[k] or not ((k > 0 and drop[k - 1]) or (k + 1 < n and drop[k + 1])):
                 continue
-            after = k > 0 and drop[k - 1] and open_ended[k - 1] and _carries_on(lines[k])
-            before = k + 1 < n and drop[k + 1] and open_ended[k] and _carries_on(lines[k + 1])
+            after = k > 0 and drop[k - 1] and _carries_on(lines[k]) and _open_ended(lines[k - 1])
+            before = k + 1 < n and drop[k + 1] and _carries_on(lines[k + 1]) and _open_ended(lines[k])
             if (after or before) and not patterns.reports(lines[k]):
                 drop[k] = changed = True
                 found.append(k)

@@ -858,9 +858,10 @@ class Thresholds:
     # with them (0: never): the one-line pitch of a newsletter between its
     # name and its "Sign up" button.
     sandwich_words: int = 0
-    # A short heading right above a dropped run of two or more lines opens
-    # that block, and goes with it when its own words read this much as an
-    # offer (text-model probability; above 1: never): "Stay in the loop".
+    # A short heading right above a dropped run of two or more lines (or
+    # above one dropped sentence, the block's pitch) opens that block, and
+    # goes with it when its own words read this much as an offer
+    # (text-model probability; above 1: never): "Stay in the loop".
     lead_heading: float = 1.01
     # A short line right under a dropped run of two or more lines closes that
     # block, and goes with it when its own words read this much as an offer
@@ -995,7 +996,9 @@ def _joined_to_dropped(drop, lexicon_only, lines, patterns) -> list[int]:
 def _close_block_edges(drop, why, locked, lines, shapes, limits, text_probs, patterns) -> None:
     """Lines the context scores miss although the block around them went: a
     short sentence between two dropped lines (`limits.sandwich_words`) and a
-    short heading that opens a dropped run (`limits.lead_heading`). A line
+    short heading that opens a dropped run, or a dropped sentence
+    (`limits.lead_heading`: "Tägliches Entscheider-Briefing" over the
+    newsletter's one-line pitch). A line
     that reads as a report, or is decided by the lexicon alone (another
     script, a table row: `locked`), stays."""
     n = len(lines)
@@ -1005,8 +1008,11 @@ def _close_block_edges(drop, why, locked, lines, shapes, limits, text_probs, pat
                     and shapes[k].words <= limits.sandwich_words and not patterns.reports(lines[k])):
                 drop[k], why[k] = True, "between_dropped_lines"
     if text_probs is not None and limits.lead_heading <= 1.0:
-        for k in range(n - 2):
-            if (not drop[k] and drop[k + 1] and drop[k + 2] and (k == 0 or not drop[k - 1]) and not locked[k]
+        for k in range(n - 1):
+            # The block under it: two dropped lines, or one that is the
+            # block's pitch (a sentence) or ends the text.
+            below = drop[k + 1] and (k + 2 == n or drop[k + 2] or shapes[k + 1].sentence)
+            if (below and not drop[k] and (k == 0 or not drop[k - 1]) and not locked[k]
                     and not shapes[k].sentence and shapes[k].words <= 6
                     and text_probs[k] >= limits.lead_heading):
                 drop[k], why[k] = True, "opens_offer_block"

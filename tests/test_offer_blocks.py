@@ -237,3 +237,15 @@ def test_a_fragment_that_carries_on_an_offer_goes_although_it_reads_as_a_report_
     # One that reports in so many words stays.
     said = lines[:3] + ["said the subscription manager in a statement on Monday."] + ARTICLE[2:]
     assert _decide(said, probs, text, replace(LIMITS, continuations=True))[0][3] is False
+
+
+def test_a_heading_over_a_dropped_pitch_sentence_opens_the_block():
+    pitch = "Get our newsletter on energy and climate in your inbox every weekday."
+    lines = ARTICLE[:2] + ["Daily decision-makers briefing", pitch] + ARTICLE[2:]
+    probs, text = [0.0, 0.0, 0.01, 0.995, 0.0], [0.05, 0.05, 0.3, 0.9, 0.05]
+    drop, why = _decide(lines, probs, text, replace(LIMITS, lead_heading=0.1))
+    assert drop == [False, False, True, True, False] and why[2] == "opens_offer_block"
+    # Over one dropped line that is no sentence (a button), a heading stays:
+    # it may be the article's next section title.
+    button = ARTICLE[:2] + ["Daily decision-makers briefing", "Sign up"] + ARTICLE[2:]
+    assert _decide(button, probs, text, replace(LIMITS, lead_heading=0.1))[0][2] is False

@@ -1034,6 +1034,27 @@ def _close_block_tails(drop, why, locked, lexicon_only, lines, shapes, limits, t
             drop[k], why[k] = True, "closes_offer_block"
 
 
+# The text-model probability at which a sentence at the edge of a dropped
+# run is the block's small print although the weak report test kept it.
+_SMALL_PRINT_TEXT = 0.9
+
+
+def _take_edge_small_print(drop, why, probs, text_probs, reports, lexicon_only, lines, limits, patterns) -> None:
+    """A sentence right above or under a dropped run of two or more lines that
+    both models score as an offer (the seed, and _SMALL_PRINT_TEXT), held only
+    by the weak report test (it does not address the reader): a form's small
+    print, "Fields marked * are required. You can unsubscribe at any time
+    ...". One that reports in so many words ("said") stays."""
+    n = len(lines)
+    for k in range(n):
+        if (drop[k] or not reports[k] or lexicon_only[k] or probs[k] < limits.seed
+                or text_probs[k] < _SMALL_PRINT_TEXT):
+            continue
+        next_to = (k >= 2 and drop[k - 1] and drop[k - 2]) or (k + 2 < n and drop[k + 1] and drop[k + 2])
+        if next_to and not patterns.reports(lines[k]):
+            drop[k], why[k] = True, "offer_small_print"
+
+
 def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_kinds: list[str],
                        rule_drop: list[bool], patterns, limits: Thresholds,
                        text_probs=None) -> tuple[list[bool], list[str]]:
@@ -1152,4 +1173,6 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
             drop[k], why[k] = False, "heading_over_prose"
     # After the heading test: the end of an offer sits over the article's prose too.
     _close_block_tails(drop, why, locked, lexicon_only, lines, shapes, limits, text_probs, patterns)
+    if text_probs is not None:
+        _take_edge_small_print(drop, why, probs, text_probs, reports, lexicon_only, lines, limits, patterns)
     return drop, why

@@ -249,3 +249,15 @@ def test_a_heading_over_a_dropped_pitch_sentence_opens_the_block():
     # it may be the article's next section title.
     button = ARTICLE[:2] + ["Daily decision-makers briefing", "Sign up"] + ARTICLE[2:]
     assert _decide(button, probs, text, replace(LIMITS, lead_heading=0.1))[0][2] is False
+
+
+def test_small_print_under_a_dropped_form_goes_when_both_models_agree():
+    small = "Fields marked with * are required. Unsubscribing is possible at any time via a link in the newsletter."
+    lines = ARTICLE[:2] + ["Sign up for Climate Weekly", "Email address", small] + ARTICLE[2:]
+    probs, text = [0.0, 0.0, 0.995, 0.995, 0.999, 0.0], [0.05, 0.05, 0.9, 0.9, 0.95, 0.05]
+    drop, why = _decide(lines, probs, text)
+    assert drop == [False, False, True, True, True, False] and why[4] == "offer_small_print"
+    # Alone between paragraphs, or with words that read less as an offer, it stays.
+    alone = ARTICLE[:2] + [small] + ARTICLE[2:]
+    assert _decide(alone, [0.0, 0.0, 0.999, 0.0], [0.05, 0.05, 0.95, 0.05])[0][2] is False
+    assert _decide(lines, probs, [0.05, 0.05, 0.9, 0.9, 0.6, 0.05])[0][4] is False

@@ -998,7 +998,7 @@ def _close_block_edges(drop, why, locked, lines, shapes, limits, text_probs, pat
     short sentence between two dropped lines (`limits.sandwich_words`) and a
     short heading that opens a dropped run, or a dropped sentence
     (`limits.lead_heading`: "Tägliches Entscheider-Briefing" over the
-    newsletter's one-line pitch). A line
+    newsletter's one-line pitch), or its kept pitch over a dropped run. A line
     that reads as a report, or is decided by the lexicon alone (another
     script, a table row: `locked`), stays."""
     n = len(lines)
@@ -1016,6 +1016,16 @@ def _close_block_edges(drop, why, locked, lines, shapes, limits, text_probs, pat
                     and not shapes[k].sentence and shapes[k].words <= 6
                     and text_probs[k] >= limits.lead_heading):
                 drop[k], why[k] = True, "opens_offer_block"
+        # ... and a heading over the block's one-line pitch, over a dropped run
+        # of two ("CORRECTIV im Postfach" / "Lesen Sie von Macht und ..." /
+        # a form): the pitch, a sentence, is no longer than `sandwich_words`.
+        for k in range(n - 3):
+            if (not drop[k] and not drop[k + 1] and drop[k + 2] and drop[k + 3] and (k == 0 or not drop[k - 1])
+                    and not locked[k] and not locked[k + 1] and not shapes[k].sentence and shapes[k].words <= 6
+                    and text_probs[k] >= limits.lead_heading and shapes[k + 1].sentence
+                    and shapes[k + 1].words <= limits.sandwich_words and not patterns.reports(lines[k + 1])):
+                drop[k] = drop[k + 1] = True
+                why[k] = why[k + 1] = "opens_offer_block"
 
 
 def _close_block_tails(drop, why, locked, lexicon_only, lines, shapes, limits, text_probs, patterns) -> None:

@@ -261,3 +261,15 @@ def test_small_print_under_a_dropped_form_goes_when_both_models_agree():
     alone = ARTICLE[:2] + [small] + ARTICLE[2:]
     assert _decide(alone, [0.0, 0.0, 0.999, 0.0], [0.05, 0.05, 0.95, 0.05])[0][2] is False
     assert _decide(lines, probs, [0.05, 0.05, 0.9, 0.9, 0.6, 0.05])[0][4] is False
+
+
+def test_a_heading_and_its_pitch_over_a_dropped_form_open_the_block():
+    pitch = "Read about power and its abuse, and about people who make a difference."
+    lines = ARTICLE[:2] + ["The Weekly Inbox", pitch, "First name", "Email address (required)"] + ARTICLE[2:]
+    probs, text = [0.0, 0.0, 0.01, 0.05, 0.995, 0.995, 0.0], [0.05, 0.05, 0.5, 0.13, 0.9, 0.9, 0.05]
+    edges = replace(LIMITS, lead_heading=0.3, sandwich_words=25)
+    drop, why = _decide(lines, probs, text, edges)
+    assert drop == [False, False, True, True, True, True, False] and why[2] == why[3] == "opens_offer_block"
+    # Without the heading's offer words, or with a pitch longer than the limit, both stay.
+    assert _decide(lines, probs, [0.05, 0.05, 0.2, 0.13, 0.9, 0.9, 0.05], edges)[0][2:4] == [False, False]
+    assert _decide(lines, probs, text, replace(edges, sandwich_words=8))[0][2:4] == [False, False]

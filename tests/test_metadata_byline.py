@@ -201,6 +201,25 @@ def test_a_signature_is_the_articles_last_paragraph_an_emphasised_name_alone():
     assert page_metadata(page, [], None, "https://example.org/a").authors == ["Anna Alt"]
 
 
+def test_a_signature_may_lead_the_article_an_emphasised_name_before_its_first_paragraph():
+    from pipelines.byline import signature_byline
+
+    text = "<p>" + "A long paragraph of the article with many words in it. " * 3 + "</p>"
+    kicker = "<p><em>…as communities cry foul</em></p>"  # a short standfirst before the name is no text yet
+    assert signature_byline(_root(f"<h1>T</h1><p><strong>Mohloai Mpesi</strong></p>{text}")) == "Mohloai Mpesi"
+    assert signature_byline(_root(f"<h1>T</h1>{kicker}<p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>"
+                                  f"{text}{text}")) == "Mathatisi Sebusi/Mohalenyane Phakela"
+    # not before a short line (a label, a list), not a single word, not a list holding one
+    assert signature_byline(_root(f"<h1>T</h1><p><b>Mohloai Mpesi</b></p><p>Short line.</p>{text}")) is None
+    assert signature_byline(_root(f"<h1>T</h1><p><b>Maseru</b></p>{text}")) is None
+    assert signature_byline(_root(f"<h1>T</h1><p><b>Mohloai Mpesi/Maseru</b></p>{text}")) is None
+    # the outlet as the declared author names nobody: the signature is read
+    jsonld = {"@type": "NewsArticle", "headline": "T", "author": {"@type": "Person", "name": "Lesotho Times"}}
+    page = _root(f"<h1>T</h1><p><strong>Mohloai Mpesi</strong></p>{text}")
+    assert page_metadata(page, [jsonld], jsonld, "https://lestimes.com/a", outlet_names=["Lesotho Times"]).authors \
+        == ["Mohloai Mpesi"]
+
+
 def test_trafilaturas_byline_gives_back_only_a_rejected_declared_name():
     from pipelines.extract import extract_article
     from pipelines.metadata import fallback_byline

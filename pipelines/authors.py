@@ -22,6 +22,9 @@ AGENCIES = {
     "tt", "ritzau", "čtk", "ctk", "pap", "mti", "europa press", "lusa", "aap", "ians", "pti", "dts",
     "dpa-afx", "afx", "sid", "cp", "the canadian press", "canadian press", "ani", "bloomberg",
     "agencias", "agencies", "agenturen", "agences", "wires", "wire services", "news agencies",
+    # national wire services that sign in their own name ("JIJI", "Anadolu Ajansı", "Kathpress")
+    "jiji", "jiji press", "kyodo news", "anadolu", "anadolu agency", "anadolu ajansı", "kathpress",
+    "inter press service", "bernama", "antara", "prensa latina", "notimex", "andina",
 }
 
 # Words naming a newsroom or desk: a byline part holding one is not a person.

@@ -22,6 +22,9 @@ AGENCIES = {
     "tt", "ritzau", "čtk", "ctk", "pap", "mti", "europa press", "lusa", "aap", "ians", "pti", "dts",
     "dpa-afx", "afx", "sid", "cp", "the canadian press", "canadian press", "ani", "bloomberg",
     "agencias", "agencies", "agenturen", "agences", "wires", "wire services", "news agencies",
+    # national wire services that sign in their own name ("JIJI", "Anadolu Ajansı", "Kathpress")
+    "jiji", "jiji press", "kyodo news", "anadolu", "anadolu agency", "anadolu ajansı", "kathpress",
+    "inter press service", "bernama", "antara", "prensa latina", "notimex", "andina",
 }
 
 # Words naming a newsroom or desk: a byline part holding one is not a person.
@@ -375,6 +378,7 @@ def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
         if not isinstance(value, str):
             continue
         after_agency = after_site = False
+        code_before = None  # a desk code before the agency ("det/dpa") is the agency's, as one after it is
         parts = split_byline(value)
         if len(parts) > 1 and matches_site(parts[0], outlet_names):
             continue  # the outlet's signature: "hessenschau.de, Frankfurt, Germany"
@@ -389,8 +393,11 @@ def clean_authors(raw: Iterable[str], outlet_names: set[str] = frozenset(),
                                                                             and agency_of(parts[i + 1])))
             agency = agency_of(part) or (part if code and after_agency else None)
             if code and not agency:
+                code_before = part
                 continue
             if agency:
+                if code_before:
+                    agency, code_before = f"{code_before}/{agency}", None
                 if agency not in agencies:  # an agency, or its desk code ("dpa/lno")
                     agencies.append(agency)
                 after_agency = True
@@ -505,11 +512,15 @@ def headline_element(root):
 
 def shown_byline(root, names: set[str]) -> list[str]:
     """The first byline the page's text shows that names someone (`pipelines.byline`)."""
-    for raw in visible_bylines(root, headline_element(root)):
+    shown = visible_bylines(root, headline_element(root))
+    for raw in shown:
         if clean_authors([raw], names, handles=True)[0]:
             return [raw]
     signed = signature_byline(root)
-    return [signed] if signed and clean_authors([signed], names)[0] else []
+    if signed and clean_authors([signed], names)[0]:
+        return [signed]
+    # nobody named: a byline naming a wire agency alone ("Agencia EFE") still says whose copy it is
+    return next(([raw] for raw in shown if clean_authors([raw], names, handles=True)[1]), [])
 
 
 def fallback_byline(author: str | None, declared: Iterable[str], names: set[str],

@@ -329,10 +329,20 @@ def _emphasised_alone(p) -> bool:
         node = kids[0]
 
 
+def _signed_names(text: str) -> bool:
+    """A signature's text is names alone, each of two to four words ("Stefan Wasmer",
+    "Mathatisi Sebusi/Mohalenyane Phakela")."""
+    parts = [p for p in _PART_SPLIT.split(text) if p.strip()]
+    return bool(parts) and all(" " in p.strip() and _name_shaped(p) for p in parts) \
+        and _names_part(text) == ", ".join(parts)
+
+
 def signature_byline(root) -> str | None:
-    """The name a signature paragraph gives: the last paragraph with text in its
-    container, emphasised as a whole, a name of two to four words, after at least
-    one paragraph of the article's text."""
+    """The name a signature paragraph gives: a paragraph emphasised as a whole, a
+    name of two to four words (or a list of them), either the last paragraph with
+    text in its container after at least one paragraph of the article's text, or
+    the first long paragraph's lead, no paragraph of text before it (many papers
+    sign at the top: "<p><strong>Mohloai Mpesi</strong></p><p><strong>I</strong>N the heart…")."""
     body = root.find("body")
     if body is None:
         return None
@@ -340,11 +350,13 @@ def signature_byline(root) -> str | None:
         text = _text(p)
         if not text or len(text) > MAX_SIGNATURE_CHARS or " " not in text or not _emphasised_alone(p):
             continue
-        if not _name_shaped(text) or _names_part(text) != text or _skipped(p, columns=True):
+        if not _signed_names(text) or _skipped(p, columns=True):
             continue
         siblings = [s for s in p.getparent() if s.tag == "p" and _text(s)]
         at = siblings.index(p)
-        if any(len(_text(s)) > MIN_PARAGRAPH_CHARS for s in siblings[:at]) \
-                and not any(len(_text(s)) > MIN_PARAGRAPH_CHARS for s in siblings[at + 1:]):
+        long_before = any(len(_text(s)) > MIN_PARAGRAPH_CHARS for s in siblings[:at])
+        if long_before and not any(len(_text(s)) > MIN_PARAGRAPH_CHARS for s in siblings[at + 1:]):
+            return text
+        if not long_before and at + 1 < len(siblings) and len(_text(siblings[at + 1])) > MIN_PARAGRAPH_CHARS:
             return text
     return None

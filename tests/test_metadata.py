@@ -164,6 +164,10 @@ def test_agency_recorded_apart_and_desk_code_kept_with_it():
     assert clean_authors(["dpa/lno"]) == ([], "dpa/lno")
     assert clean_authors(["Associated Press in Valencia"]) == ([], "Associated Press")
     assert clean_authors(["Reuters"], organisations=["Reuters"]) == ([], "Reuters")
+    # national wire services signing in their own name, in any case
+    assert clean_authors(["JIJI"]) == ([], "JIJI")
+    assert clean_authors(["Anadolu Ajansı"]) == ([], "Anadolu Ajansı")
+    assert clean_authors(["Maria Muster, Kathpress"]) == (["Maria Muster"], "Kathpress")
 
 
 def test_job_titles_and_trailing_words_dropped():

@@ -163,7 +163,10 @@ def test_bare_words_after_a_label_are_prose_and_the_plural_label_reads():
 def test_desk_codes_before_an_agency_and_a_desk_with_the_outlets_initials_are_nobody():
     from pipelines.metadata import clean_authors
 
-    assert clean_authors(["det/dpa"]) == ([], "dpa")
+    # the code goes with the agency, before it as after it ("dpa/lno"): whose copy, which desk
+    assert clean_authors(["det/dpa"]) == ([], "det/dpa")
+    assert clean_authors(["Det; Dpa"]) == ([], "Det/Dpa")
+    assert clean_authors(["Jane Doe, det/dpa"]) == (["Jane Doe"], "det/dpa")
     assert clean_authors(["Redacción EC"]) == ([], None)
     assert clean_authors(["Redacción LR; La República"], {"larepublica"}) == ([], None)
     assert clean_authors(["Staff and news service reports"]) == ([], None)
@@ -199,6 +202,36 @@ def test_a_signature_is_the_articles_last_paragraph_an_emphasised_name_alone():
     # read only when no byline is declared or shown
     page = _root(f"<h1>T</h1><p>Von Anna Alt</p>{text}<p><strong>Stefan Wasmer</strong></p>")
     assert page_metadata(page, [], None, "https://example.org/a").authors == ["Anna Alt"]
+
+
+def test_a_shown_byline_naming_an_agency_alone_records_the_agency_when_nobody_is_named():
+    text = "<p>" + "A long paragraph of the article with many words in it. " * 3 + "</p>"
+    meta = page_metadata(_root(f"<h1>T</h1><p><em><strong>Por Agencia EFE</strong></em></p>{text}"), [], None,
+                         "https://example.org/a")
+    assert (meta.authors, meta.agency) == ([], "Agencia EFE")
+    # a person shown further down is still preferred to the agency
+    meta = page_metadata(_root(f"<h1>T</h1><p>Von dpa</p>{text}<p>Von Anna Alt</p>"), [], None,
+                         "https://example.org/a")
+    assert (meta.authors, meta.agency) == (["Anna Alt"], None)
+
+
+def test_a_signature_may_lead_the_article_an_emphasised_name_before_its_first_paragraph():
+    from pipelines.byline import signature_byline
+
+    text = "<p>" + "A long paragraph of the article with many words in it. " * 3 + "</p>"
+    kicker = "<p><em>…as communities cry foul</em></p>"  # a short standfirst before the name is no text yet
+    assert signature_byline(_root(f"<h1>T</h1><p><strong>Mohloai Mpesi</strong></p>{text}")) == "Mohloai Mpesi"
+    assert signature_byline(_root(f"<h1>T</h1>{kicker}<p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>"
+                                  f"{text}{text}")) == "Mathatisi Sebusi/Mohalenyane Phakela"
+    # not before a short line (a label, a list), not a single word, not a list holding one
+    assert signature_byline(_root(f"<h1>T</h1><p><b>Mohloai Mpesi</b></p><p>Short line.</p>{text}")) is None
+    assert signature_byline(_root(f"<h1>T</h1><p><b>Maseru</b></p>{text}")) is None
+    assert signature_byline(_root(f"<h1>T</h1><p><b>Mohloai Mpesi/Maseru</b></p>{text}")) is None
+    # the outlet as the declared author names nobody: the signature is read
+    jsonld = {"@type": "NewsArticle", "headline": "T", "author": {"@type": "Person", "name": "Lesotho Times"}}
+    page = _root(f"<h1>T</h1><p><strong>Mohloai Mpesi</strong></p>{text}")
+    assert page_metadata(page, [jsonld], jsonld, "https://lestimes.com/a", outlet_names=["Lesotho Times"]).authors \
+        == ["Mohloai Mpesi"]
 
 
 def test_trafilaturas_byline_gives_back_only_a_rejected_declared_name():

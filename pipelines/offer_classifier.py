@@ -636,6 +636,7 @@ class OfferModel:
     lead_heading: float = 1.01
     tail_line: float = 1.01
     continuations: bool = False
+    agreeing_seed: float = 1.01
     # Boosted trees over the context features; when set they score the lines
     # instead of the context logistic regression.
     context_trees: TreeEnsemble | None = None
@@ -704,7 +705,7 @@ class OfferModel:
         return Thresholds(self.threshold, self.low_threshold if low_threshold is None else low_threshold,
                           self.guard_threshold, self.block_low, self.block_mean, self.block_lines,
                           self.grow_sentence, self.heading_guard, self.sandwich_words, self.lead_heading,
-                          self.tail_line, self.continuations)
+                          self.tail_line, self.continuations, self.agreeing_seed)
 
     def save(self, path: Path) -> None:
         np.savez_compressed(
@@ -720,7 +721,7 @@ class OfferModel:
             guard_threshold=np.float64(self.guard_threshold),
             block_limits=np.array([self.block_low, self.block_mean, self.block_lines, self.grow_sentence,
                                    self.heading_guard, self.sandwich_words, self.lead_heading, self.tail_line,
-                                   float(self.continuations)], dtype=np.float64),
+                                   float(self.continuations), self.agreeing_seed], dtype=np.float64),
             meta=np.frombuffer(json.dumps({**self.meta, "context_names": CONTEXT_NAMES}).encode(), dtype=np.uint8),
             **(self.context_trees.arrays() if self.context_trees is not None else {}),
         )
@@ -753,11 +754,11 @@ def _block_limits(data) -> dict:
         return {}
     # Older models stored fewer limits: the missing ones are off.
     stored = [float(x) for x in data["block_limits"]]
-    off = [1.01, 1.01, 2, 1.01, 1.01, 0, 1.01, 1.01, 0.0]
-    low, mean, lines, grow, heading, sandwich, lead, tail, carry = stored[: len(off)] + off[len(stored):]
+    off = [1.01, 1.01, 2, 1.01, 1.01, 0, 1.01, 1.01, 0.0, 1.01]
+    low, mean, lines, grow, heading, sandwich, lead, tail, carry, agreeing = stored[: len(off)] + off[len(stored):]
     return {"block_low": low, "block_mean": mean, "block_lines": int(lines), "grow_sentence": grow,
             "heading_guard": heading, "sandwich_words": int(sandwich), "lead_heading": lead,
-            "tail_line": tail, "continuations": bool(carry)}
+            "tail_line": tail, "continuations": bool(carry), "agreeing_seed": agreeing}
 
 
 _override: list[OfferModel | None] = []
@@ -811,6 +812,10 @@ _PROSE_MARGIN = 0.97
 # next to offers too, and its sentences are longer than an offer's.
 _GROW_SENTENCE_WORDS = 15
 
+
+# The text-model probability at which a line's own words agree with a
+# context score of `Thresholds.agreeing_seed`.
+_AGREEING_TEXT = 0.8
 
 _CODE_OR_SYMBOLS = re.compile(r"^[^\w]*$|^\s*[@#$]|[(){}\[\]=;_<>]|\w\.\w")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -873,6 +878,10 @@ class Thresholds:
     # with it, and the other way round: an offer's sentence split over inline
     # elements ("Subscribe now to our" / "eNATION" / "edition for the full story.").
     continuations: bool = False
+    # A line the context scores this much goes by itself when its own words
+    # agree (text-model probability _AGREEING_TEXT; above 1: never): a
+    # one-line offer between paragraphs that neither model alone is sure of.
+    agreeing_seed: float = 1.01
 
 
 def decide(model: OfferModel, lines: list[str], rule_kinds: list[str], rule_drop: list[bool],
@@ -1100,7 +1109,8 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
         # speaks for the outlet, nor calls to act, nor asks, reads as a report.
         # (Only asked where it can change the verdict: the test reads the
         # whole line, and most sentences score far below the seed.)
-        reporting = sh.sentence and rule_kinds[k] != "S" and (probs[k] >= need or bool(rule_drop[k])) and (
+        reporting = sh.sentence and rule_kinds[k] != "S" and (
+            probs[k] >= min(need, limits.agreeing_seed) or bool(rule_drop[k])) and (
             _reads_as_report(lines[k], sh, rule_kinds[k], patterns))
         # A short heading alone between two sentences, without a call to act or
         # the lexicon's strong mark, names the next section of the article.
@@ -1131,7 +1141,9 @@ def decide_from_scores(probs, lines: list[str], shapes: list[LineShape], rule_ki
                 probs[k] >= max(need, limits.guard if reporting else limits.heading_guard)))
             fixed[k] = True
         else:
-            drop[k] = bool(probs[k] >= need)
+            drop[k] = bool(probs[k] >= need or (
+                not long_prose and text_probs is not None and probs[k] >= limits.agreeing_seed
+                and text_probs[k] >= _AGREEING_TEXT))
         if fixed[k] and not drop[k] and probs[k] >= limits.seed:
             why[k] = ("unseen_script" if unseen else "table_row" if table else
                       "reads_as_report" if reporting else "heading_between_prose")

@@ -222,7 +222,7 @@ def test_a_short_line_under_a_dropped_run_goes_with_tail_line():
 
 def test_older_model_files_load_with_the_tail_limits_off():
     limits = oc._block_limits({"block_limits": np.array([0.4, 0.7, 2, 0.8, 0.9, 40, 0.1])})
-    assert (limits["tail_line"], limits["continuations"]) == (1.01, False)
+    assert (limits["tail_line"], limits["continuations"], limits["agreeing_seed"]) == (1.01, False, 1.01)
 
 
 def test_a_fragment_that_carries_on_an_offer_goes_although_it_reads_as_a_report_alone():
@@ -273,3 +273,14 @@ def test_a_heading_and_its_pitch_over_a_dropped_form_open_the_block():
     # Without the heading's offer words, or with a pitch longer than the limit, both stay.
     assert _decide(lines, probs, [0.05, 0.05, 0.2, 0.13, 0.9, 0.9, 0.05], edges)[0][2:4] == [False, False]
     assert _decide(lines, probs, text, replace(edges, sandwich_words=8))[0][2:4] == [False, False]
+
+
+def test_a_line_both_models_lean_towards_goes_with_agreeing_seed():
+    lines = ARTICLE[:2] + ["Registration is a free and easy way to support our journalism."] + ARTICLE[2:]
+    probs = [0.0, 0.0, 0.96, 0.0]
+    assert _decide(lines, probs, [0.05, 0.05, 0.85, 0.05])[0][2] is False  # below the seed
+    agreeing = replace(LIMITS, agreeing_seed=0.95)
+    assert _decide(lines, probs, [0.05, 0.05, 0.85, 0.05], agreeing)[0] == [False, False, True, False]
+    # Either score alone is not enough.
+    assert _decide(lines, probs, [0.05, 0.05, 0.5, 0.05], agreeing)[0][2] is False
+    assert _decide(lines, [0.0, 0.0, 0.9, 0.0], [0.05, 0.05, 0.85, 0.05], agreeing)[0][2] is False

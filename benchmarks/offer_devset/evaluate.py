@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     everything = samples + plain
     models = fold_models(everything, args.retrain, args.jobs)
     for f, m in models.items():
-        print(f"fold {f}: thresholds seed {m.threshold:.3f} low {m.low_threshold:.3f} guard {m.guard_threshold:.3f} block {m.block_low:.2f}/{m.block_mean:.2f} grow {m.grow_sentence:.2f} heading {m.heading_guard:.3f} sandwich {m.sandwich_words} lead {m.lead_heading:.2f} tail {m.tail_line:.2f} carry {m.continuations}"
+        print(f"fold {f}: thresholds seed {m.threshold:.3f} low {m.low_threshold:.3f} guard {m.guard_threshold:.3f} block {m.block_low:.2f}/{m.block_mean:.2f} grow {m.grow_sentence:.2f} heading {m.heading_guard:.3f} sandwich {m.sandwich_words} lead {m.lead_heading:.2f} tail {m.tail_line:.2f} carry {m.continuations} agreeing {m.agreeing_seed:.2f}"
               f", inner held-out {m.meta.get('held_out_inner')}")
     kinds = sorted({s["kind"] for s in samples})
     langs = sorted({s["lang"] for s in samples})

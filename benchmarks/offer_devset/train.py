@@ -94,6 +94,8 @@ SANDWICH_WORDS = (12, 25, 40, 60)
 LEAD_HEADINGS = (0.1, 0.2, 0.3, 0.5)
 # ... and the lines under it (oc.Thresholds.continuations / tail_line).
 TAIL_LINES = (0.3, 0.5, 0.7)
+# Last, lines both models lean towards (oc.Thresholds.agreeing_seed).
+AGREEING_SEEDS = (0.85, 0.9, 0.95)
 
 
 def choose_thresholds(samples: list[dict], views, shapes, probs, text_probs) -> tuple[oc.Thresholds, dict]:
@@ -118,7 +120,8 @@ def choose_thresholds(samples: list[dict], views, shapes, probs, text_probs) -> 
     limits, stats = _better(limits, stats, [replace(limits, sandwich_words=w) for w in SANDWICH_WORDS], scored, floors)
     limits, stats = _better(limits, stats, [replace(limits, lead_heading=h) for h in LEAD_HEADINGS], scored, floors)
     limits, stats = _better(limits, stats, [replace(limits, continuations=True)], scored, floors)
-    return _better(limits, stats, [replace(limits, tail_line=t) for t in TAIL_LINES], scored, floors)
+    limits, stats = _better(limits, stats, [replace(limits, tail_line=t) for t in TAIL_LINES], scored, floors)
+    return _better(limits, stats, [replace(limits, agreeing_seed=a) for a in AGREEING_SEEDS], scored, floors)
 
 
 def _better(limits, stats, candidates, scored, floors) -> tuple[oc.Thresholds, dict]:
@@ -309,7 +312,7 @@ def train_model(samples: list[dict], meta: dict | None = None) -> oc.OfferModel:
         block_low=limits.block_low, block_mean=limits.block_mean, block_lines=limits.block_lines,
         grow_sentence=limits.grow_sentence, heading_guard=limits.heading_guard,
         sandwich_words=limits.sandwich_words, lead_heading=limits.lead_heading, tail_line=limits.tail_line,
-        continuations=limits.continuations, context_trees=trees,
+        continuations=limits.continuations, agreeing_seed=limits.agreeing_seed, context_trees=trees,
         meta={"hash_bits": oc.HASH_BITS, "lines": int(len(y)), "offer_lines": int(y.sum()),
               "samples": len(samples), "held_out_inner": held_stats, **(meta or {})},
     )

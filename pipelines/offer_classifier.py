@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property, lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -703,9 +703,7 @@ class OfferModel:
 
     def limits(self, low_threshold: float | None = None) -> Thresholds:
         return Thresholds(self.threshold, self.low_threshold if low_threshold is None else low_threshold,
-                          self.guard_threshold, self.block_low, self.block_mean, self.block_lines,
-                          self.grow_sentence, self.heading_guard, self.sandwich_words, self.lead_heading,
-                          self.tail_line, self.continuations, self.agreeing_seed)
+                          self.guard_threshold, **{f.name: getattr(self, f.name) for f in _stored_limits()})
 
     def save(self, path: Path) -> None:
         np.savez_compressed(
@@ -719,9 +717,7 @@ class OfferModel:
             threshold=np.float64(self.threshold),
             low_threshold=np.float64(self.low_threshold),
             guard_threshold=np.float64(self.guard_threshold),
-            block_limits=np.array([self.block_low, self.block_mean, self.block_lines, self.grow_sentence,
-                                   self.heading_guard, self.sandwich_words, self.lead_heading, self.tail_line,
-                                   float(self.continuations), self.agreeing_seed], dtype=np.float64),
+            block_limits=np.array([float(getattr(self, f.name)) for f in _stored_limits()], dtype=np.float64),
             meta=np.frombuffer(json.dumps({**self.meta, "context_names": CONTEXT_NAMES}).encode(), dtype=np.uint8),
             **(self.context_trees.arrays() if self.context_trees is not None else {}),
         )
@@ -752,13 +748,16 @@ def _block_limits(data) -> dict:
     """The block stage's limits of a stored model (none in a model saved before it)."""
     if "block_limits" not in data:
         return {}
-    # Older models stored fewer limits: the missing ones are off.
+    # Older models stored fewer limits: the missing ones keep their default (off).
     stored = [float(x) for x in data["block_limits"]]
-    off = [1.01, 1.01, 2, 1.01, 1.01, 0, 1.01, 1.01, 0.0, 1.01]
-    low, mean, lines, grow, heading, sandwich, lead, tail, carry, agreeing = stored[: len(off)] + off[len(stored):]
-    return {"block_low": low, "block_mean": mean, "block_lines": int(lines), "grow_sentence": grow,
-            "heading_guard": heading, "sandwich_words": int(sandwich), "lead_heading": lead,
-            "tail_line": tail, "continuations": bool(carry), "agreeing_seed": agreeing}
+    return {f.name: type(f.default)(stored[i]) if i < len(stored) else f.default
+            for i, f in enumerate(_stored_limits())}
+
+
+def _stored_limits():
+    """The Thresholds fields after seed, low and guard, in the order a model file's
+    `block_limits` holds them (OfferModel has a field of each name)."""
+    return fields(Thresholds)[3:]
 
 
 _override: list[OfferModel | None] = []

@@ -426,6 +426,28 @@ _KICKER_CLASS = re.compile(r"(?i)kicker|overline|topline|dachzeile|spitzmarke|ey
 _LEADING_KICKER_CLASS = re.compile(r"(?i)label|rubri|category|topic")
 
 
+_INLINE_TAGS = {"span", "small", "strong", "b", "em", "i", "mark"}
+
+
+def _leading_kicker(el, first) -> bool:
+    """The <h1>'s first child a kicker: an inline element of at most MAX_KICKER_WORDS words, nothing
+    before it, and the words after it the <h1>'s own loose text (at least MIN_H1_WORDS words, no
+    other element holding words): "<h1><span class='h1small'>Initiative EnergieEffizienz</span>
+    Kostenloser Stromcheck für private Haushalte</h1>". Not a styled first word inside a sentence
+    ("<h1><em>Breaking:</em> …" is the same shape: the kicker is what it says)."""
+    if (el.text or "").strip() or first.tag not in _INLINE_TAGS:
+        return False
+    kicker = element_text(first) or ""
+    # "<span>Breakpoint<span>: </span></span>Hilfe, …": a kicker ending in a colon reads as one line with it
+    if not kicker or len(kicker.split()) > MAX_KICKER_WORDS or kicker.rstrip().endswith((":", "|", "–", "-")):
+        return False
+    others = [c for c in el if isinstance(c.tag, str) and c is not first]
+    if any(re.search(r"\w", c.text_content()) for c in others):
+        return False
+    rest = " ".join(filter(None, [first.tail, *(c.tail for c in others)])).split()
+    return len(rest) >= MIN_H1_WORDS and rest[0][:1].isupper()
+
+
 def _headline_text(el) -> str | None:
     """An <h1>'s text without its kicker and hidden parts, when the markup marks them,
     and without ruby readings (<rt>, <rp>: furigana over Japanese kanji)."""
@@ -448,6 +470,10 @@ def _headline_text(el) -> str | None:
                 and not re.search(r"\w", child.text_content()) and not (el.text or "").strip():
             marked |= set(parts[:i + 1])
             break
+    # "<h1><span>Olympische Spiele in Paris</span> Getränke per Schiff ins Stadtzentrum</h1>": a short
+    # inline part first and the headline as the text after it, loose in the <h1>: the part is the kicker
+    if not marked and leading and holder is el and _leading_kicker(el, leading[0]):
+        marked.add(leading[0])
     if not marked and el.find(".//rt") is None:
         return element_text(el)
     pieces = []
@@ -466,7 +492,7 @@ def _headline_text(el) -> str | None:
 
 
 # An <h1> for screen readers or hidden by its class ("<h1 class='header pagetitle hidden'>News</h1>")
-_HIDDEN_CLASS = re.compile(r"(?i)(?:^|\s)(?:hidden|hide-accessible|sr-only|visually-hidden|screen-reader-text|"
+_HIDDEN_CLASS = re.compile(r"(?i)(?:^|\s)(?:hidden|invisible|hide-accessible|sr-only|visually-hidden|screen-reader-text|"
                            r"offscreen|element-invisible)(?:\s|$)")
 
 

@@ -227,3 +227,22 @@ def test_a_meta_title_cut_mid_phrase_gives_way_when_more_titles_read_on():
     cands = TitleCandidates(headline="Der Nervenkrieg geht weiter", og_title="Der Nervenkrieg geht weiter",
                             h1=["Der Nervenkrieg geht weiter - Brüssel wartet ab"])
     assert choose_title(cands, set()) == "Der Nervenkrieg geht weiter"
+
+
+def test_short_inline_part_opening_the_h1_is_a_kicker():
+    # the headline is the <h1>'s loose text after a short inline part: the part is the kicker
+    assert _h1("<h1><span class='h1small'>Initiative EnergieEffizienz</span>\n Kostenloser Stromcheck für "
+               "private Haushalte </h1>") == ["Kostenloser Stromcheck für private Haushalte"]
+    assert _h1("<h1><span class='subtitle'>Olympische Spiele in Paris</span> Getränke per Schiff ins "
+               "Stadtzentrum</h1>") == ["Getränke per Schiff ins Stadtzentrum"]
+    # a kicker ending in a colon reads as one line with the headline
+    assert _h1("<h1><span class='teaser__subtitle'>Breakpoint:</span> Hilfe, die Fundis kommen!</h1>") \
+        == ["Breakpoint: Hilfe, die Fundis kommen!"]
+    # not a styled first word inside the sentence, nor a part followed by too little or by lower case
+    assert _h1("<h1><em>Wie</em> wir künftig wohnen werden</h1>") == ["Wie wir künftig wohnen werden"]
+    assert _h1("<h1><span>Berlin</span> bleibt</h1>") == ["Berlin bleibt"]
+    assert _h1("<h1><b>Alles</b> über die neue Regel</h1>") == ["Alles über die neue Regel"]
+    assert _h1("<h1><span>Eins zwei drei vier fünf sechs sieben</span> Das ist der Rest hier</h1>") \
+        == ["Eins zwei drei vier fünf sechs sieben Das ist der Rest hier"]  # too long for a kicker
+    assert _h1("<h1><span>Kicker</span> Headline <span>with more words</span></h1>") \
+        == ["Kicker Headline with more words"]  # another part holding words: no loose headline

@@ -47,7 +47,7 @@ _CLASS_HINTS = ("author", "byline", "autor", "auteur", "verfasser", "writer")
 _SKIP = {"script", "style", "noscript", "template", "nav", "footer", "aside", "form", "button", "select", "option",
          "textarea", "title", "head", "figure", "figcaption", "picture"}
 # class or id words (at a word's start: not "has-double-sidebar") of furniture and comment threads
-_SKIP_CLASS = re.compile(r"(?i)(?:^|\s)(?:comment|respond|reply|related|teaser|sidebar|widget|footer|share|social"
+_SKIP_CLASS = re.compile(r"(?i)(?:^|\s)(?:comment(?!ary)|respond|reply|related|teaser|sidebar|widget|footer|share|social"
                          r"|newsletter|bio\b|about|caption|image|photo|figure)")
 _INLINE = {"a", "span", "em", "strong", "b", "i", "u", "small", "font", "time", "abbr", "cite", "sup", "sub", "mark"}
 
@@ -56,11 +56,28 @@ _INLINE = {"a", "span", "em", "strong", "b", "i", "u", "small", "font", "time", 
 _COLUMN_CLASS = re.compile(r"(?i)(?:^|\s)(?:sidebar|widget)")
 
 
+# What a link to another article holds beside its byline when it is a teaser card: a headline, a picture
+_CARD_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _teaser_card(link, el) -> bool:
+    """A link wrapping a headline besides the byline `el` ("<a href='/38331-…'><h4>Mediation im
+    Handel</h4><span class='item__author'>Elena Kuss</span></a>"): another article's card, its byline
+    that article's. Not an author link (rel=author), nor a heading that is the name itself
+    ("<a rel='author'><h4 itemprop='name'>Nicole Opitz</h4>…")."""
+    if not link.get("href") or "author" in (link.get("rel") or "").lower():
+        return False
+    own = {id(n) for n in (el, *el.iterancestors())}
+    return any(isinstance(d.tag, str) and d.tag in _CARD_TAGS and id(d) not in own for d in link.iterdescendants())
+
+
 def _skipped(el, columns: bool = False) -> bool:
-    """Inside page furniture or a comment thread: its bylines are not the article's.
-    `columns`: a sidebar or widget container holding the page's <h1> is the article's column."""
+    """Inside page furniture, a comment thread or a link to another article's card: its bylines are not
+    the article's. `columns`: a sidebar or widget container holding the page's <h1> is the article's column."""
     for node in (el, *el.iterancestors()):
         if not isinstance(node.tag, str) or node.tag in _SKIP:
+            return True
+        if node.tag == "a" and _teaser_card(node, el):
             return True
         attrs = " ".join(filter(None, (node.get("class"), node.get("id"))))
         if attrs and (m := _SKIP_CLASS.search(attrs)):

@@ -303,3 +303,23 @@ def test_an_interviews_credit_names_both_sides():
     assert _bylines(body) == ["Richard David Precht, Karin Fischer"]
     root = _root("<h1>T</h1><p class='author'>Jane Doe in conversation with John Roe</p><p>Text.</p>")
     assert page_metadata(root, [], None, "https://example.org/a").authors == ["Jane Doe", "John Roe"]
+
+
+def test_a_teaser_cards_byline_is_another_articles():
+    # a link wrapping another article's headline and its byline: that article's card
+    card = ("<h1>Getränke per Schiff ins Stadtzentrum</h1><p>Text.</p><ul><li><a href='/38331-mediation.html'>"
+            "<h4 class='item__title'>Mediation im Handel</h4><span class='item__metainfo'>"
+            "<span class='item__author'>Elena Kuss</span> <span class='item__date'>12.10.2023</span></span></a></li></ul>")
+    assert _bylines(card) == []
+    # an author link stays one, a heading inside it that is the name too
+    assert _bylines("<h1>T</h1><a rel='author' class='author' href='/Nicole-Opitz/'><h4 itemprop='name'>Nicole Opitz"
+                    "</h4><h5>Redakteurin</h5></a>") != []
+    assert _bylines("<h1>T</h1><p class='byline'>Von <a href='/autor/jane'>Jane Doe</a></p>") == ["Jane Doe"]
+    # the same byline outside a card is read
+    assert _bylines("<h1>Getränke per Schiff</h1><span class='item__author'>Elena Kuss</span>") == ["Elena Kuss"]
+
+
+def test_a_commentary_is_an_article_not_a_comment_thread():
+    # "commentary" (an opinion piece's class) is no comment thread: its bylines are read
+    assert _bylines("<div class='news commentary article'><h1>T</h1><p>Von Ingo Arzt</p></div>") == ["Ingo Arzt"]
+    assert _bylines("<div class='comment-list'><h1>T</h1><p>Von Ingo Arzt</p></div>") == []

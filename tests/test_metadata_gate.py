@@ -1,6 +1,6 @@
 """CI gate: title, author and date quality on a fixed subset of the corpus.
 
-tests/fixtures/metadata/ holds 15 fundus and 29 trafilatura-eval pages with
+tests/fixtures/metadata/ holds 16 fundus and 33 trafilatura-eval pages with
 their ground truth (gzipped HTML), chosen for the metadata cases of issue 15:
 site suffixes in titles ("| DW | 28.04.2023"), bylines listing several people
 ("... and ...", "... und ..., dpa"), slugs and their duplicates, the outlet
@@ -17,7 +17,8 @@ a site's name glued on without spaces (Xinhua, Hankook Ilbo), a masthead <h1>
 beside a meta title the page's heading shows, a one-word <h1>, bylines that are
 a date and a name alone, "Autoren …" without a colon, "von Einheimischen und
 Gästen" (prose), "Redacción EC" (a desk and a code); and (2026-12-03, 3 pages) a
-signature leading the article, a desk code before the agency, an agency-only shown byline.
+signature leading the article, a desk code before the agency, an agency-only shown byline;
+and (2026-12-04, 2 pages) a kicker as a short inline part opening the <h1>, the headline loose after it.
 benchmarks/metadata.py runs the pipeline's own code (crawlers.offline.process_html)
 and plain trafilatura on them; the scores must stay above floors pinned a
 little below what was measured (docs/quality.md), and newsdesk must not fall
@@ -49,7 +50,7 @@ FLOORS = {"title": 0.93, "people": 0.88, "date": 0.90}
 @pytest.fixture(scope="module")
 def table():
     pages = metadata.load_pages(FIXTURES)
-    assert len(pages) == 47
+    assert len(pages) == 49
     outputs = metadata.run_all(pages, jobs=1)
     for out in outputs:
         assert "error" not in out["newsdesk"], out
@@ -175,3 +176,14 @@ def test_lead_signature_and_agency_credits():
     assert (sportnews["authors"], sportnews["agency"]) == ([], "det/dpa")
     efe = item("24horas.cl-segundo")
     assert (efe["authors"], efe["agency"]) == ([], "Agencia EFE")
+
+
+def test_leading_inline_kicker_in_the_h1():
+    """'<h1><span class="subtitle">Olympische Spiele in Paris</span> Getränke per Schiff …</h1>':
+    the short inline part opening the <h1> is its kicker (2026-12-04)."""
+    from crawlers.offline import process_html
+
+    pages = {p["id"]: p for p in metadata.load_pages(FIXTURES)}
+    for page_id in ("oekologisch-bauen.info.energieeffizienz", "Lebensmittelpraxis.de-Stadtzentrum"):
+        page = pages[page_id]
+        assert process_html(metadata.read_html(page), page["url"])["title"] == page["title"], page_id

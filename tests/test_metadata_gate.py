@@ -44,7 +44,8 @@ FIXTURES = REPO / "tests" / "fixtures" / "metadata"
 # people 37/44, date 37/41; trafilatura 27/44, 17/44, 37/41. (08:00, 33 pages: 30/33, 27/33, 29/32;
 # 04:45, 28 pages: 25/28, 23/28, 24/27.)
 # (2026-12-03 14:45, 47 pages: 44/47, 42/47, 40/44; trafilatura 29/47, 18/47, 40/44.)
-FLOORS = {"title": 0.93, "people": 0.88, "date": 0.90}
+# (2026-12-04 19:12, 49 pages: 46/49, 44/49, 41/45; trafilatura 29/49, 19/49, 41/45.)
+FLOORS = {"title": 0.93, "people": 0.89, "date": 0.91}
 
 
 @pytest.fixture(scope="module")

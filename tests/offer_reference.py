@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 # The window helpers did not change: imported from the code, not copied.
-from pipelines.offer_classifier import (
+from pipelines.offer_features import (
     CONTEXT_NAMES,
     RULE_KINDS,
     LineShape,

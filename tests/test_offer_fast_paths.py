@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from pipelines import offer_classifier as oc
+from pipelines import offer_features as of
 from pipelines import offer_lexicon as lex
 from pipelines import offers_text as ot
 
@@ -105,29 +106,29 @@ def test_latin_script_fast_path_gives_the_counted_verdict():
 
 def test_short_runs_loop_finds_the_numpy_runs():
     rng = np.random.default_rng(3)
-    saved = oc._RUNS_LOOP
+    saved = of._RUNS_LOOP
     try:
         for n in range(0, 2 * saved + 2):
             for _ in range(30):
                 member = rng.random(n) < rng.random()
-                fast = oc.runs_of(member)
-                oc._RUNS_LOOP = -1
-                plain = oc.runs_of(member)
-                oc._RUNS_LOOP = saved
+                fast = of.runs_of(member)
+                of._RUNS_LOOP = -1
+                plain = of.runs_of(member)
+                of._RUNS_LOOP = saved
                 for a, b in zip(fast, plain, strict=True):
                     assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
     finally:
-        oc._RUNS_LOOP = saved
+        of._RUNS_LOOP = saved
 
 
 def test_ngram_hashes_from_the_size_before_equal_the_direct_polynomial():
     lines = _devset_lines()[:300] + ["", "a", "ab", "Ünïcödé ✓ 日本"]
-    rows, cols = oc.ngram_ids(lines)
+    rows, cols = of.ngram_ids(lines)
     # The direct definition: for each size, n * P**n + sum of code * P**(n-1-j), mixed.
-    texts = [" " + " ".join(line.lower().split())[: oc.MAX_CHARS] + " " for line in lines]
+    texts = [" " + " ".join(line.lower().split())[: of.MAX_CHARS] + " " for line in lines]
     want_rows, want_cols = [], []
     mask = (1 << 64) - 1
-    for n in oc.NGRAM_SIZES:
+    for n in of.NGRAM_SIZES:
         for k, text in enumerate(texts):
             for i in range(len(text) - n + 1):
                 h = n

@@ -340,7 +340,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(oc.MODEL_FILE))
     args = ap.parse_args(argv)
     samples, plain = all_samples(Path(args.corpus))
-    model = train_model(samples + plain, meta={"trained_on": "all sites"})
+    # The library versions: the same development set trains a slightly different
+    # model under another scikit-learn or numpy (liblinear and the trees' binning).
+    import scipy
+    import sklearn
+
+    versions = {"sklearn": sklearn.__version__, "numpy": np.__version__, "scipy": scipy.__version__}
+    model = train_model(samples + plain, meta={"trained_on": "all sites", "versions": versions})
     model.save(Path(args.out))
     size = Path(args.out).stat().st_size
     print(f"{args.out}: {size / 1024:.0f} KiB, {model.meta['lines']} lines "

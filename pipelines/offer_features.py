@@ -228,10 +228,17 @@ def _runs_loop(member: list[bool]) -> tuple[np.ndarray, np.ndarray]:
 
 def runs_of(member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(start, end) of the run of consecutive members each line sits in; -1 for non-members."""
-    n = len(member)
-    if n <= _RUNS_LOOP:
+    if len(member) <= _RUNS_LOOP:
         return _runs_loop(member.tolist())
+    return runs_numpy(member)
+
+
+def runs_numpy(member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`runs_of` in numpy calls (cheaper than the loop on long lists)."""
+    n = len(member)
     start, end = np.full(n, -1), np.full(n, -1)
+    if n == 0:
+        return start, end
     opens = member & ~np.concatenate([[False], member[:-1]])
     closes = member & ~np.concatenate([member[1:], [False]])
     run = np.cumsum(opens) - 1
@@ -450,6 +457,19 @@ _FAR = 6
 _AROUND = np.arange(3)  # in a once-padded array: the line above, the line, the line below
 
 
+def distances_to_sure(t: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lines up to the nearest line above and below whose text logit is
+    _SURE_LOGIT or more (_FAR where there is none)."""
+    sure = np.flatnonzero(t >= _SURE_LOGIT)
+    if not len(sure):
+        return np.full(len(idx), _FAR), np.full(len(idx), _FAR)
+    above = np.searchsorted(sure, idx, side="left")
+    below = np.searchsorted(sure, idx, side="right")
+    up = np.where(above > 0, idx - sure[np.maximum(above - 1, 0)], _FAR)
+    down = np.where(below < len(sure), sure[np.minimum(below, len(sure) - 1)] - idx, _FAR)
+    return up, down
+
+
 def _neighbourhood(out: np.ndarray, t: np.ndarray, probs: np.ndarray, tp: np.ndarray, sentence: np.ndarray,
                    idx: np.ndarray) -> None:
     """Writes into `out` (n rows, 8 columns) the columns of what a line's wider neighbourhood's words say: the text
@@ -477,14 +497,7 @@ def _neighbourhood(out: np.ndarray, t: np.ndarray, probs: np.ndarray, tp: np.nda
     mp = np.zeros(n + 2)
     mp[1 : n + 1] = mean
     best = idx + np.argmax(lp[idx[:, None] + _AROUND], axis=1)  # in the padded arrays
-    sure = np.nonzero(t >= _SURE_LOGIT)[0]
-    if len(sure):
-        above = np.searchsorted(sure, idx, side="left")
-        below = np.searchsorted(sure, idx, side="right")
-        up = np.where(above > 0, idx - sure[np.maximum(above - 1, 0)], _FAR)
-        down = np.where(below < len(sure), sure[np.minimum(below, len(sure) - 1)] - idx, _FAR)
-    else:
-        up = down = np.full(n, _FAR)
+    up, down = distances_to_sure(t, idx)
     out[:, 0] = tp[_PAD - 3 : _PAD - 3 + n]
     out[:, 1] = tp[_PAD + 3 : _PAD + 3 + n]
     out[:, 2] = near_ok

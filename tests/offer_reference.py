@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-# The window helpers did not change: imported from the code, not copied.
+# The helpers that did not change (windows, runs, distances to a sure line):
+# imported from the code, not copied.
 from pipelines.offer_features import (
     CONTEXT_NAMES,
     RULE_KINDS,
@@ -17,21 +18,9 @@ from pipelines.offer_features import (
     _shifted,
     _window_sum,
     bridged,
+    distances_to_sure,
 )
-
-
-def runs_of(member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(start, end) of the run of consecutive members each line sits in; -1 for non-members."""
-    n = len(member)
-    start, end = np.full(n, -1), np.full(n, -1)
-    if n == 0:
-        return start, end
-    opens = member & ~np.concatenate([[False], member[:-1]])
-    closes = member & ~np.concatenate([member[1:], [False]])
-    run = np.cumsum(opens) - 1
-    first, last = np.flatnonzero(opens), np.flatnonzero(closes)
-    start[member], end[member] = first[run[member]], last[run[member]]
-    return start, end
+from pipelines.offer_features import runs_numpy as runs_of
 
 
 def context_features(text_logits: np.ndarray, shapes: list[LineShape], rule_kinds: list[str],
@@ -107,15 +96,7 @@ def _neighbourhood(t: np.ndarray, sentence: np.ndarray, ones: np.ndarray) -> lis
     means = np.stack([_shifted(mean, 1), mean, _shifted(mean, -1)], axis=1)
     pick = np.argmax(lengths, axis=1)
     best_len, best_mean = lengths[np.arange(n), pick], means[np.arange(n), pick]
-    sure = np.flatnonzero(t >= _SURE_LOGIT)
-    idx = np.arange(n)
-    if len(sure):
-        above = np.searchsorted(sure, idx, side="left")
-        below = np.searchsorted(sure, idx, side="right")
-        up = np.where(above > 0, idx - sure[np.maximum(above - 1, 0)], _FAR)
-        down = np.where(below < len(sure), sure[np.minimum(below, len(sure) - 1)] - idx, _FAR)
-    else:
-        up = down = np.full(n, _FAR)
+    up, down = distances_to_sure(t, np.arange(n))
     return [_shifted(t, 3), _shifted(t, -3), near_ok, mean_near, np.log1p(best_len), best_mean,
             np.minimum(up, _FAR).astype(float), np.minimum(down, _FAR).astype(float)]
 

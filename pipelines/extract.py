@@ -24,6 +24,7 @@ import trafilatura
 import trafilatura.settings
 
 from pipelines.language import checked_language
+from pipelines.meta_text import meta_tags
 from pipelines.metadata import (
     clean_authors,
     clean_text,
@@ -197,10 +198,10 @@ def _article_object(objects: list[dict]) -> dict | None:
 
 
 def _meta(root: lxml.html.HtmlElement, *keys: str) -> str | None:
+    tags = meta_tags(root)  # one pass over the <meta>s, not an XPath over the page per key
     for key in keys:
-        for el in root.xpath(f'//meta[@property="{key}" or @name="{key}" or @itemprop="{key}"]'):
-            value = _clean(el.get("content"))
-            if value:
+        for prop, name, itemprop, content in tags:
+            if key in (prop, name, itemprop) and (value := _clean(content)):
                 return value
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from datetime import timedelta
@@ -13,6 +14,7 @@ from scrapy.exceptions import CloseSpider
 from twisted.internet import task
 
 from crawlers.runtime import crawl_context
+from crawlers.workers import freeze_startup_heap
 from pipelines import leases
 from pipelines.mongo import describe_failure
 from pipelines.runs import (
@@ -201,3 +203,24 @@ class Progress:
     def spider_closed(self, spider, reason):
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+
+
+class FreezeStartupHeap:
+    """At spider open, the objects alive then leave the cyclic collector's reach
+    (crawlers/workers.freeze_startup_heap); at close they come back, so a process
+    that runs several crawls (tests, in-process runs) still collects each crawl's
+    own cycles once it is over."""
+
+    def __init__(self, crawler):
+        crawler.signals.connect(self.spider_opened, signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_opened(self, spider):
+        freeze_startup_heap()
+
+    def spider_closed(self, spider, reason):
+        gc.unfreeze()

@@ -55,6 +55,7 @@ EXTENSIONS = {
     "crawlers.extensions.RunRecorder": 110,
     "crawlers.extensions.Progress": 120,
     "crawlers.extensions.OneLineFetchErrors": 130,
+    "crawlers.extensions.FreezeStartupHeap": 140,
     # after AutoThrottle (EXTENSIONS_BASE, 0): its delay floor is re-applied after each adjustment
     "crawlers.crawl_delay.RobotsCrawlDelay": 500,
     "scrapy.extensions.logstats.LogStats": None,  # replaced by Progress

@@ -6,6 +6,7 @@ singleton); the database side of a crawl is in crawlers/runtime.py.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 
@@ -54,6 +55,20 @@ def release_extraction_state() -> None:
         cached.cache_clear()
 
 
+def freeze_startup_heap() -> None:
+    """Move the objects alive now (imported modules, settings, a crawl's components:
+    ~117k in the crawl process) out of the cyclic collector's reach; they live as
+    long as the process anyway.
+
+    Why: each article allocates enough to set off a full collection every ~20
+    articles, and each walked all of them again: full collections took 0.75-0.97 s
+    of a 200-article one-core crawl, 0.37-0.41 s with them frozen. The start-up's
+    garbage is collected first, so none of it stays frozen; frozen objects are
+    still freed as usual when nothing refers to them."""
+    gc.collect()
+    gc.freeze()
+
+
 def _worker_init(mmap_threshold: int) -> None:
     limit_heap_growth(mmap_threshold)
 
@@ -63,6 +78,7 @@ def _worker_ready() -> bool:
     several workers share, import theirs on first use)."""
     import pipelines.extract  # noqa: F401
 
+    freeze_startup_heap()  # the extraction code's objects, as the crawl process does at spider open
     return True
 
 

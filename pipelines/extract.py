@@ -24,6 +24,7 @@ import trafilatura
 import trafilatura.settings
 
 from pipelines.language import checked_language
+from pipelines.meta_text import meta_tags
 from pipelines.metadata import (
     clean_authors,
     clean_text,
@@ -197,10 +198,10 @@ def _article_object(objects: list[dict]) -> dict | None:
 
 
 def _meta(root: lxml.html.HtmlElement, *keys: str) -> str | None:
+    tags = meta_tags(root)  # one pass over the <meta>s, not an XPath over the page per key
     for key in keys:
-        for el in root.xpath(f'//meta[@property="{key}" or @name="{key}" or @itemprop="{key}"]'):
-            value = _clean(el.get("content"))
-            if value:
+        for prop, name, itemprop, content in tags:
+            if key in (prop, name, itemprop) and (value := _clean(content)):
                 return value
     return None
 
@@ -389,53 +390,58 @@ class _TextMap:
 
     def __init__(self, root: lxml.html.HtmlElement):
         chunks: list[str] = []
-        self.starts: list[int] = []  # where each text chunk starts ...
-        self.owners: list = []  # ... and the element it belongs to
-        self.span: dict = {}
+        starts: list[int] = []  # where each text chunk starts ...
+        owners: list = []  # ... and the element it belongs to
+        span: dict = {}
+        self.starts, self.owners, self.span = starts, owners, span
         opened: dict = {}
         pos, spaced, hidden = 0, True, 0
 
-        def add(text: str | None, owner) -> None:
+        def add(text: str, owner) -> None:
             nonlocal pos, spaced
-            if not text:
-                return
             words = text.split()
             if not words:
                 piece = "" if spaced else " "
             else:
                 piece = (" " if text[0].isspace() and not spaced else "") + " ".join(words)
                 piece += " " if text[-1].isspace() else ""
-                self.starts.append(pos + (piece[0] == " "))
-                self.owners.append(owner)
+                starts.append(pos + (piece[0] == " "))
+                owners.append(owner)
             if piece:
                 chunks.append(piece)
                 pos += len(piece)
                 spaced = piece.endswith(" ")
 
+        # Two events per element of the page: an empty text or tail and a line break
+        # where the text already ends in a space are skipped without a call.
         for event, el in lxml.etree.iterwalk(root, events=("start", "end")):
             tag = el.tag
             if not isinstance(tag, str):  # comment or processing instruction: only its tail is text
-                if event == "end" and not hidden:
-                    add(el.tail, el.getparent())
+                if event == "end" and not hidden and (tail := el.tail):
+                    add(tail, el.getparent())
                 continue
             if event == "start":
                 if hidden or tag in _NO_TEXT:
                     hidden += 1
                     continue
-                if tag in _BREAKS:
-                    add(" ", None)
+                if tag in _BREAKS and not spaced:
+                    chunks.append(" ")
+                    pos, spaced = pos + 1, True
                 opened[el] = pos
-                add(el.text, el)
+                if text := el.text:
+                    add(text, el)
                 continue
             if hidden:
                 hidden -= 1
                 if hidden:
                     continue
             else:
-                if tag in _BREAKS:
-                    add(" ", None)
-                self.span[el] = (opened.pop(el), pos)
-            add(el.tail, el.getparent())
+                if tag in _BREAKS and not spaced:
+                    chunks.append(" ")
+                    pos, spaced = pos + 1, True
+                span[el] = (opened.pop(el), pos)
+            if tail := el.tail:
+                add(tail, el.getparent())
         self.text = "".join(chunks)
 
     def holder(self, start: int, end: int):

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml.etree import XPath
 from w3lib.html import remove_tags, replace_entities
 
 # -- text -------------------------------------------------------------------
@@ -121,12 +122,23 @@ def site_keys(names: Iterable[str | None]) -> set[str]:
     return {k for n in names if (k := text_key(n)) and len(k) >= 2}
 
 
+_ALL_META = XPath("//meta")
+
+
+def meta_tags(root) -> list[tuple[str | None, str | None, str | None, str | None]]:
+    """(property, name, itemprop, content) of every <meta> of the page, in document order."""
+    return [(el.get("property"), el.get("name"), el.get("itemprop"), el.get("content")) for el in _ALL_META(root)]
+
+
 def meta_content(root, *keys: str) -> list[str]:
     """Every non-blank `content` of <meta property|name|itemprop=key>, keys in order."""
+    # One pass over the page's <meta>s for all keys: an XPath per key walked the
+    # whole page each time (~24 keys a page, 2.7 ms).
+    tags = meta_tags(root)
     out = []
     for key in keys:
-        for el in root.xpath(f'//meta[@property="{key}" or @name="{key}" or @itemprop="{key}"]'):
-            if (value := clean_text(el.get("content"))) and value not in out:
+        for prop, name, itemprop, content in tags:
+            if key in (prop, name, itemprop) and (value := clean_text(content)) and value not in out:
                 out.append(value)
     return out
 

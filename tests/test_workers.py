@@ -28,6 +28,22 @@ def test_mmap_threshold_has_one_default_everywhere():
     assert cpu_pool(get_crawler(settings_dict={"NEWSDESK_MMAP_THRESHOLD": "0"})).mmap_threshold == 0
 
 
+def test_the_start_up_heap_is_frozen_for_the_crawl_and_given_back_at_close():
+    import gc
+
+    from crawlers.extensions import FreezeStartupHeap
+
+    crawler = get_crawler()
+    ext = FreezeStartupHeap.from_crawler(crawler)
+    assert "crawlers.extensions.FreezeStartupHeap" in crawlers.settings.EXTENSIONS
+    try:
+        ext.spider_opened(None)
+        assert gc.get_freeze_count() > 0  # this process's objects: out of the collector's walks
+    finally:
+        ext.spider_closed(None, "finished")
+    assert gc.get_freeze_count() == 0  # a later crawl in this process collects them as usual
+
+
 def test_worker_count_from_settings():
     assert cpu_pool(get_crawler(settings_dict={"NEWSDESK_CPU_WORKERS": "0"})).workers == 0
     assert cpu_pool(get_crawler(settings_dict={"NEWSDESK_CPU_WORKERS": "3"})).workers == 3

@@ -1,4 +1,4 @@
-"""Scrapy extensions: the outlet lease, the crawl_runs record, the progress line."""
+"""Scrapy extensions: the outlet lease, the crawl_runs record, the progress line, the start-up heap freeze."""
 
 from __future__ import annotations
 
@@ -30,7 +30,28 @@ from pipelines.runs import (
 logger = logging.getLogger(__name__)
 
 
-class OutletLease:
+class SpiderOpenClose:
+    """An extension that acts at spider open and at spider close: Scrapy builds
+    it with `from_crawler`, and it connects the two signals once its own
+    fields are set (subclasses call ``super().__init__(crawler)`` last)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        crawler.signals.connect(self.spider_opened, signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_opened(self, spider):
+        pass
+
+    def spider_closed(self, spider, reason):
+        pass
+
+
+class OutletLease(SpiderOpenClose):
     """Holds the per-outlet lease for the whole crawl, renewing it while alive.
 
     A caller that already took the lease (the CLI, the scheduler) passes its
@@ -44,12 +65,7 @@ class OutletLease:
         self.release_on_close = not crawler.settings.get("NEWSDESK_LEASE_OWNER")
         self.renewer: task.LoopingCall | None = None
         self.held = False
-        crawler.signals.connect(self.spider_opened, signals.spider_opened)
-        crawler.signals.connect(self.spider_closed, signals.spider_closed)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
+        super().__init__(crawler)
 
     def _locks(self):
         return crawl_context(self.crawler).db.locks
@@ -86,7 +102,7 @@ class OutletLease:
             leases.release_quietly(self._locks(), spider.name, self.owner)
 
 
-class RunRecorder:
+class RunRecorder(SpiderOpenClose):
     """One `crawl_runs` document per crawl: created at start, summary at close."""
 
     def __init__(self, crawler):
@@ -95,12 +111,7 @@ class RunRecorder:
         self.run_id = ObjectId(run_id) if run_id else ObjectId()
         self.trigger = crawler.settings.get("NEWSDESK_RUN_TRIGGER", "cli")
         self.summary: dict | None = None
-        crawler.signals.connect(self.spider_opened, signals.spider_opened)
-        crawler.signals.connect(self.spider_closed, signals.spider_closed)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
+        super().__init__(crawler)
 
     def spider_opened(self, spider):
         ctx = crawl_context(self.crawler)
@@ -165,7 +176,7 @@ class OneLineFetchErrors:
         return cls()
 
 
-class Progress:
+class Progress(SpiderOpenClose):
     """A progress line every NEWSDESK_PROGRESS_INTERVAL seconds (replaces LogStats)."""
 
     def __init__(self, crawler):
@@ -173,12 +184,7 @@ class Progress:
         self.interval = crawler.settings.getfloat("NEWSDESK_PROGRESS_INTERVAL", 10.0)
         self.to_stderr = crawler.settings.getbool("NEWSDESK_PROGRESS_STDERR")
         self.loop: task.LoopingCall | None = None
-        crawler.signals.connect(self.spider_opened, signals.spider_opened)
-        crawler.signals.connect(self.spider_closed, signals.spider_closed)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
+        super().__init__(crawler)
 
     def line(self) -> str:
         s = self.crawler.stats.get_stats()
@@ -205,19 +211,11 @@ class Progress:
             self.loop.stop()
 
 
-class FreezeStartupHeap:
+class FreezeStartupHeap(SpiderOpenClose):
     """At spider open, the objects alive then leave the cyclic collector's reach
     (crawlers/workers.freeze_startup_heap); at close they come back, so a process
     that runs several crawls (tests, in-process runs) still collects each crawl's
     own cycles once it is over."""
-
-    def __init__(self, crawler):
-        crawler.signals.connect(self.spider_opened, signals.spider_opened)
-        crawler.signals.connect(self.spider_closed, signals.spider_closed)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def spider_opened(self, spider):
         freeze_startup_heap()

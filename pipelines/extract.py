@@ -24,7 +24,7 @@ import trafilatura
 import trafilatura.settings
 
 from pipelines.language import checked_language
-from pipelines.meta_text import meta_tags
+from pipelines.meta_text import meta_values
 from pipelines.metadata import (
     clean_authors,
     clean_text,
@@ -198,12 +198,7 @@ def _article_object(objects: list[dict]) -> dict | None:
 
 
 def _meta(root: lxml.html.HtmlElement, *keys: str) -> str | None:
-    tags = meta_tags(root)  # one pass over the <meta>s, not an XPath over the page per key
-    for key in keys:
-        for prop, name, itemprop, content in tags:
-            if key in (prop, name, itemprop) and (value := _clean(content)):
-                return value
-    return None
+    return next(filter(None, map(_clean, meta_values(root, *keys))), None)
 
 
 def _declared_canonical(root: lxml.html.HtmlElement, url: str) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -130,16 +130,24 @@ def meta_tags(root) -> list[tuple[str | None, str | None, str | None, str | None
     return [(el.get("property"), el.get("name"), el.get("itemprop"), el.get("content")) for el in _ALL_META(root)]
 
 
-def meta_content(root, *keys: str) -> list[str]:
-    """Every non-blank `content` of <meta property|name|itemprop=key>, keys in order."""
+def meta_values(root, *keys: str) -> Iterator[str | None]:
+    """The raw `content` of each <meta property|name|itemprop=key>, keys in order
+    (a key's tags in document order)."""
     # One pass over the page's <meta>s for all keys: an XPath per key walked the
     # whole page each time (~24 keys a page, 2.7 ms).
     tags = meta_tags(root)
-    out = []
     for key in keys:
         for prop, name, itemprop, content in tags:
-            if key in (prop, name, itemprop) and (value := clean_text(content)) and value not in out:
-                out.append(value)
+            if key in (prop, name, itemprop):
+                yield content
+
+
+def meta_content(root, *keys: str) -> list[str]:
+    """Every non-blank `content` of <meta property|name|itemprop=key>, keys in order."""
+    out = []
+    for content in meta_values(root, *keys):
+        if (value := clean_text(content)) and value not in out:
+            out.append(value)
     return out
 
 

@@ -69,25 +69,10 @@ BLOCK_TAGS = frozenset(
 SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "iframe", "select", "option"])
 
 
-def _marker_text(el) -> str:
-    """Attribute values that can carry an offer marker."""
-    parts = [el.get("class", ""), el.get("id", ""), el.get("aria-label", "")]
-    for name, value in el.attrib.items():
-        if name.startswith("data-"):
-            parts.append(name)
-            if len(value) < 80:
-                parts.append(value)
-    return " ".join(parts)
-
-
-_NOT_CANDIDATES = frozenset(["html", "body", "head", "script", "style", "meta", "link"])
-_DIALOG_ROLES = ("dialog", "alertdialog")
-
-
-def _marked_candidate(tag: str, items: list[tuple[str, str]]) -> bool:
-    """`_has_marker(_marker_text(el).casefold()) or _is_dialog(el)` from the element's
-    attribute list (`el.items()`), read once: the candidate scan runs on every element
-    of the page, and each `el.get` builds a proxy call (~1 ms a page saved)."""
+def _marker_parts(items: list[tuple[str, str]]) -> tuple[str, str, str]:
+    """(marker text, role, aria-modal) from an element's attribute list (`el.items()`),
+    read once: the marker text is the attribute values that can carry an offer marker
+    (class, id, aria-label, then each data- attribute's name and short value)."""
     cls = ident = aria = role = modal = ""
     data: list[str] = []
     for name, value in items:
@@ -105,9 +90,24 @@ def _marked_candidate(tag: str, items: list[tuple[str, str]]) -> bool:
             data.append(name)
             if len(value) < 80:
                 data.append(value)
-    if _has_marker(" ".join([cls, ident, aria, *data]).casefold()):  # the text `_marker_text` gives
-        return True
-    return tag == "dialog" or role.lower() in _DIALOG_ROLES or modal.lower() == "true"
+    return " ".join([cls, ident, aria, *data]), role, modal
+
+
+def _marker_text(el) -> str:
+    """Attribute values that can carry an offer marker."""
+    return _marker_parts(el.items())[0]
+
+
+_NOT_CANDIDATES = frozenset(["html", "body", "head", "script", "style", "meta", "link"])
+_DIALOG_ROLES = ("dialog", "alertdialog")
+
+
+def _marked_candidate(tag: str, items: list[tuple[str, str]]) -> bool:
+    """`_has_marker(_marker_text(el).casefold()) or _is_dialog(el)` from the element's
+    attribute list (`el.items()`), read once: the candidate scan runs on every element
+    of the page, and each `el.get` builds a proxy call (~1 ms a page saved)."""
+    text, role, modal = _marker_parts(items)
+    return _has_marker(text.casefold()) or _dialog(tag, role, modal)
 
 
 def text_lines(el, blocks: frozenset = BLOCK_TAGS, placeholders: bool = False) -> list[str]:
@@ -141,10 +141,13 @@ def text_lines(el, blocks: frozenset = BLOCK_TAGS, placeholders: bool = False) -
     return [" ".join(line.split()) for line in "".join(chunks).split("\n") if line.strip()]
 
 
-def _is_dialog(el) -> bool:
+def _dialog(tag: str, role: str, modal: str) -> bool:
     """A modal or dialog: what pops over an article is never the article."""
-    return el.tag == "dialog" or (el.get("role") or "").lower() in ("dialog", "alertdialog") or \
-        (el.get("aria-modal") or "").lower() == "true"
+    return tag == "dialog" or role.lower() in _DIALOG_ROLES or modal.lower() == "true"
+
+
+def _is_dialog(el) -> bool:
+    return _dialog(el.tag, el.get("role") or "", el.get("aria-modal") or "")
 
 
 def _has_controls(el) -> bool:
